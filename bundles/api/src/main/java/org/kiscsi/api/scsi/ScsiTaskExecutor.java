@@ -1,0 +1,19 @@
+package org.kiscsi.api.scsi;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Sends SCSI commands to a target and completes with their results. An iSCSI session is one; the
+ * block-device layer sits on top of it and knows nothing of iSCSI.
+ *
+ * <p>{@link #execute} never blocks: commands beyond the queue depth wait inside the executor. A stage
+ * completes exceptionally (with an {@link org.kiscsi.api.IscsiException}) only when the command
+ * could not be carried out — timeout, session lost; a SCSI status other than GOOD is a normal
+ * result.
+ */
+public interface ScsiTaskExecutor {
+    CompletionStage<ScsiResult> execute(ScsiTask task);
+
+    /** How many commands this executor keeps in flight at most. */
+    int queueDepth();
+}

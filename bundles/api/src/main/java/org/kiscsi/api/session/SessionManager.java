@@ -1,0 +1,42 @@
+package org.kiscsi.api.session;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+import org.kiscsi.api.node.DiscoveryRecord;
+import org.kiscsi.api.node.NodeRecord;
+import org.kiscsi.api.scsi.ScsiTaskExecutor;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The session engine, as front ends (daemon, shell, applications) use it. Every wait it does is
+ * bounded by a timeout taken from the node record; failures complete the returned stages with an
+ * {@link org.kiscsi.api.IscsiException} that names the target and portal.
+ */
+@ProviderType
+public interface SessionManager {
+    /**
+     * Opens a normal session for {@code record} and logs in. Opens {@code node.session.nr_sessions}
+     * sessions when that key asks for more than one; the stage completes with the first.
+     */
+    CompletionStage<SessionInfo> login(NodeRecord record);
+
+    /** Logs the session out and closes it. */
+    CompletionStage<Void> logout(long sid);
+
+    /** Opens and logs in a discovery session to the record's portal. */
+    CompletionStage<DiscoverySession> openDiscoverySession(DiscoveryRecord record);
+
+    /** All sessions, in sid order. */
+    List<SessionInfo> sessions();
+
+    Optional<SessionInfo> session(long sid);
+
+    /** The SCSI command path of a logged-in session. */
+    ScsiTaskExecutor executor(long sid);
+
+    void addListener(SessionListener listener);
+
+    void removeListener(SessionListener listener);
+}

@@ -1,0 +1,29 @@
+package org.kiscsi.spi.auth;
+
+import java.util.List;
+import java.util.Objects;
+
+import org.kiscsi.api.Portal;
+import org.kiscsi.api.session.SessionType;
+
+/**
+ * Everything an authenticator may need for one login.
+ *
+ * @param initiatorName this initiator's iSCSI name
+ * @param targetName the target's name, empty for a discovery session
+ * @param portal where the login goes (for messages)
+ * @param sessionType normal or discovery
+ * @param credentials names and secrets from the node or discovery record
+ * @param algorithms CHAP_A preference, most preferred first, as {@code node.session.auth.chap_algs}
+ *        lists them (SHA3-256, SHA256, SHA1, MD5)
+ */
+public record AuthRequest(String initiatorName, String targetName, Portal portal, SessionType sessionType,
+        AuthCredentials credentials, List<String> algorithms) {
+    public AuthRequest {
+        Objects.requireNonNull(initiatorName, "initiatorName");
+        Objects.requireNonNull(portal, "portal");
+        Objects.requireNonNull(sessionType, "sessionType");
+        Objects.requireNonNull(credentials, "credentials");
+        algorithms = List.copyOf(algorithms);
+    }
+}

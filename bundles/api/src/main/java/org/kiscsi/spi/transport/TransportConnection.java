@@ -1,0 +1,47 @@
+package org.kiscsi.spi.transport;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * An open transport connection that moves whole PDUs, in order, both ways. Every method returns
+ * without blocking.
+ */
+public interface TransportConnection {
+    /**
+     * A buffer for a PDU to send, with {@code ahsLength} bytes of AHS after the BHS and room for a
+     * {@code dataLength}-byte data segment. RDMA transports hand out registered memory here.
+     */
+    PduBuffer allocate(int ahsLength, int dataLength);
+
+    /**
+     * Queues a PDU for sending and takes ownership of it. PDUs leave in the order they were given.
+     * The stage completes once the PDU was handed to the network, or exceptionally when the
+     * connection closed first.
+     */
+    CompletionStage<Void> send(PduBuffer pdu);
+
+    /** Applies negotiated framing settings to PDUs sent and received from now on. */
+    void configure(LinkSettings settings);
+
+    /** Stops delivering received PDUs until {@link #resumeReceive()} (back-pressure). */
+    void suspendReceive();
+
+    void resumeReceive();
+
+    /** Closes the connection; queued sends fail. The listener hears {@code closed(null)}. */
+    void close();
+
+    /** Completes when the connection is closed, by either side or by an error. */
+    CompletionStage<Void> closeFuture();
+
+    boolean isOpen();
+
+    /** Local endpoint, for display ({@code 127.0.0.1:41234}, {@code [::1]:41234}). */
+    String localAddress();
+
+    /** Remote endpoint, for display. */
+    String remoteAddress();
+
+    /** Buffers handed out by {@link #allocate} or delivered and not yet released. */
+    long buffersOutstanding();
+}
