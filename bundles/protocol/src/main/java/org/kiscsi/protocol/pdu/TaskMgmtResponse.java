@@ -1,0 +1,37 @@
+package org.kiscsi.protocol.pdu;
+
+import java.nio.ByteBuffer;
+
+import org.kiscsi.protocol.Opcode;
+
+/**
+ * Task Management Function Response (RFC 7143 section 11.6). Response 0 function complete, 1 task
+ * does not exist, 2 LUN does not exist, 3 task still allegiant, 4 reassignment not supported, 5
+ * function not supported, 6 authorization failed, 255 rejected.
+ */
+public record TaskMgmtResponse(int response, int itt, int statSn, int expCmdSn, int maxCmdSn) implements TargetPdu {
+    @Override
+    public Opcode opcode() {
+        return Opcode.TASK_MGMT_RESPONSE;
+    }
+
+    @Override
+    public ByteBuffer data() {
+        return Pdu.EMPTY;
+    }
+
+    @Override
+    public void writeHeader(ByteBuffer h) {
+        Bhs.begin(h, opcode(), false, 0, 0);
+        h.put(1, (byte) 0x80);
+        h.put(2, (byte) response);
+        h.putInt(16, itt);
+        h.putInt(24, statSn);
+        h.putInt(28, expCmdSn);
+        h.putInt(32, maxCmdSn);
+    }
+
+    static TaskMgmtResponse decode(ByteBuffer h) {
+        return new TaskMgmtResponse(Bhs.u8(h, 2), h.getInt(16), h.getInt(24), h.getInt(28), h.getInt(32));
+    }
+}
