@@ -14,6 +14,17 @@ public interface TransportConnection {
     PduBuffer allocate(int ahsLength, int dataLength);
 
     /**
+     * A buffer for a PDU whose data segment is {@code data}'s remaining bytes. Transports that can
+     * send from the caller's memory (TCP) wrap it without copying; the caller must then leave those
+     * bytes alone until the send completed. The default copies into {@link #allocate(int, int)}.
+     */
+    default PduBuffer allocate(int ahsLength, java.nio.ByteBuffer data) {
+        PduBuffer p = allocate(ahsLength, data.remaining());
+        p.data().duplicate().put(data.duplicate());
+        return p;
+    }
+
+    /**
      * Queues a PDU for sending and takes ownership of it. PDUs leave in the order they were given.
      * The stage completes once the PDU was handed to the network, or exceptionally when the
      * connection closed first.

@@ -1,0 +1,84 @@
+package org.kiscsi.engine.internal;
+
+import java.nio.ByteBuffer;
+
+import org.kiscsi.api.session.ConnectionState;
+import org.kiscsi.spi.transport.PduBuffer;
+import org.kiscsi.spi.transport.TransportConnection;
+import org.kiscsi.spi.transport.TransportListener;
+
+/**
+ * One iSCSI connection: the transport connection and whoever handles its PDUs now — the login
+ * driver during login, the session in full feature phase. The transport calls it one event at a time.
+ */
+final class Connection implements TransportListener {
+    /** What handles a connection's events in its current phase. */
+    interface Handler {
+        void received(PduBuffer pdu);
+
+        void closed(Throwable cause);
+
+        default ByteBuffer placementFor(ByteBuffer header) {
+            return null;
+        }
+    }
+
+    final int cid;
+    final String portal;
+    final String transportName;
+    private volatile Handler handler;
+    private volatile TransportConnection transport;
+    volatile ConnectionState state = ConnectionState.XPT_WAIT;
+
+    Connection(int cid, String portal, String transportName, Handler initial) {
+        this.cid = cid;
+        this.portal = portal;
+        this.transportName = transportName;
+        this.handler = initial;
+    }
+
+    void attach(TransportConnection t) {
+        this.transport = t;
+    }
+
+    TransportConnection transport() {
+        return transport;
+    }
+
+    void handOver(Handler next) {
+        this.handler = next;
+    }
+
+    @Override
+    public void received(PduBuffer pdu) {
+        handler.received(pdu);
+    }
+
+    @Override
+    public void closed(Throwable cause) {
+        state = ConnectionState.FREE;
+        handler.closed(cause);
+    }
+
+    @Override
+    public ByteBuffer placementFor(ByteBuffer header) {
+        return handler.placementFor(header);
+    }
+
+    void close() {
+        TransportConnection t = transport;
+        if (t != null) {
+            t.close();
+        }
+    }
+
+    String localAddress() {
+        TransportConnection t = transport;
+        return t == null ? "" : t.localAddress();
+    }
+
+    String remoteAddress() {
+        TransportConnection t = transport;
+        return t == null ? portal : t.remoteAddress();
+    }
+}

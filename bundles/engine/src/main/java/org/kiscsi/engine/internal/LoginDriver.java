@@ -1,0 +1,101 @@
+package org.kiscsi.engine.internal;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.kiscsi.api.IscsiError;
+import org.kiscsi.api.IscsiException;
+import org.kiscsi.api.session.ConnectionState;
+import org.kiscsi.protocol.ProtocolException;
+import org.kiscsi.protocol.ProtocolException.Kind;
+import org.kiscsi.protocol.login.LoginMachine;
+import org.kiscsi.protocol.login.LoginStep;
+import org.kiscsi.protocol.pdu.LoginRequest;
+import org.kiscsi.protocol.pdu.LoginResponse;
+import org.kiscsi.protocol.pdu.PduCodec;
+import org.kiscsi.protocol.pdu.TargetPdu;
+import org.kiscsi.spi.transport.PduBuffer;
+
+/**
+ * Runs a {@link LoginMachine} over a connection: sends its requests, feeds it the responses, and
+ * ends with the machine's final step — or a failure, at the latest when the login timeout passes.
+ */
+final class LoginDriver implements Connection.Handler {
+    private final Connection connection;
+    private final LoginMachine machine;
+    private final CompletableFuture<LoginStep> result = new CompletableFuture<>();
+    private final String what;
+    private ScheduledFuture<?> timer;
+
+    LoginDriver(Connection connection, LoginMachine machine, String what) {
+        this.connection = connection;
+        this.machine = machine;
+        this.what = what;
+    }
+
+    /** Starts the login; the stage completes with a Done or Redirect step. */
+    CompletableFuture<LoginStep> run(Duration timeout, ScheduledExecutorService scheduler) {
+        timer = scheduler.schedule(() -> fail(new IscsiException(IscsiError.TRANS_TIMEOUT, what + " timed out after "
+                + timeout.toSeconds() + " s (node.conn[0].timeo.login_timeout)")), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        connection.state = ConnectionState.IN_LOGIN;
+        try {
+            send(machine.start());
+        } catch (RuntimeException e) {
+            fail(e);
+        }
+        return result;
+    }
+
+    @Override
+    public void received(PduBuffer buffer) {
+        try {
+            if (result.isDone()) {
+                return;
+            }
+            TargetPdu pdu = PduCodec.decodeTargetPdu(buffer.header(), buffer.data());
+            if (!(pdu instanceof LoginResponse r)) {
+                throw new ProtocolException(Kind.SEQUENCE, IscsiError.LOGIN, what + ": received " + pdu.opcode()
+                        + " during login");
+            }
+            LoginStep step = machine.receive(r);
+            if (step instanceof LoginStep.Send s) {
+                send(s.request());
+            } else {
+                finish(step);
+            }
+        } catch (RuntimeException e) {
+            fail(e);
+        } finally {
+            buffer.release();
+        }
+    }
+
+    @Override
+    public void closed(Throwable cause) {
+        fail(new IscsiException(IscsiError.TRANS, what + " failed: the connection closed"
+                + (cause == null ? "" : ": " + cause.getMessage()), cause));
+    }
+
+    private void send(LoginRequest request) {
+        PduBuffer b = connection.transport().allocate(0, request.data());
+        request.writeHeader(b.header());
+        connection.transport().send(b);
+    }
+
+    private void finish(LoginStep step) {
+        timer.cancel(false);
+        result.complete(step);
+    }
+
+    private void fail(Throwable cause) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        if (result.completeExceptionally(cause)) {
+            connection.close();
+        }
+    }
+}

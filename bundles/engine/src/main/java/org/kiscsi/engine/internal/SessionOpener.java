@@ -1,0 +1,241 @@
+package org.kiscsi.engine.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import org.kiscsi.api.IscsiError;
+import org.kiscsi.api.IscsiException;
+import org.kiscsi.api.IscsiName;
+import org.kiscsi.api.Isid;
+import org.kiscsi.api.Portal;
+import org.kiscsi.api.node.DiscoveryRecord;
+import org.kiscsi.api.node.NodeKey;
+import org.kiscsi.api.node.NodeKeys;
+import org.kiscsi.api.node.NodeRecord;
+import org.kiscsi.api.node.RecordValues;
+import org.kiscsi.api.session.DiscoverySession;
+import org.kiscsi.api.session.InitiatorIdentity;
+import org.kiscsi.api.session.SessionInfo;
+import org.kiscsi.api.session.SessionType;
+import org.kiscsi.protocol.login.AuthenticatorSource;
+import org.kiscsi.protocol.login.LoginException;
+import org.kiscsi.protocol.login.LoginMachine;
+import org.kiscsi.protocol.login.LoginParameters;
+import org.kiscsi.protocol.login.LoginStep;
+import org.kiscsi.protocol.text.SessionOffers;
+import org.kiscsi.spi.auth.AuthRequest;
+import org.kiscsi.spi.auth.AuthenticatorFactory;
+import org.kiscsi.spi.transport.ConnectRequest;
+import org.kiscsi.spi.transport.TransportProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens sessions: picks the transport the record names, connects, runs the login, follows
+ * redirections, retries a first login as {@code node.session.initial_login_retry_max} allows, and
+ * opens {@code node.session.nr_sessions} sessions per record.
+ */
+final class SessionOpener {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionOpener.class);
+    /** Redirections followed before giving up (a loop between portals must end). */
+    static final int MAX_REDIRECTS = 5;
+
+    private final Engine engine;
+
+    SessionOpener(Engine engine) {
+        this.engine = engine;
+    }
+
+    CompletionStage<SessionInfo> login(NodeRecord record) {
+        SessionSettings settings;
+        try {
+            settings = SessionSettings.of(record);
+        } catch (IscsiException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        List<CompletableFuture<SessionImpl>> all = new ArrayList<>();
+        for (int i = 0; i < settings.nrSessions(); i++) {
+            all.add(open(record, record.values(), settings, SessionType.NORMAL, i));
+        }
+        return all.get(0).thenApply(SessionImpl::info);
+    }
+
+    CompletionStage<DiscoverySession> discovery(DiscoveryRecord record) {
+        // a discovery session is described by a node-shaped record for the engine's own use
+        String prefix = "discovery." + record.type().recordName() + ".";
+        RecordValues v = RecordValues.empty();
+        for (Map.Entry<String, String> e : record.values().asMap().entrySet()) {
+            String k = e.getKey();
+            if (k.startsWith(prefix + "auth.")) {
+                v = v.with("node.session.auth." + k.substring((prefix + "auth.").length()), e.getValue());
+            } else if (k.startsWith(prefix + "timeo.")) {
+                v = v.with("node.conn[0].timeo." + k.substring((prefix + "timeo.").length()), e.getValue());
+            } else {
+                v = v.with(k, e.getValue());
+            }
+        }
+        NodeRecord pseudo = NodeRecord.create(new NodeKey(IscsiName.of("iqn.2026-11.org.kiscsi:discovery"),
+                record.address(), null), v);
+        SessionSettings settings;
+        try {
+            settings = SessionSettings.of(pseudo);
+        } catch (IscsiException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return open(pseudo, record.values(), settings, SessionType.DISCOVERY, 0)
+                .thenApply(s -> (DiscoverySession) new DiscoverySessionImpl(s));
+    }
+
+    private CompletableFuture<SessionImpl> open(NodeRecord record, RecordValues offersFrom, SessionSettings settings,
+            SessionType type, int index) {
+        CompletableFuture<SessionImpl> result = new CompletableFuture<>();
+        attempt(record, offersFrom, settings, type, index, 0, result);
+        return result;
+    }
+
+    private void attempt(NodeRecord record, RecordValues offersFrom, SessionSettings settings, SessionType type, int index,
+            int tries, CompletableFuture<SessionImpl> result) {
+        connectAndLogin(record, offersFrom, settings, type, index, record.portal(), 0).whenComplete((s, e) -> {
+            if (e == null) {
+                result.complete(s);
+                return;
+            }
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (retryable(cause) && tries < settings.initialLoginRetryMax()) {
+                long delay = Math.min(2000, settings.loginTimeout().toMillis());
+                LOG.info("login to {} failed ({}); retrying in {} ms ({} of {})", record.key(), cause.getMessage(), delay,
+                        tries + 1, settings.initialLoginRetryMax());
+                engine.scheduler().schedule(() -> attempt(record, offersFrom, settings, type, index, tries + 1, result),
+                        delay, TimeUnit.MILLISECONDS);
+            } else {
+                result.completeExceptionally(cause);
+            }
+        });
+    }
+
+    /** Transport trouble and target-side errors (class 3) may pass; initiator errors will not. */
+    private static boolean retryable(Throwable e) {
+        if (e instanceof LoginException l) {
+            return l.retryable();
+        }
+        return e instanceof IscsiException i && (i.error() == IscsiError.TRANS || i.error() == IscsiError.TRANS_TIMEOUT);
+    }
+
+    private CompletableFuture<SessionImpl> connectAndLogin(NodeRecord record, RecordValues offersFrom,
+            SessionSettings settings, SessionType type, int index, Portal portal, int redirects) {
+        String initiatorName;
+        Isid isid;
+        TransportProvider transport;
+        LoginParameters params;
+        try {
+            InitiatorIdentity id = engine.identity();
+            initiatorName = record.values().get(NodeKeys.IFACE_INITIATORNAME, "").trim();
+            if (initiatorName.isEmpty() || initiatorName.equals("<empty>")) {
+                initiatorName = id.initiatorName().orElseThrow(() -> new IscsiException(IscsiError.LOGIN,
+                        "no InitiatorName is configured (initiatorname file), so no login to " + record.key() + " is possible"));
+            }
+            IscsiName.of(initiatorName);
+            isid = Isids.forSession(record, initiatorName, index);
+            transport = engine.transport(settings.transportName());
+            params = new LoginParameters(initiatorName, id.initiatorAlias().orElse(null),
+                    type == SessionType.NORMAL ? record.target().value() : null, type, isid.value(), 0, 0, 0, 1,
+                    settings.authMethodsOffered(),
+                    type == SessionType.NORMAL ? SessionOffers.normal(offersFrom) : SessionOffers.discovery(offersFrom),
+                    SessionOffers.maxXmitCap(record.values()), portal.hostPort());
+        } catch (IscsiException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        String what = "login to " + (type == SessionType.NORMAL ? record.target().value() : "discovery portal") + " at "
+                + portal.hostPort();
+        CompletableFuture<LoginStep> loggedIn = new CompletableFuture<>();
+        Connection connection = new Connection(0, portal.hostPort(), transport.name(), null);
+        AuthenticatorSource auth = method -> {
+            AuthenticatorFactory f = engine.authenticator(method);
+            return f == null ? null : f.create(new AuthRequest(params.initiatorName(), params.targetName() == null ? ""
+                    : params.targetName(), portal, type, SessionSettings.credentials(record), settings.chapAlgorithms()));
+        };
+        LoginDriver driver = new LoginDriver(connection, new LoginMachine(params, auth), what);
+        connection.handOver(driver);
+        Duration timeout = settings.loginTimeout();
+        transport.connect(new ConnectRequest(portal, settings.localAddress(), timeout, record.values().asMap()), connection)
+                .whenComplete((t, e) -> {
+                    if (e != null) {
+                        loggedIn.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+                        return;
+                    }
+                    connection.attach(t);
+                    driver.run(timeout, engine.scheduler()).whenComplete((step, f) -> {
+                        if (f != null) {
+                            loggedIn.completeExceptionally(f);
+                        } else {
+                            loggedIn.complete(step);
+                        }
+                    });
+                });
+        return loggedIn.thenCompose(step -> {
+            if (step instanceof LoginStep.Redirect r) {
+                connection.close();
+                if (redirects >= MAX_REDIRECTS) {
+                    throw new IscsiException(IscsiError.LOGIN, what + ": more than " + MAX_REDIRECTS + " redirections");
+                }
+                LOG.info("{}: redirected {} to {}", what, r.permanent() ? "permanently" : "temporarily", r.portal());
+                return connectAndLogin(record, offersFrom, settings, type, index, r.portal(), redirects + 1);
+            }
+            LoginStep.Done done = (LoginStep.Done) step;
+            SessionImpl s = new SessionImpl(engine, engine.newSid(), record, type, isid, settings, connection, done.result());
+            connection.handOver(s);
+            if (!connection.transport().isOpen()) {
+                s.closed(new IscsiException(IscsiError.TRANS, what + ": connection closed right after login"));
+            }
+            engine.registered(s);
+            LOG.info("{}: logged in, sid {}, TSIH {}", what, s.sid, done.result().tsih());
+            return CompletableFuture.completedFuture(s);
+        });
+    }
+
+    /** A discovery session: text requests over a logged-in SessionType=Discovery session. */
+    private static final class DiscoverySessionImpl implements DiscoverySession {
+        private final SessionImpl session;
+
+        DiscoverySessionImpl(SessionImpl session) {
+            this.session = session;
+        }
+
+        @Override
+        public CompletionStage<List<String>> text(List<String> keyValues) {
+            StringBuilder sb = new StringBuilder();
+            for (String kv : keyValues) {
+                sb.append(kv).append('\0');
+            }
+            return session.text(sb.toString().getBytes(StandardCharsets.UTF_8)).thenApply(parts -> {
+                int n = parts.stream().mapToInt(ByteBuffer::remaining).sum();
+                ByteBuffer all = ByteBuffer.allocate(n);
+                parts.forEach(p -> all.put(p.duplicate()));
+                List<String> out = new ArrayList<>();
+                for (String s : new String(all.array(), StandardCharsets.UTF_8).split("\0")) {
+                    if (!s.isEmpty()) {
+                        out.add(s);
+                    }
+                }
+                return out;
+            });
+        }
+
+        @Override
+        public void close() {
+            try {
+                session.logout().get(session.settings.logoutTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                session.connection.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package org.kiscsi.engine.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.kiscsi.api.IscsiError;
+import org.kiscsi.api.IscsiException;
+import org.kiscsi.api.node.NodeKeys;
+import org.kiscsi.api.node.NodeRecord;
+import org.kiscsi.api.node.RecordValues;
+import org.kiscsi.spi.auth.AuthCredentials;
+
+/**
+ * The configuration a session runs with, read once from its node record: timeouts, queue sizes,
+ * transport and authentication. Configuration only: negotiated values and runtime state live
+ * elsewhere. Defaults are open-iscsi's shipped iscsid.conf values.
+ */
+public record SessionSettings(Duration loginTimeout, Duration logoutTimeout, Duration commandTimeout,
+        int cmdsMax, int nrSessions, int initialLoginRetryMax, String transportName, Optional<String> localAddress,
+        String authMethod, List<String> chapAlgorithms, String username, boolean hasSecret, String usernameIn,
+        boolean hasSecretIn) {
+
+    /** Seconds a SCSI command may take before the engine gives up on it (as the kernel's sd default). */
+    public static final int DEFAULT_SCSI_CMD_TIMEOUT = 30;
+
+    public static SessionSettings of(NodeRecord record) {
+        RecordValues v = record.values();
+        String auth = v.get(NodeKeys.AUTH_METHOD, "None").trim();
+        if (!auth.equals("None") && !auth.equals("CHAP")) {
+            throw invalid(NodeKeys.AUTH_METHOD, auth, "None or CHAP");
+        }
+        List<String> algs = new ArrayList<>();
+        for (String a : v.get(NodeKeys.CHAP_ALGS, "MD5").split(",")) {
+            if (!a.isBlank()) {
+                algs.add(a.trim());
+            }
+        }
+        return new SessionSettings(
+                seconds(v, NodeKeys.LOGIN_TIMEOUT, 15, 1),
+                seconds(v, NodeKeys.LOGOUT_TIMEOUT, 15, 1),
+                seconds(v, NodeKeys.SCSI_CMD_TIMEOUT, DEFAULT_SCSI_CMD_TIMEOUT, 1),
+                range(v, NodeKeys.CMDS_MAX, 128, 2, 2048),
+                range(v, NodeKeys.NR_SESSIONS, 1, 1, 256),
+                range(v, NodeKeys.INITIAL_LOGIN_RETRY_MAX, 8, 0, 1000),
+                v.get(NodeKeys.TRANSPORT_NAME, "tcp").trim().isEmpty() ? "tcp" : v.get(NodeKeys.TRANSPORT_NAME, "tcp").trim(),
+                localAddress(v),
+                auth, algs,
+                v.get(NodeKeys.USERNAME, ""), !v.get(NodeKeys.PASSWORD, "").isEmpty(),
+                v.get(NodeKeys.USERNAME_IN, ""), !v.get(NodeKeys.PASSWORD_IN, "").isEmpty());
+    }
+
+    /** The AuthMethod values to offer. */
+    public List<String> authMethodsOffered() {
+        if (!authMethod.equals("CHAP")) {
+            return List.of("None");
+        }
+        // mutual CHAP must not be downgraded to None by the target
+        return mutual() ? List.of("CHAP") : List.of("CHAP", "None");
+    }
+
+    public boolean mutual() {
+        return !usernameIn.isEmpty() && hasSecretIn;
+    }
+
+    /** Credentials from the record; secrets are copied out of it only here, never logged. */
+    public static AuthCredentials credentials(NodeRecord record) {
+        RecordValues v = record.values();
+        String in = v.get(NodeKeys.USERNAME_IN, "");
+        String secretIn = v.get(NodeKeys.PASSWORD_IN, "");
+        return new AuthCredentials(v.get(NodeKeys.USERNAME, ""), v.get(NodeKeys.PASSWORD, "").getBytes(StandardCharsets.UTF_8),
+                in.isEmpty() || secretIn.isEmpty() ? null : in,
+                in.isEmpty() || secretIn.isEmpty() ? null : secretIn.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Optional<String> localAddress(RecordValues v) {
+        String a = v.get(NodeKeys.IFACE_IPADDRESS, "").trim();
+        return a.isEmpty() || a.equals("default") || a.equals("<empty>") ? Optional.empty() : Optional.of(a);
+    }
+
+    private static Duration seconds(RecordValues v, String key, int def, int min) {
+        return Duration.ofSeconds(range(v, key, def, min, 86_400));
+    }
+
+    private static int range(RecordValues v, String key, int def, int min, int max) {
+        int n = v.getInt(key, def);
+        if (n < min || n > max) {
+            throw invalid(key, Integer.toString(n), min + ".." + max);
+        }
+        return n;
+    }
+
+    private static IscsiException invalid(String key, String value, String allowed) {
+        return new IscsiException(IscsiError.INVAL, "record key " + key + ": '" + value + "' is not " + allowed);
+    }
+}

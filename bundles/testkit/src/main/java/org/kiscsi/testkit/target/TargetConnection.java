@@ -1,0 +1,396 @@
+package org.kiscsi.testkit.target;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.kiscsi.protocol.PduStream;
+import org.kiscsi.protocol.pdu.Bhs;
+import org.kiscsi.protocol.pdu.DataIn;
+import org.kiscsi.protocol.pdu.DataOut;
+import org.kiscsi.protocol.pdu.InitiatorPdu;
+import org.kiscsi.protocol.pdu.LoginRequest;
+import org.kiscsi.protocol.pdu.LoginResponse;
+import org.kiscsi.protocol.pdu.LogoutRequest;
+import org.kiscsi.protocol.pdu.LogoutResponse;
+import org.kiscsi.protocol.pdu.LunField;
+import org.kiscsi.protocol.pdu.NopIn;
+import org.kiscsi.protocol.pdu.NopOut;
+import org.kiscsi.protocol.pdu.PduCodec;
+import org.kiscsi.protocol.pdu.R2t;
+import org.kiscsi.protocol.pdu.ScsiCommand;
+import org.kiscsi.protocol.pdu.ScsiResponse;
+import org.kiscsi.protocol.pdu.TargetPdu;
+import org.kiscsi.protocol.pdu.TaskMgmtRequest;
+import org.kiscsi.protocol.pdu.TaskMgmtResponse;
+import org.kiscsi.protocol.pdu.TextRequest;
+import org.kiscsi.protocol.pdu.TextResponse;
+import org.kiscsi.protocol.text.KeyValue;
+import org.kiscsi.protocol.text.Negotiation;
+import org.kiscsi.protocol.text.TextAccumulator;
+import org.kiscsi.protocol.text.TextCodec;
+
+/** One connection to the test target: login, then the full feature phase. */
+final class TargetConnection implements Runnable {
+    private final TestTarget target;
+    private final Socket socket;
+    private final PduStream stream;
+    private OutputStream out;
+
+    private int statSn = 0x1000;
+    private int expCmdSn;
+    private boolean loggedIn;
+    private final TextAccumulator loginText = new TextAccumulator();
+    private boolean firstLoginPdu = true;
+    private final Map<String, String> negotiated = new HashMap<>();
+    private int initiatorMrdsl = 8192;
+    private final Map<Integer, PendingWrite> writes = new HashMap<>();
+    private final List<List<TargetPdu>> held = new ArrayList<>();
+
+    /** A write waiting for its data. */
+    private static final class PendingWrite {
+        final ScsiCommand cmd;
+        final int lun;
+        final byte[] data;
+        int received;
+        int r2tOffset;
+        int r2tSn;
+        final boolean discard;
+
+        PendingWrite(ScsiCommand cmd, int lun, int length, boolean discard) {
+            this.cmd = cmd;
+            this.lun = lun;
+            this.data = new byte[length];
+            this.discard = discard;
+        }
+    }
+
+    TargetConnection(TestTarget target, Socket socket) {
+        this.target = target;
+        this.socket = socket;
+        this.stream = new PduStream("initiator " + socket.getRemoteSocketAddress());
+    }
+
+    @Override
+    public void run() {
+        try (socket) {
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            out = new BufferedOutputStream(socket.getOutputStream());
+            while (true) {
+                PduStream.Frame f = stream.read(in);
+                if (f == null) {
+                    return;
+                }
+                InitiatorPdu pdu = PduCodec.decodeInitiatorPdu(f.header(), f.data());
+                target.received.add(pdu);
+                if (!handle(pdu)) {
+                    return;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the initiator went away or sent garbage: the connection ends, as a real target's would
+            target.errors.add(e);
+        }
+    }
+
+    private void send(TargetPdu pdu) throws IOException {
+        stream.write(out, PduCodec.encodeHeader(pdu), pdu.data());
+    }
+
+    private int maxCmdSn() {
+        return expCmdSn + target.commandWindow - 1;
+    }
+
+    /** @return false to close the connection */
+    private boolean handle(InitiatorPdu pdu) throws IOException {
+        if (!loggedIn) {
+            if (pdu instanceof LoginRequest r) {
+                return login(r);
+            }
+            return false;
+        }
+        if (pdu instanceof ScsiCommand c) {
+            command(c);
+        } else if (pdu instanceof DataOut d) {
+            dataOut(d);
+        } else if (pdu instanceof NopOut n) {
+            if (!n.immediate()) {
+                expCmdSn = n.cmdSn() + 1;
+            }
+            if (n.itt() != Bhs.RESERVED_TAG) {
+                send(new NopIn(n.lun(), n.itt(), Bhs.RESERVED_TAG, statSn++, expCmdSn, maxCmdSn(), n.data()));
+            }
+        } else if (pdu instanceof TextRequest t) {
+            if (!t.immediate()) {
+                expCmdSn = t.cmdSn() + 1;
+            }
+            String answer = t.data().hasRemaining() ? "TargetName=" + target.name() + "\0TargetAddress="
+                    + target.portal().hostPort() + ",1\0" : "";
+            send(new TextResponse(true, false, 0, t.itt(), Bhs.RESERVED_TAG, statSn++, expCmdSn, maxCmdSn(),
+                    ByteBuffer.wrap(answer.getBytes(StandardCharsets.UTF_8))));
+        } else if (pdu instanceof TaskMgmtRequest m) {
+            writes.remove(m.referencedTaskTag());
+            send(new TaskMgmtResponse(0, m.itt(), statSn++, expCmdSn, maxCmdSn()));
+        } else if (pdu instanceof LogoutRequest l) {
+            send(new LogoutResponse(0, l.itt(), statSn++, expCmdSn, maxCmdSn(), 2, 0));
+            return false;
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------ login
+
+    private boolean login(LoginRequest r) throws IOException {
+        if (firstLoginPdu) {
+            firstLoginPdu = false;
+            target.logins.incrementAndGet();
+            if (target.redirectTo != null) {
+                int status = target.redirectPermanent ? 0x0102 : 0x0101;
+                String addr = "TargetAddress=" + target.redirectTo.hostPort() + "," + Math.max(1, target.redirectTo.tpgt()) + "\0";
+                target.redirectTo = null;
+                loginResponse(r, false, 0, status, addr);
+                return false;
+            }
+            if (target.refuseStatus != 0) {
+                loginResponse(r, false, 0, target.refuseStatus, "");
+                return false;
+            }
+        }
+        loginText.add(r.data(), "test target");
+        if (r.cont()) {
+            loginResponse(r, false, 0, 0, "");
+            return true;
+        }
+        List<KeyValue> keys = loginText.finish("test target");
+        StringBuilder answer = new StringBuilder();
+        if (r.csg() == 0) {
+            for (KeyValue kv : keys) {
+                if (kv.key().equals("AuthMethod")) {
+                    answer.append("AuthMethod=").append(List.of(kv.value().split(",")).contains("None") ? "None" : "Reject").append('\0');
+                }
+            }
+            answer.append("TargetPortalGroupTag=1\0");
+            boolean transit = r.transit() && r.nsg() == 1;
+            loginResponse(r, transit, transit ? 1 : 0, 0, answer.toString());
+            return true;
+        }
+        List<KeyValue> negotiable = new ArrayList<>();
+        for (KeyValue kv : keys) {
+            if (kv.key().equals("MaxRecvDataSegmentLength")) {
+                initiatorMrdsl = Integer.parseInt(kv.value());
+            } else {
+                negotiable.add(kv);
+            }
+        }
+        Negotiation n = new Negotiation(Map.of(), target.ownValues, "test target");
+        Map<String, String> answers = new LinkedHashMap<>();
+        for (KeyValue kv : n.receive(negotiable)) {
+            answers.put(kv.key(), kv.value());
+        }
+        answers.putAll(target.answerOverrides);
+        negotiated.putAll(answers);
+        answers.forEach((k, v) -> answer.append(k).append('=').append(v).append('\0'));
+        if (target.declareMaxRecv) {
+            answer.append("MaxRecvDataSegmentLength=").append(target.ownValues.get("MaxRecvDataSegmentLength")).append('\0');
+        }
+        if (target.aliasToDeclare != null) {
+            answer.append("TargetAlias=").append(target.aliasToDeclare).append('\0');
+        }
+        boolean transit = r.transit() && r.nsg() == 3;
+        loginResponse(r, transit, transit ? 3 : 0, 0, answer.toString());
+        if (transit) {
+            loggedIn = true;
+            expCmdSn = r.cmdSn();
+            // from now on the negotiated framing applies to what the initiator sends
+            stream.configure("CRC32C".equals(negotiated.get("HeaderDigest")), "CRC32C".equals(negotiated.get("DataDigest")),
+                    Integer.parseInt(target.ownValues.get("MaxRecvDataSegmentLength")));
+            if (target.rawAfterLogin != null) {
+                out.write(target.rawAfterLogin);
+                out.flush();
+            }
+        }
+        return true;
+    }
+
+    private void loginResponse(LoginRequest r, boolean transit, int nsg, int status, String text) throws IOException {
+        int tsih = transit && nsg == 3 ? target.nextTsih.incrementAndGet() : 0;
+        send(new LoginResponse(transit, false, r.csg(), transit ? nsg : 0, 0, 0, r.isid(), tsih, r.itt(), statSn++,
+                r.cmdSn(), r.cmdSn() + target.commandWindow - 1, status >> 8, status & 0xFF,
+                ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    private boolean yes(String key, boolean def) {
+        String v = negotiated.get(key);
+        return v == null ? def : v.equals("Yes");
+    }
+
+    private int number(String key, int def) {
+        String v = negotiated.get(key);
+        try {
+            return v == null ? def : Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            return def;
+        }
+    }
+
+    // ------------------------------------------------------------------ full feature phase
+
+    private void command(ScsiCommand c) throws IOException {
+        expCmdSn = c.cmdSn() + 1;
+        if (target.ignoreCommands) {
+            return;
+        }
+        int lunNumber = (int) LunField.decode(c.lun());
+        if (target.pendingUnitAttention >= 0) {
+            int ua = target.pendingUnitAttention;
+            target.pendingUnitAttention = -1;
+            if (c.write()) {
+                absorbData(c, lunNumber, true);
+            }
+            respond(c, RamLun.Result.check(6, ua >> 8, ua & 0xFF));
+            return;
+        }
+        if ((c.cdb()[0] & 0xFF) == 0xA0) {
+            respond(c, RamLun.Result.good(reportLuns()));
+            return;
+        }
+        RamLun lun = target.luns.get(lunNumber);
+        if (lun == null) {
+            respond(c, RamLun.Result.check(5, 0x25, 0));
+            return;
+        }
+        if (c.write()) {
+            absorbData(c, lunNumber, false);
+            return;
+        }
+        respond(c, lun.execute(c.cdb(), null, c.expectedDataTransferLength()));
+    }
+
+    private ByteBuffer reportLuns() {
+        ByteBuffer b = ByteBuffer.allocate(8 + 8 * target.luns.size());
+        b.putInt(0, 8 * target.luns.size());
+        int i = 8;
+        for (int l : new java.util.TreeSet<>(target.luns.keySet())) {
+            b.putLong(i, LunField.encode(l));
+            i += 8;
+        }
+        return b;
+    }
+
+    private void absorbData(ScsiCommand c, int lun, boolean discard) throws IOException {
+        PendingWrite w = new PendingWrite(c, lun, c.expectedDataTransferLength(), discard);
+        int imm = c.data().remaining();
+        c.data().duplicate().get(w.data, 0, imm);
+        w.received = imm;
+        w.r2tOffset = imm;
+        writes.put(c.itt(), w);
+        boolean unsolicitedFollows = !c.finalBit();
+        if (!unsolicitedFollows) {
+            if (!yes("InitialR2T", true)) {
+                w.r2tOffset = Math.min(w.data.length, Math.max(imm, number("FirstBurstLength", 65536)));
+            }
+            nextR2tOrFinish(w);
+        }
+    }
+
+    private void dataOut(DataOut d) throws IOException {
+        PendingWrite w = writes.get(d.itt());
+        if (w == null) {
+            return;
+        }
+        int n = d.data().remaining();
+        d.data().duplicate().get(w.data, d.bufferOffset(), n);
+        w.received += n;
+        if (!d.finalBit()) {
+            return;
+        }
+        if (d.ttt() == Bhs.RESERVED_TAG) {
+            w.r2tOffset = d.bufferOffset() + n;
+        }
+        nextR2tOrFinish(w);
+    }
+
+    private void nextR2tOrFinish(PendingWrite w) throws IOException {
+        if (w.r2tOffset < w.data.length) {
+            int len = Math.min(number("MaxBurstLength", 262144), w.data.length - w.r2tOffset);
+            send(new R2t(w.cmd.lun(), w.cmd.itt(), 0x7000 + w.r2tSn, statSn, expCmdSn, maxCmdSn(), w.r2tSn++, w.r2tOffset, len));
+            w.r2tOffset += len;
+            return;
+        }
+        if (w.received < w.data.length) {
+            return; // data of the last R2T still coming
+        }
+        writes.remove(w.cmd.itt());
+        if (w.discard) {
+            return; // already answered (unit attention)
+        }
+        RamLun lun = target.luns.get(w.lun);
+        respond(w.cmd, lun.execute(w.cmd.cdb(), w.data, 0));
+    }
+
+    /** Sends the answer to a command: Data-In (status in the last one, or a SCSI Response) or a SCSI Response. */
+    private void respond(ScsiCommand c, RamLun.Result r) throws IOException {
+        List<TargetPdu> pdus = new ArrayList<>();
+        ByteBuffer data = r.dataIn();
+        int expected = c.expectedDataTransferLength();
+        if (r.status() == 0 && data != null && c.read()) {
+            int len = Math.min(data.remaining(), expected);
+            int residual = expected - len;
+            int dataSn = 0;
+            for (int off = 0; off < len || (off == 0 && len == 0); ) {
+                int n = Math.min(initiatorMrdsl, len - off);
+                boolean last = off + n >= len;
+                boolean status = last && !target.separateStatus;
+                int flags = (status ? DataIn.FLAG_STATUS : 0) | (status && residual > 0 ? DataIn.FLAG_UNDERFLOW : 0);
+                pdus.add(new DataIn(last, flags, 0, c.lun(), c.itt(), Bhs.RESERVED_TAG, 0, 0, 0, dataSn++, off,
+                        status ? residual : 0, data.duplicate().position(data.position() + off).limit(data.position() + off + n).slice()));
+                off += n;
+                if (len == 0) {
+                    break;
+                }
+            }
+            if (target.separateStatus) {
+                pdus.add(new ScsiResponse(residual > 0 ? ScsiResponse.FLAG_UNDERFLOW : 0, 0, 0, c.itt(), 0, 0, 0, 0, dataSn,
+                        0, residual, null));
+            }
+        } else {
+            ByteBuffer senseData = null;
+            if (r.sense() != null) {
+                senseData = ByteBuffer.allocate(2 + r.sense().length);
+                senseData.putShort((short) r.sense().length).put(r.sense()).flip();
+            }
+            pdus.add(new ScsiResponse(0, 0, r.status(), c.itt(), 0, 0, 0, 0, 0, 0, 0, senseData));
+        }
+        held.add(pdus);
+        if (held.size() >= target.reorderWindow) {
+            for (int i = held.size() - 1; i >= 0; i--) {
+                for (TargetPdu p : held.get(i)) {
+                    send(numbered(p));
+                }
+            }
+            held.clear();
+        }
+    }
+
+    /** Fills StatSN and the window in at send time, so StatSN follows the order on the wire. */
+    private TargetPdu numbered(TargetPdu p) {
+        if (p instanceof DataIn d) {
+            int sn = d.hasStatus() ? statSn++ : statSn;
+            return new DataIn(d.finalBit(), d.flags(), d.status(), d.lun(), d.itt(), d.ttt(), sn, expCmdSn, maxCmdSn(),
+                    d.dataSn(), d.bufferOffset(), d.residualCount(), d.data());
+        }
+        ScsiResponse r = (ScsiResponse) p;
+        return new ScsiResponse(r.flags(), r.response(), r.status(), r.itt(), 0, statSn++, expCmdSn, maxCmdSn(),
+                r.expDataSn(), 0, r.residualCount(), r.data());
+    }
+}
