@@ -94,8 +94,21 @@ public final class Tshark {
      * left out: tgtd's Data-In truncated by a short allocation length is a known false positive.
      */
     public static List<String> initiatorSideProblems(Path pcap, int targetPort) {
+        return problems(pcap, targetPort, "(_ws.malformed || _ws.expert.severity >= warning) && tcp.dstport==" + targetPort);
+    }
+
+    /**
+     * Like {@link #initiatorSideProblems} but without TCP's own analysis notes (zero windows from the
+     * peer's back-pressure, segments the capture dropped under load, D-SACKs): what is left is about
+     * the iSCSI PDUs themselves. For captures of heavy I/O.
+     */
+    public static List<String> initiatorSideIscsiProblems(Path pcap, int targetPort) {
+        return problems(pcap, targetPort, "(_ws.malformed || (_ws.expert.severity >= warning && iscsi && !tcp.analysis.flags)) && tcp.dstport==" + targetPort);
+    }
+
+    private static List<String> problems(Path pcap, int targetPort, String filter) {
         List<String> problems = new ArrayList<>();
-        for (FieldRow row : fields(pcap, new int[] {targetPort}, "(_ws.malformed || _ws.expert.severity >= warning) && tcp.dstport==" + targetPort,
+        for (FieldRow row : fields(pcap, new int[] {targetPort}, filter,
                 "frame.number", "_ws.col.Info", "_ws.expert.message")) {
             problems.add("frame " + row.first("frame.number") + ": " + row.first("_ws.col.Info") + " " + row.all("_ws.expert.message"));
         }

@@ -64,7 +64,7 @@ public final class TsharkCapture implements AutoCloseable {
                     + " or udp port " + marker.getLocalPort();
             Path pcap = dir.resolve("capture.pcapng");
             Path log = PeerLogs.newLogFile("tshark");
-            p = Processes.startDaemon(Command.of(Tool.TSHARK, "-i", "lo", "-n", "-q", "-f", filter, "-w", pcap.toString(), "-a",
+            p = Processes.startDaemon(Command.of(Tool.TSHARK, "-i", "lo", "-B", "64", "-n", "-q", "-f", filter, "-w", pcap.toString(), "-a",
                     "duration:" + AUTOSTOP_SECONDS), log);
             TsharkCapture c = new TsharkCapture(tcpPorts.clone(), dir, pcap, log, p, marker);
             c.awaitMarker("start");

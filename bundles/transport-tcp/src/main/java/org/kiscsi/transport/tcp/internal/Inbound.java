@@ -1,0 +1,239 @@
+package org.kiscsi.transport.tcp.internal;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+import org.kiscsi.api.IscsiError;
+import org.kiscsi.api.IscsiException;
+import org.kiscsi.spi.transport.LinkSettings;
+import org.kiscsi.spi.transport.TransportListener;
+import org.kiscsi.transport.tcp.FramingException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The receive side of one connection: queues what MINA read, frames it into PDUs and hands them to
+ * the listener. Whichever thread signals work (MINA's I/O thread, a caller resuming receive or
+ * closing) drains the queue unless another thread already is, so listener calls never overlap and
+ * nobody ever waits. Framing happens only just before delivery, so suspending receive or changing
+ * the link settings from inside {@code received()} takes effect exactly at the next PDU.
+ */
+final class Inbound {
+    /** Read pauses (on top of any suspendReceive) while this many received bytes wait here. */
+    static final int HIGH_WATER = 1 << 20;
+    private static final Logger LOG = LoggerFactory.getLogger(Inbound.class);
+    private static final Object LOCAL_CLOSE = new Object();
+
+    /** What the receive side needs from its connection. */
+    interface Owner {
+        /** Reading from the socket should stop (true) or go on (false). */
+        void readPaused(boolean paused);
+
+        /** The stream is unusable: close the socket. */
+        void fatal();
+
+        /** {@code closed()} was delivered (or skipped for an abandoned connection). */
+        void closedDelivered();
+    }
+
+    private final TransportListener listener;
+    private final PduDecoder decoder;
+    private final Supplier<LinkSettings> settings;
+    private final BufferCount buffers;
+    private final Owner owner;
+    private final String peer;
+
+    private final ArrayDeque<ByteBuffer> input = new ArrayDeque<>(); // guarded by itself
+    private long inputBytes; // guarded by input
+    private boolean readPaused; // guarded by input
+    private final AtomicInteger wip = new AtomicInteger();
+    private final AtomicReference<Object> stop = new AtomicReference<>(); // LOCAL_CLOSE or the error
+    private volatile boolean started;
+    private volatile boolean suspended;
+    private volatile boolean silent;
+    private volatile boolean inputEnded;
+    private volatile Throwable inputError;
+    private volatile boolean done;
+
+    Inbound(TransportListener listener, PduDecoder decoder, Supplier<LinkSettings> settings, BufferCount buffers,
+            Owner owner, String peer) {
+        this.listener = listener;
+        this.decoder = decoder;
+        this.settings = settings;
+        this.buffers = buffers;
+        this.owner = owner;
+        this.peer = peer;
+    }
+
+    /** Bytes MINA read; MINA allocates a fresh buffer per read, so it is kept without a copy. */
+    void bytes(ByteBuffer b) {
+        if (done) {
+            return;
+        }
+        synchronized (input) {
+            input.add(b.slice()); // position 0, so limit() is its size when it is consumed
+            inputBytes += b.remaining();
+        }
+        updateReads();
+        drain();
+    }
+
+    /** Delivery may begin: the connect stage has completed. */
+    void start() {
+        started = true;
+        drain();
+    }
+
+    void suspend() {
+        suspended = true;
+        updateReads();
+    }
+
+    void resume() {
+        suspended = false;
+        drain();
+        updateReads();
+    }
+
+    /** Local close: what is still queued is dropped and the listener hears {@code closed(null)}. */
+    void closeLocally() {
+        stop.compareAndSet(null, LOCAL_CLOSE);
+        drain();
+    }
+
+    /** A connection nobody will use (its connect stage failed): the listener hears nothing. */
+    void abandon() {
+        silent = true;
+        closeLocally();
+    }
+
+    /** The socket closed: PDUs already received are still delivered, then {@code closed(cause)}. */
+    void inputEnded(Throwable ioError) {
+        inputError = ioError;
+        inputEnded = true;
+        drain();
+    }
+
+    private void drain() {
+        if (wip.getAndIncrement() != 0) {
+            return; // the draining thread will take another pass
+        }
+        int missed = 1;
+        do {
+            drainOnce();
+            missed = wip.addAndGet(-missed);
+        } while (missed != 0);
+    }
+
+    private void drainOnce() {
+        while (!done) {
+            Object s = stop.get();
+            if (s != null) {
+                finish(s == LOCAL_CLOSE ? null : (Throwable) s);
+                return;
+            }
+            if (!started) {
+                return;
+            }
+            ByteBuffer in;
+            synchronized (input) {
+                in = input.peek();
+            }
+            if (in == null) {
+                if (inputEnded) {
+                    finish(endCause());
+                }
+                return;
+            }
+            if (suspended) {
+                return;
+            }
+            InboundPdu pdu;
+            try {
+                pdu = decoder.next(in, settings, listener::placementFor);
+            } catch (FramingException e) {
+                fail(e);
+                continue;
+            } catch (RuntimeException e) {
+                fail(new IscsiException(IscsiError.INTERNAL, "placementFor() threw on PDU #" + decoder.pduNumber()
+                        + " from " + peer + ": " + e, e));
+                continue;
+            }
+            if (!in.hasRemaining()) {
+                consumed();
+            }
+            if (pdu != null) {
+                deliver(pdu);
+            }
+        }
+    }
+
+    private void consumed() {
+        boolean resumeReads;
+        synchronized (input) {
+            inputBytes -= input.remove().limit();
+            resumeReads = readPaused && inputBytes < HIGH_WATER / 2;
+        }
+        if (resumeReads) {
+            updateReads();
+        }
+    }
+
+    private void deliver(InboundPdu pdu) {
+        pdu.handOver(buffers);
+        if (!pdu.dataDigestOk()) {
+            LOG.debug("data digest mismatch in PDU #{} from {}: delivered for the engine to reject", decoder.pduNumber(), peer);
+        }
+        try {
+            listener.received(pdu);
+        } catch (RuntimeException e) {
+            fail(new IscsiException(IscsiError.INTERNAL, "listener threw on PDU #" + decoder.pduNumber() + " from " + peer + ": " + e, e));
+        }
+    }
+
+    private void fail(Throwable cause) {
+        stop.compareAndSet(null, cause);
+        owner.fatal();
+    }
+
+    private Throwable endCause() {
+        Throwable io = inputError;
+        if (decoder.inPdu()) {
+            return decoder.truncated(io == null ? "connection closed by peer" : "connection failed (" + io + ")", io);
+        }
+        if (io != null) {
+            return new IscsiException(IscsiError.TRANS, "connection to " + peer + " failed: " + io.getMessage(), io);
+        }
+        return new IscsiException(IscsiError.TRANS, "connection closed by " + peer);
+    }
+
+    private void finish(Throwable cause) {
+        done = true;
+        synchronized (input) {
+            input.clear();
+            inputBytes = 0;
+        }
+        if (!silent) {
+            try {
+                listener.closed(cause);
+            } catch (RuntimeException e) {
+                LOG.warn("listener of the connection to {} threw from closed()", peer, e);
+            }
+        }
+        owner.closedDelivered();
+    }
+
+    /** Reads stop while receive is suspended or too much is queued here. */
+    private void updateReads() {
+        synchronized (input) {
+            boolean pause = suspended || inputBytes >= HIGH_WATER;
+            if (pause != readPaused) {
+                readPaused = pause;
+                owner.readPaused(pause);
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package org.kiscsi.transport.tcp.internal;
+
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.mina.core.service.SimpleIoProcessorPool;
+import org.apache.mina.transport.socket.SocketSessionConfig;
+import org.apache.mina.transport.socket.nio.NioProcessor;
+import org.apache.mina.transport.socket.nio.NioSession;
+import org.apache.mina.transport.socket.nio.NioSocketConnector;
+import org.kiscsi.api.IscsiError;
+import org.kiscsi.api.IscsiException;
+import org.kiscsi.spi.transport.ConnectRequest;
+import org.kiscsi.spi.transport.TransportConnection;
+import org.kiscsi.spi.transport.TransportListener;
+import org.kiscsi.transport.tcp.TcpOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The MINA side of a {@code TcpTransport}: one connector, its I/O processors and threads. */
+public final class MinaTransport implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MinaTransport.class);
+    private static final long SHUTDOWN_MILLIS = 5_000;
+
+    private final TcpOptions options;
+    private final IoThreads threads = new IoThreads();
+    private final SimpleIoProcessorPool<NioSession> processors;
+    private final NioSocketConnector connector;
+    private final Set<ConnectAttempt> connecting = ConcurrentHashMap.newKeySet();
+    private final Set<TransportConnection> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    public MinaTransport(TcpOptions options) {
+        this.options = options;
+        int n = options.ioThreads() > 0 ? options.ioThreads() : Runtime.getRuntime().availableProcessors() + 1;
+        processors = new SimpleIoProcessorPool<>(NioProcessor.class, threads.pool, n, null);
+        connector = new NioSocketConnector(threads.pool, processors);
+        connector.setHandler(new SessionHandler());
+        // the request's own timeout (ConnectAttempt) decides; MINA's is only a backstop
+        connector.setConnectTimeoutMillis(TimeUnit.HOURS.toMillis(1));
+        SocketSessionConfig c = connector.getSessionConfig();
+        c.setTcpNoDelay(true);
+        c.setKeepAlive(true);
+        c.setReadBufferSize(64 * 1024);
+        c.setMinReadBufferSize(4 * 1024);
+        c.setMaxReadBufferSize(256 * 1024);
+        if (options.receiveBufferSize() > 0) {
+            c.setReceiveBufferSize(options.receiveBufferSize());
+        }
+    }
+
+    public CompletionStage<TransportConnection> connect(ConnectRequest request, TransportListener listener) {
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new IscsiException(IscsiError.TRANS,
+                    "cannot connect to " + request.portal().hostPort() + ": the TCP transport is closed"));
+        }
+        ConnectAttempt a = new ConnectAttempt(request, listener, options, connector, threads);
+        connecting.add(a);
+        a.result.whenComplete((c, e) -> {
+            connecting.remove(a);
+            if (c != null) {
+                connections.add(c);
+                c.closeFuture().whenComplete((x, y) -> connections.remove(c));
+                if (closed.get()) {
+                    c.close(); // the transport closed meanwhile
+                }
+            }
+        });
+        try {
+            a.start();
+        } catch (RejectedExecutionException e) {
+            a.abort("the TCP transport is closed");
+        }
+        return a.result.minimalCompletionStage();
+    }
+
+    /** Connections open now (for tests and diagnostics). */
+    public int openConnections() {
+        return connections.size();
+    }
+
+    /** The name prefix of this transport's threads (for tests and thread dumps). */
+    public String threadNamePrefix() {
+        return threads.prefix();
+    }
+
+    /** Fails connects under way, closes every connection, then stops MINA and the threads. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        connecting.forEach(a -> a.abort("the TCP transport is closing"));
+        connections.forEach(TransportConnection::close);
+        Runnable stop = () -> {
+            try {
+                connector.dispose(true);
+                processors.dispose();
+                threads.shutdown(SHUTDOWN_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.warn("stopping the TCP transport's I/O failed", e);
+            }
+        };
+        if (threads.isCurrent()) {
+            // an I/O thread cannot wait for itself to end
+            Thread t = new Thread(stop, threads.prefix() + "shutdown");
+            t.setDaemon(true);
+            t.start();
+        } else {
+            stop.run();
+        }
+    }
+}

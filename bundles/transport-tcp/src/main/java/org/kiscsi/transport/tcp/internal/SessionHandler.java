@@ -1,0 +1,68 @@
+package org.kiscsi.transport.tcp.internal;
+
+import org.apache.mina.core.buffer.IoBuffer;
+import org.apache.mina.core.service.IoHandlerAdapter;
+import org.apache.mina.core.session.AttributeKey;
+import org.apache.mina.core.session.IoSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Turns MINA's session events into calls on the session's {@link TcpConnection}; never throws into MINA. */
+final class SessionHandler extends IoHandlerAdapter {
+    static final AttributeKey CONNECTION = new AttributeKey(SessionHandler.class, "connection");
+    private static final Logger LOG = LoggerFactory.getLogger(SessionHandler.class);
+
+    private static TcpConnection connection(IoSession session) {
+        return (TcpConnection) session.getAttribute(CONNECTION);
+    }
+
+    @Override
+    public void messageReceived(IoSession session, Object message) {
+        TcpConnection c = connection(session);
+        if (c == null || !(message instanceof IoBuffer)) {
+            LOG.warn("unexpected {} on MINA session {}: closing it", message == null ? "null" : message.getClass().getName(), session);
+            session.closeNow();
+            return;
+        }
+        try {
+            c.bytesReceived(((IoBuffer) message).buf());
+        } catch (RuntimeException e) {
+            LOG.error("receive path of {} failed: closing it", c.remoteAddress(), e);
+            c.ioFailed(e);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(IoSession session, Throwable cause) {
+        TcpConnection c = connection(session);
+        if (c == null) {
+            session.closeNow();
+            return;
+        }
+        LOG.debug("connection to {} failed", c.remoteAddress(), cause);
+        c.ioFailed(cause);
+    }
+
+    /** iSCSI has no half-closed connections: the peer's FIN ends it. */
+    @Override
+    public void inputClosed(IoSession session) {
+        TcpConnection c = connection(session);
+        if (c == null) {
+            session.closeNow();
+        } else {
+            c.peerClosed();
+        }
+    }
+
+    @Override
+    public void sessionClosed(IoSession session) {
+        TcpConnection c = connection(session);
+        if (c != null) {
+            try {
+                c.sessionClosed();
+            } catch (RuntimeException e) {
+                LOG.error("closing {} failed", c.remoteAddress(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,263 @@
+package org.kiscsi.transport.tcp.internal;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.mina.core.buffer.IoBuffer;
+import org.apache.mina.core.future.WriteFuture;
+import org.apache.mina.core.session.IoSession;
+import org.kiscsi.api.IscsiError;
+import org.kiscsi.api.IscsiException;
+import org.kiscsi.protocol.Framing;
+import org.kiscsi.spi.transport.LinkSettings;
+import org.kiscsi.spi.transport.PduBuffer;
+import org.kiscsi.spi.transport.TransportConnection;
+import org.kiscsi.spi.transport.TransportListener;
+import org.kiscsi.transport.tcp.TcpOptions;
+
+/**
+ * One TCP connection over a MINA session. Sends are framed on the caller's thread and queued in
+ * MINA without copying; the receive side is {@link Inbound}. Stages complete on MINA's I/O threads,
+ * so what callers chain onto them must not block (or use the {@code *Async} variants).
+ *
+ * <p>Send queue: at most {@link TcpOptions#maxQueuedSendBytes()} bytes wait for the socket; a send
+ * past that fails with {@code AGAIN} and leaves the connection up.
+ */
+final class TcpConnection implements TransportConnection, Inbound.Owner {
+    /** Before {@link #configure}: no digests, any length the 24-bit field can carry. */
+    static final LinkSettings UNCONFIGURED = new LinkSettings(false, false, Framing.MAX_DATA_SEGMENT_LENGTH);
+
+    private final IoSession session;
+    private final long maxQueuedSendBytes;
+    private final String local;
+    private final String peer;
+    private final BufferCount buffers = new BufferCount();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicBoolean open = new AtomicBoolean(true);
+    private final Object sendOrder = new Object();
+    private final Set<PendingSend> pending = ConcurrentHashMap.newKeySet();
+    private final Inbound inbound;
+    private final CompletableFuture<Void> sessionClosed = new CompletableFuture<>();
+    private final CompletableFuture<Void> closedDelivered = new CompletableFuture<>();
+    private final CompletableFuture<Void> closeFuture;
+    private final AtomicReference<Throwable> ioError = new AtomicReference<>();
+    private volatile LinkSettings settings = UNCONFIGURED;
+
+    TcpConnection(IoSession session, TransportListener listener, TcpOptions options) {
+        this.session = session;
+        this.maxQueuedSendBytes = options.maxQueuedSendBytes();
+        this.local = Addresses.format(session.getLocalAddress());
+        this.peer = Addresses.format(session.getRemoteAddress());
+        this.inbound = new Inbound(listener, new PduDecoder(peer, options.checkAhsEntries()), () -> settings, buffers, this, peer);
+        this.closeFuture = sessionClosed.thenCombine(closedDelivered, (a, b) -> null);
+    }
+
+    // --- TransportConnection
+
+    @Override
+    public PduBuffer allocate(int ahsLength, int dataLength) {
+        return OutboundPdu.allocate(this, buffers, ahsLength, dataLength, settings.headerDigest());
+    }
+
+    /** Wraps {@code data} without copying: it is written from the caller's memory. */
+    @Override
+    public PduBuffer allocate(int ahsLength, ByteBuffer data) {
+        return OutboundPdu.wrapping(this, buffers, ahsLength, data);
+    }
+
+    @Override
+    public CompletionStage<Void> send(PduBuffer pdu) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        OutboundPdu out;
+        try {
+            out = adopt(pdu);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            done.completeExceptionally(new IscsiException(IscsiError.INVAL, "PDU not sent to " + peer + ": " + e.getMessage(), e));
+            return done;
+        }
+        if (!open.get()) {
+            out.release();
+            done.completeExceptionally(new IscsiException(IscsiError.TRANS, "connection to " + peer + " is closed"));
+            return done;
+        }
+        String problem = out.lengthProblem();
+        if (problem != null) {
+            out.release();
+            done.completeExceptionally(new IscsiException(IscsiError.INVAL, "PDU not sent to " + peer + ": " + problem));
+            return done;
+        }
+        List<ByteBuffer> wire = out.wire(settings);
+        long bytes = wire.stream().mapToLong(ByteBuffer::remaining).sum();
+        long before = queuedBytes.getAndAdd(bytes);
+        if (before > 0 && before + bytes > maxQueuedSendBytes) {
+            queuedBytes.addAndGet(-bytes);
+            out.release();
+            done.completeExceptionally(new IscsiException(IscsiError.AGAIN, "send queue to " + peer + " is full: " + before
+                    + " bytes queued, limit " + maxQueuedSendBytes + "; PDU of " + bytes + " bytes not sent"));
+            return done;
+        }
+        PendingSend p = new PendingSend(out, bytes, wire.size(), peer, this::sendFinished);
+        pending.add(p);
+        if (!open.get()) { // closed meanwhile: shut() may have missed this one
+            p.fail(closedBeforeSent());
+            return p.done;
+        }
+        synchronized (sendOrder) { // the parts of one PDU stay together
+            for (ByteBuffer b : wire) {
+                session.write(IoBuffer.wrap(b)).addListener(f -> p.partDone((WriteFuture) f));
+            }
+        }
+        return p.done;
+    }
+
+    private void sendFinished(PendingSend p) {
+        pending.remove(p);
+        queuedBytes.addAndGet(-p.bytes());
+    }
+
+    private IscsiException closedBeforeSent() {
+        return new IscsiException(IscsiError.TRANS, "connection to " + peer + " closed before the PDU was sent");
+    }
+
+    private OutboundPdu adopt(PduBuffer pdu) {
+        Objects.requireNonNull(pdu, "pdu");
+        if (pdu instanceof OutboundPdu o && o.ownedBy(this)) {
+            if (!o.claimForSend()) {
+                throw new IllegalStateException("PDU buffer was already sent or released");
+            }
+            return o;
+        }
+        OutboundPdu copy = OutboundPdu.copyOf(pdu, this, buffers, settings.headerDigest());
+        copy.claimForSend();
+        pdu.release();
+        return copy;
+    }
+
+    /** Stops the connection: sends still waiting fail (before MINA could call them written), then the socket closes. */
+    private void shut() {
+        open.set(false);
+        failPending();
+        session.closeNow();
+    }
+
+    private void failPending() {
+        if (!pending.isEmpty()) {
+            IscsiException e = closedBeforeSent();
+            pending.forEach(p -> p.fail(e));
+        }
+    }
+
+    @Override
+    public void configure(LinkSettings s) {
+        settings = Objects.requireNonNull(s, "settings");
+    }
+
+    @Override
+    public void suspendReceive() {
+        inbound.suspend();
+    }
+
+    @Override
+    public void resumeReceive() {
+        inbound.resume();
+    }
+
+    @Override
+    public void close() {
+        inbound.closeLocally();
+        shut();
+    }
+
+    @Override
+    public CompletionStage<Void> closeFuture() {
+        return closeFuture.minimalCompletionStage();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open.get();
+    }
+
+    @Override
+    public String localAddress() {
+        return local;
+    }
+
+    @Override
+    public String remoteAddress() {
+        return peer;
+    }
+
+    @Override
+    public long buffersOutstanding() {
+        return buffers.outstanding();
+    }
+
+    /** Bytes of accepted sends not yet handed to the socket. */
+    long queuedSendBytes() {
+        return queuedBytes.get();
+    }
+
+    // --- from the connect attempt and MINA's handler
+
+    /** The connect stage completed: delivery may begin. */
+    void start() {
+        inbound.start();
+    }
+
+    /** Closes a connection whose connect stage failed (timeout won the race) without a word to its listener. */
+    void abandon() {
+        inbound.abandon();
+        shut();
+    }
+
+    void bytesReceived(ByteBuffer b) {
+        inbound.bytes(b);
+    }
+
+    void ioFailed(Throwable cause) {
+        ioError.compareAndSet(null, cause);
+        shut();
+    }
+
+    /** The peer closed its end (FIN): iSCSI has no half-closed connections. */
+    void peerClosed() {
+        shut();
+    }
+
+    void sessionClosed() {
+        open.set(false);
+        failPending();
+        sessionClosed.complete(null);
+        inbound.inputEnded(ioError.get());
+    }
+
+    // --- Inbound.Owner
+
+    @Override
+    public void readPaused(boolean paused) {
+        if (paused) {
+            session.suspendRead();
+        } else {
+            session.resumeRead();
+        }
+    }
+
+    @Override
+    public void fatal() {
+        shut();
+    }
+
+    @Override
+    public void closedDelivered() {
+        closedDelivered.complete(null);
+    }
+}

@@ -1,0 +1,60 @@
+package org.kiscsi.transport.tcp.internal;
+
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+import org.kiscsi.spi.transport.ConnectRequest;
+import org.kiscsi.spi.transport.TransportCapability;
+import org.kiscsi.spi.transport.TransportConnection;
+import org.kiscsi.spi.transport.TransportListener;
+import org.kiscsi.spi.transport.TransportProvider;
+import org.kiscsi.transport.tcp.TcpOptions;
+import org.kiscsi.transport.tcp.TcpTransport;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+
+/** The TCP transport as a service: one {@link TcpTransport} from activation to deactivation. */
+@Component(service = TransportProvider.class, configurationPid = "org.kiscsi.transport.tcp",
+        configurationPolicy = ConfigurationPolicy.OPTIONAL, property = TransportProvider.NAME_PROPERTY + "=" + TcpTransport.NAME)
+public final class TcpTransportComponent implements TransportProvider {
+    /** Optional configuration, PID {@code org.kiscsi.transport.tcp}; see {@link TcpOptions}. */
+    public @interface Config {
+        int ioThreads() default 0;
+
+        long maxQueuedSendBytes() default 64L << 20;
+
+        int receiveBufferSize() default 0;
+
+        boolean checkAhsEntries() default true;
+    }
+
+    private TcpTransport transport;
+
+    @Activate
+    public void activate(Config config) {
+        transport = new TcpTransport(new TcpOptions(config.ioThreads(), config.maxQueuedSendBytes(),
+                config.receiveBufferSize(), config.checkAhsEntries()));
+    }
+
+    @Deactivate
+    public void deactivate() {
+        transport.close();
+    }
+
+    @Override
+    public String name() {
+        return TcpTransport.NAME;
+    }
+
+    @Override
+    public Set<TransportCapability> capabilities() {
+        return transport.capabilities();
+    }
+
+    @Override
+    public CompletionStage<TransportConnection> connect(ConnectRequest request, TransportListener listener) {
+        return transport.connect(request, listener);
+    }
+}
