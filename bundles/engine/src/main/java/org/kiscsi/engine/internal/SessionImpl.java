@@ -133,7 +133,7 @@ final class SessionImpl implements Connection.Handler, ScsiTaskExecutor {
         CommandTask t = new CommandTask(task, f);
         IscsiException refused;
         synchronized (this) {
-            refused = checkUsable("cannot send " + t.describe());
+            refused = state == SessionState.LOGGED_IN ? null : checkUsable("cannot send " + t.describe());
             if (refused == null) {
                 if (waiting.isEmpty() && canStart()) {
                     start(t);

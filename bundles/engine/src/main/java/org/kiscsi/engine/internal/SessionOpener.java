@@ -34,6 +34,7 @@ import org.kiscsi.protocol.text.SessionOffers;
 import org.kiscsi.spi.auth.AuthRequest;
 import org.kiscsi.spi.auth.AuthenticatorFactory;
 import org.kiscsi.spi.transport.ConnectRequest;
+import org.kiscsi.spi.transport.LinkSettings;
 import org.kiscsi.spi.transport.TransportProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -172,6 +173,8 @@ final class SessionOpener {
                         return;
                     }
                     connection.attach(t);
+                    // login PDUs carry at most 8192 data bytes until MaxRecvDataSegmentLength is negotiated
+                    t.configure(LinkSettings.LOGIN);
                     driver.run(timeout, engine.scheduler()).whenComplete((step, f) -> {
                         if (f != null) {
                             loggedIn.completeExceptionally(f);

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
+import org.apache.mina.core.buffer.IoBuffer;
 import org.kiscsi.api.IscsiError;
 import org.kiscsi.api.IscsiException;
 import org.kiscsi.spi.transport.LinkSettings;
@@ -46,7 +47,7 @@ final class Inbound {
     private final Owner owner;
     private final String peer;
 
-    private final ArrayDeque<ByteBuffer> input = new ArrayDeque<>(); // guarded by itself
+    private final ArrayDeque<IoBuffer> input = new ArrayDeque<>(); // guarded by itself
     private long inputBytes; // guarded by input
     private boolean readPaused; // guarded by input
     private final AtomicInteger wip = new AtomicInteger();
@@ -68,13 +69,17 @@ final class Inbound {
         this.peer = peer;
     }
 
-    /** Bytes MINA read; MINA allocates a fresh buffer per read, so it is kept without a copy. */
-    void bytes(ByteBuffer b) {
+    /**
+     * Bytes MINA read into a buffer of its allocator ({@link ReadBuffers}): kept without a copy and
+     * given back (freed) once every PDU in it was framed.
+     */
+    void bytes(IoBuffer b) {
         if (done) {
+            b.free();
             return;
         }
         synchronized (input) {
-            input.add(b.slice()); // position 0, so limit() is its size when it is consumed
+            input.add(b);
             inputBytes += b.remaining();
         }
         updateReads();
@@ -138,11 +143,11 @@ final class Inbound {
             if (!started) {
                 return;
             }
-            ByteBuffer in;
+            IoBuffer io;
             synchronized (input) {
-                in = input.peek();
+                io = input.peek();
             }
-            if (in == null) {
+            if (io == null) {
                 if (inputEnded) {
                     finish(endCause());
                 }
@@ -151,6 +156,7 @@ final class Inbound {
             if (suspended) {
                 return;
             }
+            ByteBuffer in = io.buf();
             InboundPdu pdu;
             try {
                 pdu = decoder.next(in, settings, listener::placementFor);
@@ -174,7 +180,9 @@ final class Inbound {
     private void consumed() {
         boolean resumeReads;
         synchronized (input) {
-            inputBytes -= input.remove().limit();
+            IoBuffer used = input.remove();
+            inputBytes -= used.limit();
+            used.free();
             resumeReads = readPaused && inputBytes < HIGH_WATER / 2;
         }
         if (resumeReads) {
@@ -213,6 +221,7 @@ final class Inbound {
     private void finish(Throwable cause) {
         done = true;
         synchronized (input) {
+            input.forEach(IoBuffer::free);
             input.clear();
             inputBytes = 0;
         }

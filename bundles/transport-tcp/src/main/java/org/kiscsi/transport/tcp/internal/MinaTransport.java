@@ -35,6 +35,10 @@ public final class MinaTransport implements AutoCloseable {
     private final Set<TransportConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
+    static {
+        ReadBuffers.install();
+    }
+
     public MinaTransport(TcpOptions options) {
         this.options = options;
         int n = options.ioThreads() > 0 ? options.ioThreads() : Runtime.getRuntime().availableProcessors() + 1;

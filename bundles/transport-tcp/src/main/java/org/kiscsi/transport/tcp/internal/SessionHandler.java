@@ -25,7 +25,7 @@ final class SessionHandler extends IoHandlerAdapter {
             return;
         }
         try {
-            c.bytesReceived(((IoBuffer) message).buf());
+            c.bytesReceived((IoBuffer) message);
         } catch (RuntimeException e) {
             LOG.error("receive path of {} failed: closing it", c.remoteAddress(), e);
             c.ioFailed(e);

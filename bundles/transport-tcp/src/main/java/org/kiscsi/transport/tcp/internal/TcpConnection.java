@@ -95,7 +95,10 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
             return done;
         }
         List<ByteBuffer> wire = out.wire(settings);
-        long bytes = wire.stream().mapToLong(ByteBuffer::remaining).sum();
+        long bytes = 0;
+        for (ByteBuffer b : wire) {
+            bytes += b.remaining();
+        }
         long before = queuedBytes.getAndAdd(bytes);
         if (before > 0 && before + bytes > maxQueuedSendBytes) {
             queuedBytes.addAndGet(-bytes);
@@ -219,7 +222,7 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
         shut();
     }
 
-    void bytesReceived(ByteBuffer b) {
+    void bytesReceived(IoBuffer b) {
         inbound.bytes(b);
     }
 

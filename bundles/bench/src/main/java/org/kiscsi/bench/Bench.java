@@ -1,0 +1,208 @@
+package org.kiscsi.bench;
+
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.HdrHistogram.Histogram;
+import org.kiscsi.api.IscsiName;
+import org.kiscsi.api.node.NodeKey;
+import org.kiscsi.api.node.NodeKeys;
+import org.kiscsi.api.node.NodeRecord;
+import org.kiscsi.api.node.RecordValues;
+import org.kiscsi.api.scsi.ScsiResult;
+import org.kiscsi.api.scsi.ScsiTask;
+import org.kiscsi.api.scsi.ScsiTaskExecutor;
+import org.kiscsi.api.session.SessionInfo;
+import org.kiscsi.engine.IscsiEngine;
+import org.kiscsi.transport.tcp.TcpTransport;
+
+/**
+ * Closed-loop benchmark, as iscsi-perf: {@code qd} commands in flight, each completion sends the
+ * next one from its callback. Reports IOPS, MiB/s, latency percentiles, CPU per I/O and bytes
+ * allocated per I/O (all threads, from the JVM's allocation counters).
+ */
+public final class Bench {
+    private final BenchOptions o;
+    private final ScsiTaskExecutor lun;
+    private final long blocks;
+    private final Histogram latency = new Histogram(3_600_000_000L, 3);
+    private final AtomicLong completed = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private volatile boolean measuring;
+    private volatile long stopAt;
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private final AtomicLong inFlight = new AtomicLong();
+    private long seqLba;
+
+    private Bench(BenchOptions o, ScsiTaskExecutor lun, long blocks) {
+        this.o = o;
+        this.lun = lun;
+        this.blocks = blocks;
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchOptions o;
+        try {
+            o = BenchOptions.parse(args);
+        } catch (BenchOptions.UsageException | IllegalArgumentException e) {
+            System.err.print((e.getMessage() == null ? "" : "kiscsi-bench: " + e.getMessage() + "\n") + BenchOptions.USAGE);
+            System.exit(e.getMessage() == null ? 0 : 1);
+            return;
+        }
+        try (TcpTransport tcp = new TcpTransport();
+             IscsiEngine engine = IscsiEngine.builder().initiatorName(o.initiator()).transport(tcp).build()) {
+            RecordValues v = RecordValues.empty().with(NodeKeys.LOGIN_TIMEOUT, "10").with(NodeKeys.SCSI_CMD_TIMEOUT, "60")
+                    .with(NodeKeys.CMDS_MAX, Integer.toString(Math.max(128, o.queueDepth())));
+            if (o.digests()) {
+                v = v.with(NodeKeys.HEADER_DIGEST, "CRC32C").with(NodeKeys.DATA_DIGEST, "CRC32C");
+            }
+            NodeRecord record = NodeRecord.create(new NodeKey(IscsiName.of(o.target()), o.portal(), null), v);
+            SessionInfo s = engine.login(record).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            ScsiTaskExecutor x = engine.executor(s.sid());
+            long blocks = capacity(x, o.lun());
+            System.out.println(new Bench(o, x, Math.min(blocks, o.spanBytes() / 512)).run());
+            engine.logout(s.sid()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static long capacity(ScsiTaskExecutor x, int lun) throws Exception {
+        byte[] cdb = new byte[16];
+        cdb[0] = (byte) 0x9E;
+        cdb[1] = 0x10;
+        cdb[13] = 32;
+        ByteBuffer in = ByteBuffer.allocate(32);
+        ScsiResult r = null;
+        for (int i = 0; i < 5; i++) { // the first command after login may meet a unit attention the engine retries
+            r = x.execute(ScsiTask.read(lun, cdb, in)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            if (r.isGood()) {
+                break;
+            }
+        }
+        if (r == null || !r.isGood()) {
+            throw new IllegalStateException("READ CAPACITY(16) on LUN " + lun + " failed with status " + (r == null ? -1 : r.status()));
+        }
+        if (in.getInt(8) != 512) {
+            throw new IllegalStateException("LUN " + lun + " has " + in.getInt(8) + "-byte blocks; kiscsi-bench assumes 512");
+        }
+        return in.getLong(0) + 1;
+    }
+
+    private String run() throws Exception {
+        int blocksPerIo = o.blockSize() / 512;
+        if (blocks < blocksPerIo) {
+            throw new IllegalStateException("LUN too small for " + o.blockSize() + "-byte I/O");
+        }
+        long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.warmupSeconds());
+        stopAt = warmupEnd + TimeUnit.SECONDS.toNanos(o.seconds());
+        SplittableRandom seeds = new SplittableRandom(1);
+        for (int i = 0; i < o.queueDepth(); i++) {
+            Worker w = new Worker(ByteBuffer.allocateDirect(o.blockSize()), seeds.split());
+            inFlight.incrementAndGet();
+            w.next();
+        }
+        // warm-up, then the measured interval
+        sleepUntil(warmupEnd);
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long alloc0 = allocated(threads);
+        long cpu0 = os.getProcessCpuTime();
+        long t0 = System.nanoTime();
+        measuring = true;
+        done.get(o.seconds() + 120L, TimeUnit.SECONDS);
+        long t1 = System.nanoTime();
+        long cpu1 = os.getProcessCpuTime();
+        long alloc1 = allocated(threads);
+        long ops = completed.get();
+        double secs = (t1 - t0) / 1e9;
+        double iops = ops / secs;
+        return String.format(Locale.ROOT,
+                "tool=kiscsi pattern=%s bs=%d qd=%d ops=%d seconds=%.2f iops=%.0f mib_s=%.1f lat_p50_us=%.1f lat_p99_us=%.1f "
+                        + "lat_p999_us=%.1f lat_max_us=%.1f cpu_us_per_io=%.2f alloc_bytes_per_io=%.0f failures=%d",
+                o.pattern().name().toLowerCase(Locale.ROOT), o.blockSize(), o.queueDepth(), ops, secs, iops,
+                iops * o.blockSize() / (1 << 20), latency.getValueAtPercentile(50) / 1000.0,
+                latency.getValueAtPercentile(99) / 1000.0, latency.getValueAtPercentile(99.9) / 1000.0,
+                latency.getMaxValue() / 1000.0, ops == 0 ? 0 : (cpu1 - cpu0) / 1000.0 / ops,
+                ops == 0 ? 0 : (double) (alloc1 - alloc0) / ops, failures.get());
+    }
+
+    private static long allocated(com.sun.management.ThreadMXBean threads) {
+        long sum = 0;
+        for (long a : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+            if (a > 0) {
+                sum += a;
+            }
+        }
+        return sum;
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long left;
+        while ((left = nanoTime - System.nanoTime()) > 0) {
+            TimeUnit.NANOSECONDS.sleep(left);
+        }
+    }
+
+    private synchronized long nextLba(SplittableRandom r) {
+        long perIo = o.blockSize() / 512;
+        if (o.pattern().random()) {
+            return r.nextLong(blocks / perIo) * perIo;
+        }
+        long lba = seqLba;
+        seqLba = lba + perIo >= blocks ? 0 : lba + perIo;
+        return lba;
+    }
+
+    /** One slot of the queue: its buffer and its next command. */
+    private final class Worker {
+        private final ByteBuffer buffer;
+        private final SplittableRandom random;
+        private final byte[] cdb = new byte[16];
+        private long started;
+
+        Worker(ByteBuffer buffer, SplittableRandom random) {
+            this.buffer = buffer;
+            this.random = random;
+        }
+
+        void next() {
+            long now = System.nanoTime();
+            if (now - stopAt >= 0 || completed.get() >= o.maxOps()) {
+                if (inFlight.decrementAndGet() == 0) {
+                    done.complete(null);
+                }
+                return;
+            }
+            long lba = nextLba(random);
+            int n = o.blockSize() / 512;
+            ByteBuffer c = ByteBuffer.wrap(cdb);
+            c.put(0, (byte) (o.pattern().write() ? 0x8A : 0x88)).putLong(2, lba).putInt(10, n);
+            buffer.clear();
+            started = now;
+            ScsiTask t = o.pattern().write() ? ScsiTask.write(o.lun(), cdb, buffer) : ScsiTask.read(o.lun(), cdb, buffer);
+            lun.execute(t).whenComplete(this::completed);
+        }
+
+        private void completed(ScsiResult r, Throwable e) {
+            if (e != null || !r.isGood()) {
+                failures.incrementAndGet();
+                if (failures.get() > 100) {
+                    done.completeExceptionally(new IllegalStateException("more than 100 failed I/Os; last: "
+                            + (e != null ? e.getMessage() : "status " + r.status())));
+                    return;
+                }
+            } else if (measuring) {
+                completed.incrementAndGet();
+                synchronized (latency) {
+                    latency.recordValue(System.nanoTime() - started);
+                }
+            }
+            next();
+        }
+    }
+}

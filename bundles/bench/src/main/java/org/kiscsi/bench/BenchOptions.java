@@ -1,0 +1,93 @@
+package org.kiscsi.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.kiscsi.api.Portal;
+
+/** The command line of kiscsi-bench. */
+record BenchOptions(Portal portal, String target, int lun, Pattern pattern, int blockSize, int queueDepth,
+        int seconds, long maxOps, String initiator, boolean digests, int warmupSeconds, long spanBytes) {
+
+    enum Pattern { RANDREAD, SEQREAD, RANDWRITE, SEQWRITE;
+        boolean write() {
+            return this == RANDWRITE || this == SEQWRITE;
+        }
+
+        boolean random() {
+            return this == RANDREAD || this == RANDWRITE;
+        }
+    }
+
+    static final String USAGE = """
+            Usage: kiscsi-bench --portal HOST[:PORT] --target IQN [options]
+              --lun N            LUN (default 1)
+              --pattern P        randread | seqread | randwrite | seqwrite (default randread)
+              --bs BYTES         bytes per I/O, a multiple of 512 (default 4096)
+              --qd N             commands in flight (default 32)
+              --seconds N        run time after warm-up (default 10)
+              --ops N            stop after N I/Os instead (bounded by --seconds too)
+              --warmup N         seconds of warm-up not counted (default 1)
+              --span BYTES       part of the LUN to use (default: all, at most 1 GiB)
+              --initiator IQN    InitiatorName (default iqn.2026-11.org.kiscsi:bench)
+              --digests          offer CRC32C header and data digests
+            Prints one line of key=value results: iops, mib_s, latency percentiles (us), CPU and bytes allocated per I/O.
+            """;
+
+    static BenchOptions parse(String[] args) {
+        Portal portal = null;
+        String target = null;
+        int lun = 1;
+        Pattern pattern = Pattern.RANDREAD;
+        int bs = 4096;
+        int qd = 32;
+        int seconds = 10;
+        long ops = Long.MAX_VALUE;
+        String initiator = "iqn.2026-11.org.kiscsi:bench";
+        boolean digests = false;
+        int warmup = 1;
+        long span = 1L << 30;
+        List<String> a = new ArrayList<>(List.of(args));
+        for (int i = 0; i < a.size(); i++) {
+            String k = a.get(i);
+            switch (k) {
+                case "--portal" -> portal = Portal.parse(value(a, ++i, k));
+                case "--target" -> target = value(a, ++i, k);
+                case "--lun" -> lun = Integer.parseInt(value(a, ++i, k));
+                case "--pattern" -> pattern = Pattern.valueOf(value(a, ++i, k).toUpperCase(java.util.Locale.ROOT));
+                case "--bs" -> bs = Integer.parseInt(value(a, ++i, k));
+                case "--qd" -> qd = Integer.parseInt(value(a, ++i, k));
+                case "--seconds" -> seconds = Integer.parseInt(value(a, ++i, k));
+                case "--ops" -> ops = Long.parseLong(value(a, ++i, k));
+                case "--warmup" -> warmup = Integer.parseInt(value(a, ++i, k));
+                case "--span" -> span = Long.parseLong(value(a, ++i, k));
+                case "--initiator" -> initiator = value(a, ++i, k);
+                case "--digests" -> digests = true;
+                case "-h", "--help" -> throw new UsageException(null);
+                default -> throw new UsageException("unknown option " + k);
+            }
+        }
+        if (portal == null || target == null) {
+            throw new UsageException("--portal and --target are required");
+        }
+        if (bs < 512 || bs % 512 != 0 || qd < 1 || qd > 1024 || seconds < 1 || seconds > 3600) {
+            throw new UsageException("--bs must be a multiple of 512, --qd 1..1024, --seconds 1..3600");
+        }
+        return new BenchOptions(portal, target, lun, pattern, bs, qd, seconds, ops, initiator, digests, warmup, span);
+    }
+
+    private static String value(List<String> a, int i, String option) {
+        if (i >= a.size()) {
+            throw new UsageException(option + " needs a value");
+        }
+        return a.get(i);
+    }
+
+    static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package org.kiscsi.iscsiadm.internal;
+
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.Set;
+
+import org.kiscsi.mgmt.MgmtOp;
+import org.kiscsi.mgmt.MgmtRequest;
+import org.kiscsi.mgmt.MgmtResponse;
+
+/**
+ * {@code iscsiadm -m daemon}, a kiscsi extension: the daemon's status, one {@code key = value} line
+ * each (state, pid, identity, node store, which providers are present).
+ */
+final class DaemonMode implements Mode {
+    @Override
+    public String name() {
+        return "daemon";
+    }
+
+    @Override
+    public Set<Option> options() {
+        return Set.of(Option.PRINT, Option.DEBUG);
+    }
+
+    @Override
+    public int run(CommandLine line, DaemonClient daemon, PrintStream out) throws ClientException {
+        MgmtResponse r = daemon.call(MgmtRequest.of(MgmtOp.STATUS));
+        for (Map<String, String> row : r.rows()) {
+            row.forEach((k, v) -> out.println(k + " = " + v));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,126 @@
+package org.kiscsi.iscsid.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Properties;
+
+import org.kiscsi.api.session.SessionManager;
+import org.kiscsi.spi.discovery.DiscoveryProvider;
+import org.kiscsi.spi.store.NodeStoreProvider;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The iscsid daemon as a DS component. Every provider is optional and dynamic: a missing one makes a
+ * start-up step wait, one that goes away degrades the daemon, never stops it. Configuration comes
+ * from Config Admin (PID org.kiscsi.iscsid), this run's flags from bin/iscsid's launcher.
+ */
+@Component(configurationPid = IscsidComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true,
+        service = {})
+public class IscsidComponent {
+    static final String PID = "org.kiscsi.iscsid";
+    private static final Logger LOG = LoggerFactory.getLogger(IscsidComponent.class);
+
+    private final Providers providers = new Providers();
+    private Daemon daemon;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeStore")
+    void addStore(NodeStoreProvider p) {
+        providers.addStore(p);
+    }
+
+    void removeStore(NodeStoreProvider p) {
+        providers.removeStore(p);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unsetSessions")
+    void setSessions(SessionManager s) {
+        providers.setSessions(s);
+    }
+
+    void unsetSessions(SessionManager s) {
+        providers.unsetSessions(s);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeDiscovery")
+    void addDiscovery(DiscoveryProvider p) {
+        providers.addDiscovery(p);
+    }
+
+    void removeDiscovery(DiscoveryProvider p) {
+        providers.removeDiscovery(p);
+    }
+
+    @Activate
+    void activate(IscsidConfig config, BundleContext context) {
+        RunFlags flags = RunFlags.fromSystemProperties();
+        Path base = Path.of(System.getProperty("karaf.base", System.getProperty("karaf.home", ".")));
+        Path etc = Path.of(System.getProperty("karaf.etc", base.resolve("etc").toString()));
+        Path data = Path.of(System.getProperty("karaf.data", base.resolve("data").toString()));
+        DaemonSettings settings = DaemonSettings.resolve(config, flags, base, etc, data, version());
+        DaemonExit exit = new FrameworkExit(context, flags.underLauncher());
+        Daemon d = new Daemon(settings, providers, exit, Path.of("/proc/self"));
+        d.onIdentity(id -> publishIdentity(context, id));
+        try {
+            d.start();
+        } catch (DaemonStartException e) {
+            LOG.error("iscsid cannot start: {}", e.getMessage());
+            exit.fatal(e.error(), e.getMessage());
+            throw new IllegalStateException("iscsid cannot start: " + e.getMessage(), e);
+        }
+        daemon = d;
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (daemon != null) {
+            daemon.stop();
+            daemon = null;
+        }
+        if (identityRegistration != null) {
+            identityRegistration.unregister();
+            identityRegistration = null;
+        }
+    }
+
+    /**
+     * Offers the initiator name and alias to the session engine as an
+     * {@link org.kiscsi.api.session.InitiatorIdentity} service: the daemon owns the initiatorname
+     * file, the engine only needs what is in it.
+     */
+    private synchronized void publishIdentity(BundleContext context, org.kiscsi.iscsid.internal.identity.InitiatorIdentity id) {
+        org.kiscsi.api.session.InitiatorIdentity service = org.kiscsi.api.session.InitiatorIdentity.of(
+                id.name().map(Object::toString).orElse(null), id.alias());
+        if (identityRegistration != null) {
+            identityRegistration.unregister();
+        }
+        identityRegistration = context.registerService(org.kiscsi.api.session.InitiatorIdentity.class, service, null);
+    }
+
+    private org.osgi.framework.ServiceRegistration<org.kiscsi.api.session.InitiatorIdentity> identityRegistration;
+
+    static String version() {
+        try (InputStream in = IscsidComponent.class.getResourceAsStream("version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

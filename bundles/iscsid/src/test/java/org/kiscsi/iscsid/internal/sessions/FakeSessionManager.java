@@ -1,0 +1,100 @@
+package org.kiscsi.iscsid.internal.sessions;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.kiscsi.api.IscsiError;
+import org.kiscsi.api.IscsiException;
+import org.kiscsi.api.Isid;
+import org.kiscsi.api.node.DiscoveryRecord;
+import org.kiscsi.api.node.NodeRecord;
+import org.kiscsi.api.scsi.ScsiTaskExecutor;
+import org.kiscsi.api.session.DiscoverySession;
+import org.kiscsi.api.session.RecoveryStage;
+import org.kiscsi.api.session.SessionInfo;
+import org.kiscsi.api.session.SessionListener;
+import org.kiscsi.api.session.SessionManager;
+import org.kiscsi.api.session.SessionState;
+import org.kiscsi.api.session.SessionType;
+
+/**
+ * A test double of the session engine (the real one arrives with its own issue): logins succeed at
+ * once unless the target's name contains "fail"; it tells its listeners as the real one must.
+ */
+public final class FakeSessionManager implements SessionManager {
+    public final List<String> calls = new CopyOnWriteArrayList<>();
+    private final Map<Long, SessionInfo> sessions = new TreeMap<>();
+    private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
+    private long nextSid = 1;
+
+    @Override
+    public synchronized CompletionStage<SessionInfo> login(NodeRecord record) {
+        calls.add("login " + record.key());
+        if (record.target().value().contains("fail")) {
+            return CompletableFuture.failedFuture(new IscsiException(IscsiError.LOGIN, "login to " + record.portal() + " refused"));
+        }
+        SessionInfo s = info(nextSid++, record, SessionState.LOGGED_IN);
+        sessions.put(s.sid(), s);
+        listeners.forEach(l -> l.stateChanged(s, SessionState.LOGGING_IN));
+        return CompletableFuture.completedFuture(s);
+    }
+
+    private static SessionInfo info(long sid, NodeRecord r, SessionState state) {
+        return new SessionInfo(sid, r.key(), SessionType.NORMAL, Isid.of(0x80_0000_0000L + sid), 1, state, RecoveryStage.NONE,
+                List.of(), Map.of(), "", Instant.now());
+    }
+
+    @Override
+    public synchronized CompletionStage<Void> logout(long sid) {
+        calls.add("logout " + sid);
+        SessionInfo s = sessions.remove(sid);
+        if (s == null) {
+            return CompletableFuture.failedFuture(new IscsiException(IscsiError.SESS_NOT_FOUND, "no session " + sid));
+        }
+        SessionInfo closed = new SessionInfo(s.sid(), s.node(), s.type(), s.isid(), s.tsih(), SessionState.CLOSED,
+                RecoveryStage.NONE, List.of(), Map.of(), "", Instant.now());
+        listeners.forEach(l -> l.stateChanged(closed, SessionState.LOGGED_IN));
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<DiscoverySession> openDiscoverySession(DiscoveryRecord record) {
+        throw new UnsupportedOperationException("not needed by the daemon's tests");
+    }
+
+    @Override
+    public synchronized List<SessionInfo> sessions() {
+        return new ArrayList<>(sessions.values());
+    }
+
+    @Override
+    public synchronized Optional<SessionInfo> session(long sid) {
+        return Optional.ofNullable(sessions.get(sid));
+    }
+
+    @Override
+    public ScsiTaskExecutor executor(long sid) {
+        throw new UnsupportedOperationException("not needed by the daemon's tests");
+    }
+
+    @Override
+    public void addListener(SessionListener listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void removeListener(SessionListener listener) {
+        listeners.remove(listener);
+    }
+
+    public int listenerCount() {
+        return listeners.size();
+    }
+}
