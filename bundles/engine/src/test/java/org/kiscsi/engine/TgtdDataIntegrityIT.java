@@ -195,7 +195,11 @@ class TgtdDataIntegrityIT {
             Path pcap = cap.stop();
             int max = Tshark.maxOutstandingCommands(pcap, tgtd.port());
             assertTrue(max >= 32, "only " + max + " SCSI commands were outstanding at once");
-            List<String> problems = Tshark.initiatorSideIscsiProblems(pcap, tgtd.port());
+            List<String> problems = new ArrayList<>(Tshark.initiatorSideIscsiProblems(pcap, tgtd.port()));
+            if (Tshark.lostSegments(pcap, tgtd.port()) > 0) {
+                // the capture dropped segments: Data-Out of a command it never saw cannot be paired with it
+                problems.removeIf(p -> p.contains("Unknown SCSI exchange") && !p.contains("Malformed"));
+            }
             assertTrue(problems.isEmpty(), "tshark flags our PDUs: " + problems);
             // immediate data and Data-Out segments stay within tgtd's MaxRecvDataSegmentLength (8192)
             List<FieldRow> sizes = Tshark.fields(pcap, new int[] {tgtd.port()}, "iscsi && tcp.dstport==" + tgtd.port(),

@@ -106,6 +106,15 @@ public final class Tshark {
         return problems(pcap, targetPort, "(_ws.malformed || (_ws.expert.severity >= warning && iscsi && !tcp.analysis.flags)) && tcp.dstport==" + targetPort);
     }
 
+    /**
+     * Segments the capture itself missed (dumpcap drops packets on a loaded machine): Wireshark then
+     * cannot pair some Data-Out PDUs with their command and says "Unknown SCSI exchange" about them,
+     * which says nothing about the PDUs.
+     */
+    public static int lostSegments(Path pcap, int targetPort) {
+        return fields(pcap, new int[] {targetPort}, "tcp.analysis.lost_segment && tcp.port==" + targetPort, "frame.number").size();
+    }
+
     private static List<String> problems(Path pcap, int targetPort, String filter) {
         List<String> problems = new ArrayList<>();
         for (FieldRow row : fields(pcap, new int[] {targetPort}, filter,

@@ -20,6 +20,7 @@ import org.kiscsi.spi.transport.PduBuffer;
 final class OutboundPdu implements PduBuffer {
     private final Object owner;
     private final BufferCount count;
+    private final FramePool pool;
     private final ByteBuffer frame;
     private final int headerLength;
     private final boolean headerGap;
@@ -30,7 +31,8 @@ final class OutboundPdu implements PduBuffer {
     private final AtomicBoolean released = new AtomicBoolean();
     private final AtomicBoolean sent = new AtomicBoolean();
 
-    private OutboundPdu(Object owner, BufferCount count, int ahsLength, int dataLength, boolean headerGap, ByteBuffer externalData) {
+    private OutboundPdu(Object owner, BufferCount count, FramePool pool, int ahsLength, int dataLength, boolean headerGap,
+            ByteBuffer externalData) {
         if (ahsLength < 0 || ahsLength % 4 != 0 || ahsLength > 1020) {
             throw new IllegalArgumentException("AHS length " + ahsLength + " is not a multiple of 4 in 0..1020");
         }
@@ -39,25 +41,35 @@ final class OutboundPdu implements PduBuffer {
         }
         this.owner = owner;
         this.count = count;
+        this.pool = pool;
         this.headerLength = Framing.BHS_LENGTH + ahsLength;
         this.headerGap = headerGap;
         this.dataOffset = headerLength + (headerGap ? Framing.DIGEST_LENGTH : 0);
         this.external = externalData != null;
         // an external data segment leaves only its padding and digest (the trailer) to the frame
         int inFrame = external ? 0 : dataLength;
-        this.frame = ByteBuffer.allocate(dataOffset + inFrame + Framing.padding(dataLength) + Framing.DIGEST_LENGTH);
+        this.frame = pool.take(dataOffset + inFrame + Framing.padding(dataLength) + Framing.DIGEST_LENGTH);
         this.header = frame.slice(0, headerLength);
         this.data = external ? externalData.slice() : frame.slice(dataOffset, dataLength);
         count.taken();
     }
 
     static OutboundPdu allocate(Object owner, BufferCount count, int ahsLength, int dataLength, boolean headerDigest) {
-        return new OutboundPdu(owner, count, ahsLength, dataLength, headerDigest, null);
+        return allocate(owner, count, FramePool.NONE, ahsLength, dataLength, headerDigest);
+    }
+
+    static OutboundPdu allocate(Object owner, BufferCount count, FramePool pool, int ahsLength, int dataLength,
+            boolean headerDigest) {
+        return new OutboundPdu(owner, count, pool, ahsLength, dataLength, headerDigest, null);
     }
 
     /** A PDU whose data segment is {@code data}'s remaining bytes, sent from there without a copy. */
     static OutboundPdu wrapping(Object owner, BufferCount count, int ahsLength, ByteBuffer data) {
-        return new OutboundPdu(owner, count, ahsLength, data.remaining(), true, data);
+        return wrapping(owner, count, FramePool.NONE, ahsLength, data);
+    }
+
+    static OutboundPdu wrapping(Object owner, BufferCount count, FramePool pool, int ahsLength, ByteBuffer data) {
+        return new OutboundPdu(owner, count, pool, ahsLength, data.remaining(), true, data);
     }
 
     /** A copy of a PDU buffer this connection did not allocate (another transport's, a received one). */
@@ -67,7 +79,7 @@ final class OutboundPdu implements PduBuffer {
         if (h.limit() < Framing.BHS_LENGTH) {
             throw new IllegalArgumentException("header of " + h.limit() + " bytes is shorter than a BHS");
         }
-        OutboundPdu p = new OutboundPdu(owner, count, h.limit() - Framing.BHS_LENGTH, d.limit(), headerDigest, null);
+        OutboundPdu p = new OutboundPdu(owner, count, FramePool.NONE, h.limit() - Framing.BHS_LENGTH, d.limit(), headerDigest, null);
         p.header.put(0, h, 0, h.limit());
         p.data.put(0, d, 0, d.limit());
         return p;
@@ -98,6 +110,7 @@ final class OutboundPdu implements PduBuffer {
             throw new IllegalStateException("PDU buffer released twice");
         }
         count.returned();
+        pool.give(frame);
     }
 
     /** Why the BHS lengths disagree with the buffers, or null when they agree. */

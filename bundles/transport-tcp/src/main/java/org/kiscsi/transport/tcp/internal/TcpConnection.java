@@ -40,6 +40,7 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
     private final String local;
     private final String peer;
     private final BufferCount buffers = new BufferCount();
+    private final FramePool frames = new FramePool();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean open = new AtomicBoolean(true);
     private final Object sendOrder = new Object();
@@ -64,13 +65,20 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
 
     @Override
     public PduBuffer allocate(int ahsLength, int dataLength) {
-        return OutboundPdu.allocate(this, buffers, ahsLength, dataLength, settings.headerDigest());
+        return OutboundPdu.allocate(this, buffers, frames, ahsLength, dataLength, settings.headerDigest());
     }
 
     /** Wraps {@code data} without copying: it is written from the caller's memory. */
     @Override
     public PduBuffer allocate(int ahsLength, ByteBuffer data) {
-        return OutboundPdu.wrapping(this, buffers, ahsLength, data);
+        if (data.remaining() <= FramePool.largestPooledSegment()) {
+            // MINA writes each buffer with a system call of its own (no gathering writes): for a segment
+            // this small one copy into a pooled frame costs less than a second write and TCP segment
+            OutboundPdu p = OutboundPdu.allocate(this, buffers, frames, ahsLength, data.remaining(), settings.headerDigest());
+            p.data().put(0, data, data.position(), data.remaining());
+            return p;
+        }
+        return OutboundPdu.wrapping(this, buffers, frames, ahsLength, data);
     }
 
     @Override
@@ -107,16 +115,20 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
                     + " bytes queued, limit " + maxQueuedSendBytes + "; PDU of " + bytes + " bytes not sent"));
             return done;
         }
-        PendingSend p = new PendingSend(out, bytes, wire.size(), peer, this::sendFinished);
+        PendingSend p = new PendingSend(out, bytes, 1, peer, this::sendFinished);
         pending.add(p);
         if (!open.get()) { // closed meanwhile: shut() may have missed this one
             p.fail(closedBeforeSent());
             return p.done;
         }
         synchronized (sendOrder) { // the parts of one PDU stay together
-            for (ByteBuffer b : wire) {
-                session.write(IoBuffer.wrap(b)).addListener(f -> p.partDone((WriteFuture) f));
+            int last = wire.size() - 1;
+            for (int i = 0; i < last; i++) {
+                session.write(IoBuffer.wrap(wire.get(i)));
             }
+            // MINA writes a session's buffers in order and closes the session when one fails, which
+            // then fails every later write: the last part's outcome is the PDU's
+            session.write(IoBuffer.wrap(wire.get(last))).addListener(f -> p.partDone((WriteFuture) f));
         }
         return p.done;
     }

@@ -1,0 +1,88 @@
+package org.kiscsi.transport.tcp.internal;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Direct buffers for outgoing PDU frames, kept per connection and reused. Direct, because the JDK
+ * copies a heap buffer into a temporary direct one on every socket write; pooled, because a fresh
+ * frame per PDU is an allocation (and zeroing) per PDU on the data path. A connection's frames go back
+ * here when MINA has written them; once the connection closed nothing more is taken, so a frame
+ * still in a closing socket's queue can never be handed to another PDU.
+ */
+final class FramePool {
+    /** Size classes: a header with digests, a 4 KiB segment, a 16 KiB segment (each with room for framing). */
+    private static final int[] SIZES = {256, 4096 + 256, 16384 + 256};
+    private static final int[] KEEP = {512, 256, 128};
+    /** A pool that pools nothing: every frame is a fresh heap buffer (tests of the layout). */
+    static final FramePool NONE = new FramePool(false);
+
+    private final boolean pooling;
+    @SuppressWarnings("unchecked")
+    private final ConcurrentLinkedQueue<ByteBuffer>[] free = new ConcurrentLinkedQueue[SIZES.length];
+    private final AtomicInteger[] kept = new AtomicInteger[SIZES.length];
+
+    FramePool() {
+        this(true);
+    }
+
+    private FramePool(boolean pooling) {
+        this.pooling = pooling;
+        for (int i = 0; i < SIZES.length; i++) {
+            free[i] = new ConcurrentLinkedQueue<>();
+            kept[i] = new AtomicInteger();
+        }
+    }
+
+    /** The largest data segment a pooled frame holds (bigger ones are sent from the caller's memory). */
+    static int largestPooledSegment() {
+        return SIZES[SIZES.length - 1] - 256;
+    }
+
+    /** A buffer of exactly {@code size} bytes (position 0, limit size), contents undefined. */
+    ByteBuffer take(int size) {
+        int c = sizeClass(size);
+        if (c < 0) {
+            return pooling ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size);
+        }
+        ByteBuffer b = free[c].poll();
+        if (b == null) {
+            b = ByteBuffer.allocateDirect(SIZES[c]);
+        } else {
+            kept[c].decrementAndGet();
+        }
+        return b.clear().limit(size);
+    }
+
+    /** Gives back a buffer {@link #take} returned. */
+    void give(ByteBuffer b) {
+        int c = pooling ? indexOf(b.capacity()) : -1;
+        if (c >= 0 && kept[c].incrementAndGet() <= KEEP[c]) {
+            free[c].offer(b);
+        } else if (c >= 0) {
+            kept[c].decrementAndGet();
+        }
+    }
+
+    private int sizeClass(int size) {
+        if (!pooling) {
+            return -1;
+        }
+        for (int i = 0; i < SIZES.length; i++) {
+            if (size <= SIZES[i]) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int indexOf(int capacity) {
+        for (int i = 0; i < SIZES.length; i++) {
+            if (capacity == SIZES[i]) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
