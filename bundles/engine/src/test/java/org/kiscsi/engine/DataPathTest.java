@@ -180,6 +180,7 @@ class DataPathTest {
             }
         });
         ScsiTaskExecutor x = login();
+        assertTrue(x.retriesUnitAttentions(), "the session owns unit attention retries: layers above must not stack theirs");
         target.raiseUnitAttention(0x29, 0x00); // power on / reset, as after login
         byte[] data = random(4096, 1);
         assertTrue(write(x, 0, data).isGood(), "a unit attention must not fail the caller's write");

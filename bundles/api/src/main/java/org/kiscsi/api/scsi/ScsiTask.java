@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * One SCSI command to send to a logical unit.
  *
- * @param lun the logical unit number (SAM flat/peripheral addressing handled by the executor)
+ * @param lun the logical unit number; the executor puts it in the LUN field as {@link Lun} encodes it
  * @param cdb the command descriptor block (6 to 260 bytes)
  * @param direction which way data goes
  * @param dataOut data to send, from its position to its limit (OUT and BIDIRECTIONAL); not modified

@@ -16,4 +16,14 @@ public interface ScsiTaskExecutor {
 
     /** How many commands this executor keeps in flight at most. */
     int queueDepth();
+
+    /**
+     * Whether this executor itself sends a command again after a UNIT ATTENTION (the target did not run
+     * it) and reports the changes that need a rescan on its own channel (kiscsi's sessions do both, see
+     * {@link org.kiscsi.api.session.SessionListener#rescanNeeded}). Layers above then must not retry too;
+     * they see a UNIT ATTENTION only when the executor gave up. Default: false. @since 1.2
+     */
+    default boolean retriesUnitAttentions() {
+        return false;
+    }
 }

@@ -11,7 +11,8 @@ public interface SessionListener {
 
     /**
      * The target reported a change that needs a rescan: REPORTED LUNS DATA HAS CHANGED or
-     * CAPACITY DATA HAS CHANGED on {@code lun}.
+     * CAPACITY DATA HAS CHANGED on {@code lun}. {@code reason} is that ASC/ASCQ's text as SPC-4 words
+     * it ("REPORTED LUNS DATA HAS CHANGED", "CAPACITY DATA HAS CHANGED").
      */
     default void rescanNeeded(long sid, long lun, String reason) {
     }

@@ -31,6 +31,16 @@ public interface TransportConnection {
      */
     CompletionStage<Void> send(PduBuffer pdu);
 
+    /**
+     * Queues a PDU for sending, as {@link #send}, without a completion stage: for the data path,
+     * where the caller does not wait for each PDU. A PDU that cannot be sent closes the connection,
+     * and the listener hears why through {@link TransportListener#closed}. The buffer is released
+     * either way.
+     */
+    default void post(PduBuffer pdu) {
+        send(pdu);
+    }
+
     /** Applies negotiated framing settings to PDUs sent and received from now on. */
     void configure(LinkSettings settings);
 

@@ -153,6 +153,12 @@ final class SessionImpl implements Connection.Handler, ScsiTaskExecutor {
         return settings.cmdsMax();
     }
 
+    /** Yes: {@link #finish} sends a command again after a unit attention and raises rescans itself. */
+    @Override
+    public boolean retriesUnitAttentions() {
+        return true;
+    }
+
     private IscsiException checkUsable(String what) {
         if (state != SessionState.LOGGED_IN) {
             return new IscsiException(IscsiError.SESSION_NOT_CONNECTED, where + " is " + state.name().toLowerCase(java.util.Locale.ROOT)
@@ -212,7 +218,7 @@ final class SessionImpl implements Connection.Handler, ScsiTaskExecutor {
         TransportConnection t = connection.transport();
         PduBuffer b = pdu.data().hasRemaining() ? t.allocate(pdu.ahsLength(), pdu.data()) : t.allocate(pdu.ahsLength(), 0);
         pdu.writeHeader(b.header());
-        t.send(b);
+        t.post(b); // a PDU that cannot go closes the connection: closed() fails what is outstanding
     }
 
     /** Starts waiting commands while slots and the window allow. */
@@ -582,7 +588,14 @@ final class SessionImpl implements Connection.Handler, ScsiTaskExecutor {
                     d.duplicate().position(d.position() + 2).get(s);
                     Sense sense = Sense.parse(s);
                     if (sense != null && (sense.reportedLunsChanged() || sense.capacityChanged())) {
-                        engine.rescanNeeded(sid, LunField.decode(a.lun()), sense.reportedLunsChanged()
+                        long lun;
+                        try {
+                            lun = LunField.decode(a.lun());
+                        } catch (IllegalArgumentException e) {
+                            LOG.warn("{}: SCSI async event for a LUN kiscsi cannot address: {}", where, e.getMessage());
+                            return null;
+                        }
+                        engine.rescanNeeded(sid, lun, sense.reportedLunsChanged()
                                 ? "REPORTED LUNS DATA HAS CHANGED" : "CAPACITY DATA HAS CHANGED");
                     }
                 }

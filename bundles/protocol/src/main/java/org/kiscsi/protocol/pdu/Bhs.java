@@ -55,8 +55,13 @@ public final class Bhs {
             h.put(i, (byte) 0);
         }
         h.put(0, (byte) ((immediate ? 0x40 : 0) | op.code()));
-        ByteBuffer at0 = h.duplicate().position(0);
-        Framing.setLengths(at0, ahsLength, dataLength);
+        if (ahsLength % 4 != 0 || ahsLength < 0 || ahsLength > 255 * 4 || dataLength < 0 || dataLength > Framing.MAX_DATA_SEGMENT_LENGTH) {
+            throw new IllegalArgumentException("AHS length " + ahsLength + " / data segment length " + dataLength + " out of range");
+        }
+        h.put(4, (byte) (ahsLength / 4));
+        h.put(5, (byte) (dataLength >>> 16));
+        h.put(6, (byte) (dataLength >>> 8));
+        h.put(7, (byte) dataLength);
     }
 
     static void putU16(ByteBuffer h, int offset, int value) {

@@ -1,25 +1,27 @@
 package org.kiscsi.protocol.pdu;
 
+import org.kiscsi.api.scsi.Lun;
+
 /**
- * The 8-byte LUN field of SCSI PDUs (SAM-5 single-level addressing): peripheral device addressing
- * for LUNs below 256, flat space addressing up to 16383.
+ * The 8-byte LUN field of SCSI PDUs as the 64-bit value the codec reads and writes. The encoding is
+ * the API's {@link Lun} (peripheral, flat, extended flat and long extended flat addressing; other
+ * fields carried raw), the same the SCSI layer uses for REPORT LUNS.
  */
 public final class LunField {
     private LunField() {
     }
 
-    /** The field for LUN number {@code lun} (0..16383). */
+    /** The field for LUN number {@code lun} (or a raw field, unchanged). */
     public static long encode(long lun) {
-        if (lun < 0 || lun > 16383) {
-            throw new IllegalArgumentException("LUN " + lun + " is outside 0..16383");
-        }
-        return lun < 256 ? lun << 48 : (0x4000L | lun) << 48;
+        return Lun.toField(lun);
     }
 
-    /** The LUN number in a single-level field (peripheral or flat space addressing). */
+    /**
+     * The LUN number in {@code field}; raw for fields that are not single-level numbers.
+     *
+     * @throws IllegalArgumentException for a second-level address under LUN 0, which has no number
+     */
     public static long decode(long field) {
-        int method = (int) (field >>> 62) & 3;
-        long first = (field >>> 48) & 0xFFFF;
-        return method == 1 ? first & 0x3FFF : first & 0xFF;
+        return Lun.fromField(field);
     }
 }

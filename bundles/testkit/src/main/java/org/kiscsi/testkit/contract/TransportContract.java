@@ -161,6 +161,29 @@ public abstract class TransportContract {
     }
 
     @Test
+    void postedPdusArriveInOrderAndTheirBuffersComeBack() throws Exception {
+        RecordingListener l = new RecordingListener();
+        TransportConnection c = connect(l);
+        for (int i = 0; i < 200; i++) {
+            c.post(Pdus.build(c, Pdus.OP_NOP_OUT, i, i % 2, (i * 977) % 20000));
+        }
+        for (int i = 0; i < 200; i++) {
+            PduBuffer back = l.next(WAIT_MS);
+            assertNotNull(back, "posted PDU " + i + " did not come back");
+            assertNull(Pdus.mismatch(back, Pdus.OP_NOP_OUT, i, i % 2, (i * 977) % 20000));
+            back.release();
+        }
+        long deadline = System.currentTimeMillis() + WAIT_MS;
+        while (c.buffersOutstanding() != 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(0, c.buffersOutstanding(), "posted buffers must be released once written");
+        c.close();
+        c.post(Pdus.build(c, Pdus.OP_NOP_OUT, 999, 0, 10)); // after close: released, nothing else
+        assertEquals(0, c.buffersOutstanding(), "a PDU posted after close must be released");
+    }
+
+    @Test
     void framesWithDigestsOnceConfigured() throws Exception {
         if (!transport.capabilities().contains(TransportCapability.DIGESTS)) {
             return; // transports without digests (iSER) frame without them

@@ -12,9 +12,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * still in a closing socket's queue can never be handed to another PDU.
  */
 final class FramePool {
-    /** Size classes: a header with digests, a 4 KiB segment, a 16 KiB segment (each with room for framing). */
-    private static final int[] SIZES = {256, 4096 + 256, 16384 + 256};
-    private static final int[] KEEP = {512, 256, 128};
+    /**
+     * Size classes: a header with digests, then 4, 8 (the RFC's default MaxRecvDataSegmentLength,
+     * tgtd's) and 16 KiB segments, each with room for framing. How many of each are kept bounds a
+     * connection's pool at about 8 MiB.
+     */
+    private static final int[] SIZES = {256, 4096 + 256, 8192 + 256, 16384 + 256};
+    private static final int[] KEEP = {512, 256, 512, 128};
     /** A pool that pools nothing: every frame is a fresh heap buffer (tests of the layout). */
     static final FramePool NONE = new FramePool(false);
 

@@ -2,7 +2,6 @@ package org.kiscsi.transport.tcp.internal;
 
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.kiscsi.protocol.Framing;
 import org.kiscsi.spi.transport.LinkSettings;
@@ -28,8 +27,12 @@ final class OutboundPdu implements PduBuffer {
     private final ByteBuffer header;
     private final ByteBuffer data;
     private final boolean external;
-    private final AtomicBoolean released = new AtomicBoolean();
-    private final AtomicBoolean sent = new AtomicBoolean();
+    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<OutboundPdu> RELEASED =
+            java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(OutboundPdu.class, "released");
+    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<OutboundPdu> SENT =
+            java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(OutboundPdu.class, "sent");
+    private volatile int released;
+    private volatile int sent;
 
     private OutboundPdu(Object owner, BufferCount count, FramePool pool, int ahsLength, int dataLength, boolean headerGap,
             ByteBuffer externalData) {
@@ -91,7 +94,7 @@ final class OutboundPdu implements PduBuffer {
 
     /** Marks this buffer as handed to send; false when it was sent or released before. */
     boolean claimForSend() {
-        return !released.get() && sent.compareAndSet(false, true);
+        return released == 0 && SENT.compareAndSet(this, 0, 1);
     }
 
     @Override
@@ -106,7 +109,7 @@ final class OutboundPdu implements PduBuffer {
 
     @Override
     public void release() {
-        if (!released.compareAndSet(false, true)) {
+        if (!RELEASED.compareAndSet(this, 0, 1)) {
             throw new IllegalStateException("PDU buffer released twice");
         }
         count.returned();
@@ -115,9 +118,8 @@ final class OutboundPdu implements PduBuffer {
 
     /** Why the BHS lengths disagree with the buffers, or null when they agree. */
     String lengthProblem() {
-        ByteBuffer bhs = frame.duplicate().position(0);
-        int ahs = Framing.ahsLength(bhs);
-        int dsl = Framing.dataSegmentLength(bhs);
+        int ahs = Framing.ahsLength(frame); // frames keep position 0
+        int dsl = Framing.dataSegmentLength(frame);
         if (header.limit() != headerLength || Framing.BHS_LENGTH + ahs != headerLength) {
             return "TotalAHSLength says " + ahs + " AHS bytes, the header buffer holds " + (header.limit() - Framing.BHS_LENGTH);
         }

@@ -33,6 +33,16 @@ final class SessionHandler extends IoHandlerAdapter {
     }
 
     @Override
+    public void messageSent(IoSession session, Object message) {
+        if (message instanceof PostedBuffer b) {
+            TcpConnection c = connection(session);
+            if (c != null) {
+                c.postedWritten(b);
+            }
+        }
+    }
+
+    @Override
     public void exceptionCaught(IoSession session, Throwable cause) {
         TcpConnection c = connection(session);
         if (c == null) {

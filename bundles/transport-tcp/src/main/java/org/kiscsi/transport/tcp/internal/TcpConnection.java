@@ -41,6 +41,8 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
     private final String peer;
     private final BufferCount buffers = new BufferCount();
     private final FramePool frames = new FramePool();
+    /** Posted PDUs not yet written, oldest first (MINA writes a session's buffers in order). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<PostedBuffer> posted = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean open = new AtomicBoolean(true);
     private final Object sendOrder = new Object();
@@ -133,6 +135,76 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
         return p.done;
     }
 
+    /**
+     * {@link #send} without a completion stage, for the data path: the PDU's last buffer carries it
+     * back in {@code messageSent}. A PDU that cannot go (malformed, queue full) closes the
+     * connection, which is how the listener hears of it.
+     */
+    @Override
+    public void post(PduBuffer pdu) {
+        OutboundPdu out;
+        try {
+            out = adopt(pdu);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            ioFailed(new IscsiException(IscsiError.INTERNAL, "PDU not sent to " + peer + ": " + e.getMessage(), e));
+            return;
+        }
+        if (!open.get()) {
+            out.release();
+            return;
+        }
+        String problem = out.lengthProblem();
+        if (problem != null) {
+            out.release();
+            ioFailed(new IscsiException(IscsiError.INTERNAL, "PDU not sent to " + peer + ": " + problem));
+            return;
+        }
+        List<ByteBuffer> wire = out.wire(settings);
+        long bytes = 0;
+        for (ByteBuffer b : wire) {
+            bytes += b.remaining();
+        }
+        long before = queuedBytes.getAndAdd(bytes);
+        if (before > 0 && before + bytes > maxQueuedSendBytes) {
+            queuedBytes.addAndGet(-bytes);
+            out.release();
+            ioFailed(new IscsiException(IscsiError.AGAIN, "send queue to " + peer + " is full: " + before
+                    + " bytes queued, limit " + maxQueuedSendBytes));
+            return;
+        }
+        int last = wire.size() - 1;
+        PostedBuffer tail = new PostedBuffer(IoBuffer.wrap(wire.get(last)), out, bytes);
+        posted.offer(tail);
+        if (!open.get()) { // closed meanwhile: shut() may have missed this one
+            failPosted();
+            return;
+        }
+        synchronized (sendOrder) {
+            for (int i = 0; i < last; i++) {
+                session.write(IoBuffer.wrap(wire.get(i)));
+            }
+            session.write(tail);
+        }
+    }
+
+    /** MINA wrote a posted PDU's last buffer (or, closing, says it did). */
+    void postedWritten(PostedBuffer b) {
+        posted.remove(b);
+        if (b.finish()) {
+            queuedBytes.addAndGet(-b.bytes);
+            b.pdu.release();
+        }
+    }
+
+    private void failPosted() {
+        for (PostedBuffer b; (b = posted.poll()) != null; ) {
+            if (b.finish()) {
+                queuedBytes.addAndGet(-b.bytes);
+                b.pdu.release();
+            }
+        }
+    }
+
     private void sendFinished(PendingSend p) {
         pending.remove(p);
         queuedBytes.addAndGet(-p.bytes());
@@ -164,6 +236,7 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
     }
 
     private void failPending() {
+        failPosted();
         if (!pending.isEmpty()) {
             IscsiException e = closedBeforeSent();
             pending.forEach(p -> p.fail(e));
