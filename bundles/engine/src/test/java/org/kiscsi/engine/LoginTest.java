@@ -114,30 +114,13 @@ class LoginTest {
     @Test
     void redirectionLoopsEnd() throws Exception {
         try (TestTarget other = TestTarget.start(IQN, 2048)) {
-            for (int i = 0; i < 4; i++) {
-                target.redirect(other.portal(), true);
-            }
-            // each target sends the initiator to the other, forever
-            Thread flipper = new Thread(() -> {
-                for (int i = 0; i < 200 && !Thread.currentThread().isInterrupted(); i++) {
-                    target.redirect(other.portal(), true);
-                    other.redirect(target.portal(), true);
-                    try {
-                        Thread.sleep(5);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            });
-            flipper.start();
-            try {
-                IscsiException e = failure(org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-                        () -> await(f.engine.login(record(IQN, target.portal())))));
-                assertTrue(e.getMessage().contains("redirections"), e.getMessage());
-            } finally {
-                flipper.interrupt();
-                flipper.join();
-            }
+            // each target sends the initiator to the other, every time
+            target.redirectEveryLogin(other.portal());
+            other.redirectEveryLogin(target.portal());
+            IscsiException e = failure(org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> await(f.engine.login(record(IQN, target.portal())))));
+            assertTrue(e.getMessage().contains("redirections"), e.getMessage());
+            assertEquals(6, target.logins() + other.logins(), "the first login and five redirections");
         }
     }
 

@@ -3,7 +3,8 @@ package org.kiscsi.testkit.target;
 import java.nio.ByteBuffer;
 
 /**
- * A logical unit in memory and the few SCSI commands the test target answers. Results are what a
+ * A logical unit in memory and the few SCSI commands the test target answers (TEST UNIT READY, INQUIRY,
+ * READ CAPACITY, READ/WRITE 10 and 16, SYNCHRONIZE CACHE(10), COMPARE AND WRITE). Results are what a
  * SCSI target returns: data and a status with sense.
  */
 public final class RamLun {
@@ -21,6 +22,14 @@ public final class RamLun {
             s[12] = (byte) asc;
             s[13] = (byte) ascq;
             return new Result(2, s, null);
+        }
+
+        /** Fixed-format sense with VALID set and the INFORMATION field (bytes 3-6). */
+        static Result check(int key, int asc, int ascq, int information) {
+            Result r = check(key, asc, ascq);
+            r.sense()[0] = (byte) 0xF0;
+            ByteBuffer.wrap(r.sense()).putInt(3, information);
+            return r;
         }
     }
 
@@ -51,6 +60,7 @@ public final class RamLun {
         return switch (cdb[0] & 0xFF) {
             case 0x2A -> (((cdb[7] & 0xFF) << 8) | (cdb[8] & 0xFF)) * BLOCK;
             case 0x8A -> ByteBuffer.wrap(cdb).getInt(10) * BLOCK;
+            case 0x89 -> 2 * (cdb[13] & 0xFF) * BLOCK;
             default -> 0;
         };
     }
@@ -95,6 +105,8 @@ public final class RamLun {
                 return write(Integer.toUnsignedLong(c.getInt(2)), ((cdb[7] & 0xFF) << 8) | (cdb[8] & 0xFF), out);
             case 0x8A:
                 return write(c.getLong(2), c.getInt(10), out);
+            case 0x89:
+                return compareAndWrite(c.getLong(2), cdb[13] & 0xFF, out);
             default:
                 return Result.check(5, 0x20, 0); // ILLEGAL REQUEST, invalid command operation code
         }
@@ -112,6 +124,28 @@ public final class RamLun {
             return Result.check(5, 0x21, 0);
         }
         System.arraycopy(out, 0, data, (int) lba * BLOCK, blocks * BLOCK);
+        return Result.good(null);
+    }
+
+    /**
+     * COMPARE AND WRITE (SBC-3): {@code out} holds the blocks to compare, then those to write. A
+     * difference is MISCOMPARE / MISCOMPARE DURING VERIFY OPERATION (1D/00) with the offset of the first
+     * differing byte in INFORMATION, and nothing is written.
+     */
+    private Result compareAndWrite(long lba, int blocks, byte[] out) {
+        if (lba + blocks > blocks()) {
+            return Result.check(5, 0x21, 0);
+        }
+        int length = blocks * BLOCK;
+        if (out.length != 2 * length) {
+            return Result.check(5, 0x24, 0);
+        }
+        int at = (int) lba * BLOCK;
+        int differs = java.util.Arrays.mismatch(data, at, at + length, out, 0, length);
+        if (differs >= 0) {
+            return Result.check(0x0E, 0x1D, 0x00, differs);
+        }
+        System.arraycopy(out, length, data, at, length);
         return Result.good(null);
     }
 

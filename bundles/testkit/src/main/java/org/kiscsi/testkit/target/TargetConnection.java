@@ -157,7 +157,9 @@ final class TargetConnection implements Runnable {
             if (target.redirectTo != null) {
                 int status = target.redirectPermanent ? 0x0102 : 0x0101;
                 String addr = "TargetAddress=" + target.redirectTo.hostPort() + "," + Math.max(1, target.redirectTo.tpgt()) + "\0";
-                target.redirectTo = null;
+                if (!target.redirectEveryLogin) {
+                    target.redirectTo = null;
+                }
                 loginResponse(r, false, 0, status, addr);
                 return false;
             }

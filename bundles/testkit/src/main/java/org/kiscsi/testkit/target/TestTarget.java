@@ -33,6 +33,7 @@ public final class TestTarget implements AutoCloseable {
     // knobs
     volatile Portal redirectTo;
     volatile boolean redirectPermanent;
+    volatile boolean redirectEveryLogin;
     volatile int refuseStatus;
     final Map<String, String> answerOverrides = new ConcurrentHashMap<>();
     final Map<String, String> ownValues = new ConcurrentHashMap<>();
@@ -107,6 +108,14 @@ public final class TestTarget implements AutoCloseable {
     public TestTarget redirect(Portal to, boolean permanent) {
         this.redirectTo = to;
         this.redirectPermanent = permanent;
+        return this;
+    }
+
+    /** Answers every login (not just the next) with a redirection to {@code to}. */
+    public TestTarget redirectEveryLogin(Portal to) {
+        this.redirectTo = to;
+        this.redirectPermanent = true;
+        this.redirectEveryLogin = true;
         return this;
     }
 
