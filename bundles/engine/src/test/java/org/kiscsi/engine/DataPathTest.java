@@ -197,6 +197,26 @@ class DataPathTest {
     }
 
     @Test
+    void residualUnderflowAndOverflowAreReported() throws Exception {
+        ScsiTaskExecutor x = login();
+        // INQUIRY with room for 255 bytes: the target has 36, an underflow of 219
+        byte[] inquiry = {0x12, 0, 0, 0, (byte) 255, 0};
+        ByteBuffer in = ByteBuffer.allocate(255);
+        ScsiResult r = await(x.execute(ScsiTask.read(0, inquiry, in)));
+        assertTrue(r.isGood());
+        assertEquals(36, r.bytesIn());
+        assertEquals(ScsiResult.Residual.UNDERFLOW, r.residualKind());
+        assertEquals(219, r.residual());
+        // READ(10) of 8 blocks into room for 4: the target sends 4 and reports an overflow of 4 blocks
+        target.separateStatus(true);
+        ByteBuffer small = ByteBuffer.allocate(4 * 512);
+        ScsiResult o = await(x.execute(ScsiTask.read(0, Cdbs.read10(0, 8), small)));
+        assertEquals(ScsiResult.Residual.OVERFLOW, o.residualKind());
+        assertEquals(4 * 512, o.residual());
+        assertEquals(4 * 512, o.bytesIn());
+    }
+
+    @Test
     void checkConditionIsAResultNotAFailure() throws Exception {
         ScsiTaskExecutor x = login();
         ScsiResult r = await(x.execute(ScsiTask.read(0, Cdbs.read10(BLOCKS, 1), ByteBuffer.allocate(512))));

@@ -347,13 +347,16 @@ final class TargetConnection implements Runnable {
         int expected = c.expectedDataTransferLength();
         if (r.status() == 0 && data != null && c.read()) {
             int len = Math.min(data.remaining(), expected);
-            int residual = expected - len;
+            // underflow: less data than the initiator expected; overflow: more than it has room for
+            boolean overflow = data.remaining() > expected;
+            int residual = overflow ? data.remaining() - expected : expected - len;
             int dataSn = 0;
             for (int off = 0; off < len || (off == 0 && len == 0); ) {
                 int n = Math.min(initiatorMrdsl, len - off);
                 boolean last = off + n >= len;
                 boolean status = last && !target.separateStatus;
-                int flags = (status ? DataIn.FLAG_STATUS : 0) | (status && residual > 0 ? DataIn.FLAG_UNDERFLOW : 0);
+                int flags = (status ? DataIn.FLAG_STATUS : 0)
+                        | (status && residual > 0 ? (overflow ? DataIn.FLAG_OVERFLOW : DataIn.FLAG_UNDERFLOW) : 0);
                 pdus.add(new DataIn(last, flags, 0, c.lun(), c.itt(), Bhs.RESERVED_TAG, 0, 0, 0, dataSn++, off,
                         status ? residual : 0, data.duplicate().position(data.position() + off).limit(data.position() + off + n).slice()));
                 off += n;
@@ -362,7 +365,8 @@ final class TargetConnection implements Runnable {
                 }
             }
             if (target.separateStatus) {
-                pdus.add(new ScsiResponse(residual > 0 ? ScsiResponse.FLAG_UNDERFLOW : 0, 0, 0, c.itt(), 0, 0, 0, 0, dataSn,
+                pdus.add(new ScsiResponse(residual > 0 ? (overflow ? ScsiResponse.FLAG_OVERFLOW : ScsiResponse.FLAG_UNDERFLOW) : 0,
+                        0, 0, c.itt(), 0, 0, 0, 0, dataSn,
                         0, residual, null));
             }
         } else {
