@@ -41,14 +41,28 @@ final class NodeMode implements Mode {
         String portal = line.value(Option.PORTAL).orElse("all portals").replace(':', ',');
         String iface = line.value(Option.INTERFACE).orElse("default");
         if (login) {
-            out.println("Logging in to [iface: " + iface + ", target: " + target + ", portal: " + portal + "]");
-            MgmtResponse r = daemon.call(MgmtRequest.of(MgmtOp.LOGIN, args));
+            String what = "[iface: " + iface + ", target: " + target + ", portal: " + portal + "]";
+            out.println("Logging in to " + what);
+            MgmtResponse r;
+            try {
+                r = daemon.call(MgmtRequest.of(MgmtOp.LOGIN, args));
+            } catch (ClientException e) {
+                // open-iscsi's wording, then kiscsi's own reason (what failed and where)
+                throw new ClientException(e.exitCode(), "Could not login to " + what + ".\n"
+                        + "iscsiadm: initiator reported error (" + e.exitCode() + " - "
+                        + IscsiError.ofCode(e.exitCode()).text() + "): " + e.getMessage() + "\n"
+                        + "iscsiadm: Could not log into all portals");
+            }
             for (Map<String, String> row : r.rows()) {
                 out.println("Login to [iface: " + row.get("iface") + ", target: " + row.get("target") + ", portal: "
                         + SessionMode.portalForMessages(row.get("portal")) + "] successful.");
             }
         } else {
             MgmtResponse r = daemon.call(MgmtRequest.of(MgmtOp.LOGOUT, args));
+            for (Map<String, String> row : r.rows()) {
+                out.println("Logging out of session [sid: " + row.get("sid") + ", target: " + row.get("target") + ", portal: "
+                        + SessionMode.portalForMessages(row.get("portal")) + "]");
+            }
             for (Map<String, String> row : r.rows()) {
                 out.println("Logout of [sid: " + row.get("sid") + ", target: " + row.get("target") + ", portal: "
                         + SessionMode.portalForMessages(row.get("portal")) + "] successful.");

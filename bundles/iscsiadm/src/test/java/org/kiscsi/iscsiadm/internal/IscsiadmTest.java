@@ -83,6 +83,15 @@ class IscsiadmTest {
             assertEquals(Map.of("sid", "3"), seen.get(2).args());
         }
         java.nio.file.Files.deleteIfExists(socket()); // the first stand-in's socket file
+        try (FakeDaemon d = new FakeDaemon(socket(), r -> MgmtResponse.error(19,
+                "login to iqn.2026-11.org.kiscsi:t at 127.0.0.1:3260 refused: target not found (status 0x0203)"))) {
+            assertEquals(19, run("-m", "node", "-T", "iqn.2026-11.org.kiscsi:t", "-p", "127.0.0.1:3260", "-l"));
+            assertTrue(err().contains("iscsiadm: Could not login to [iface: default, target: iqn.2026-11.org.kiscsi:t, portal: 127.0.0.1,3260]."), err());
+            assertTrue(err().contains("initiator reported error (19 - non-retryable login failure): login to"), err());
+            assertTrue(err().contains("target not found"), err());
+            assertTrue(err().contains("iscsiadm: Could not log into all portals"), err());
+        }
+        java.nio.file.Files.deleteIfExists(socket());
         try (FakeDaemon d = new FakeDaemon(socket(), r -> MgmtResponse.ok("0 session(s)", List.of()))) {
             assertEquals(21, run("-m", "session"));
             assertTrue(err().contains("No active sessions."), err());

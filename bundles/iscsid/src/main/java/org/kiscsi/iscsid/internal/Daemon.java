@@ -259,6 +259,19 @@ public final class Daemon {
         });
     }
 
+    /**
+     * {@code node.store} changed in Config Admin: the slot swaps stores, sessions stay up. If
+     * re-sync and auto-login never ran (no store was open until now), they run with the new store.
+     */
+    public void swapStore(String name) {
+        if (state != State.RUNNING && state != State.STARTING) {
+            return;
+        }
+        if (store.swapTo(name)) {
+            startSessions("node store swap");
+        }
+    }
+
     private synchronized void forgetEngine(SessionManager engine) {
         if (listenedTo == engine) {
             listenedTo = null;
@@ -348,6 +361,11 @@ public final class Daemon {
 
     Optional<InitiatorIdentity> identity() {
         return Optional.ofNullable(identity);
+    }
+
+    /** The node store configured now (it may have been swapped since start-up). */
+    String storeName() {
+        return store.name();
     }
 
     String storeState() {

@@ -57,7 +57,7 @@ final class DaemonRequests {
         row.put("iscsid.debug", Integer.toString(s.flags().debug()));
         row.put("initiator.name", daemon.identity().flatMap(i -> i.name()).map(Object::toString).orElse("<not set>"));
         row.put("initiator.alias", daemon.identity().map(i -> i.alias()).orElse(""));
-        row.put("node_store.name", s.storeName());
+        row.put("node_store.name", daemon.storeName());
         row.put("node_store.root", s.storeRoot().toString());
         row.put("node_store.state", daemon.storeState());
         row.put("providers.node_store", orNone(p.storeNames().stream().collect(Collectors.joining(","))));

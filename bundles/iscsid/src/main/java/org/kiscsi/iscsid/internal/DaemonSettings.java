@@ -2,6 +2,9 @@ package org.kiscsi.iscsid.internal;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * Everything the daemon needs to know before it starts, resolved: flags over Config Admin over
@@ -15,6 +18,28 @@ public record DaemonSettings(String version, Path configFile, Path initiatorName
     public Path storeRoot() {
         Path parent = configFile.toAbsolutePath().getParent();
         return parent != null ? parent : configFile.toAbsolutePath().getRoot();
+    }
+
+    /**
+     * The settings (Config Admin names) that differ in {@code next} and that a running daemon only
+     * takes up when it starts again; {@code node.store} is not among them (it is swapped live).
+     */
+    public List<String> restartOnlyChanges(DaemonSettings next) {
+        List<String> changed = new ArrayList<>();
+        note(changed, "socket", socket, next.socket);
+        note(changed, "config.file", configFile, next.configFile);
+        note(changed, "initiatorname.file", initiatorNameFile, next.initiatorNameFile);
+        note(changed, "resync.file", resyncFile, next.resyncFile);
+        note(changed, "request.timeout", requestTimeout, next.requestTimeout);
+        note(changed, "shutdown.logout.timeout", shutdownLogoutTimeout, next.shutdownLogoutTimeout);
+        note(changed, "discovery.timeout", discoveryTimeout, next.discoveryTimeout);
+        return changed;
+    }
+
+    private static void note(List<String> changed, String key, Object now, Object next) {
+        if (!Objects.equals(now, next)) {
+            changed.add(key);
+        }
     }
 
     /**

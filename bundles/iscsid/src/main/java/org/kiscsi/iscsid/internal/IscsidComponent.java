@@ -3,6 +3,8 @@ package org.kiscsi.iscsid.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
 import java.util.Properties;
 
 import org.kiscsi.api.session.SessionManager;
@@ -13,6 +15,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -32,7 +35,10 @@ public class IscsidComponent {
     private static final Logger LOG = LoggerFactory.getLogger(IscsidComponent.class);
 
     private final Providers providers = new Providers();
-    private Daemon daemon;
+    private volatile Daemon daemon;
+    private DaemonSettings settings;
+    /** Resolves a configuration against this run's flags and directories, as activation did. */
+    private Function<IscsidConfig, DaemonSettings> resolver;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "removeStore")
@@ -70,7 +76,8 @@ public class IscsidComponent {
         Path base = Path.of(System.getProperty("karaf.base", System.getProperty("karaf.home", ".")));
         Path etc = Path.of(System.getProperty("karaf.etc", base.resolve("etc").toString()));
         Path data = Path.of(System.getProperty("karaf.data", base.resolve("data").toString()));
-        DaemonSettings settings = DaemonSettings.resolve(config, flags, base, etc, data, version());
+        Function<IscsidConfig, DaemonSettings> resolve = c -> DaemonSettings.resolve(c, flags, base, etc, data, version());
+        DaemonSettings settings = resolve.apply(config);
         DaemonExit exit = new FrameworkExit(context, flags.underLauncher());
         Daemon d = new Daemon(settings, providers, exit, Path.of("/proc/self"));
         d.onIdentity(id -> publishIdentity(context, id));
@@ -82,6 +89,27 @@ public class IscsidComponent {
             throw new IllegalStateException("iscsid cannot start: " + e.getMessage(), e);
         }
         daemon = d;
+        this.settings = settings;
+        this.resolver = resolve;
+    }
+
+    /**
+     * Config Admin changed the settings (etc/org.kiscsi.iscsid.cfg edited, {@code config:edit}):
+     * without this method DS would deactivate and activate the component, logging every session
+     * out. A new {@code node.store} is swapped in live; the other settings wait for the next start.
+     */
+    @Modified
+    void modified(IscsidConfig config) {
+        Daemon d = daemon;
+        if (d == null) {
+            return;
+        }
+        DaemonSettings next = resolver.apply(config);
+        List<String> later = settings.restartOnlyChanges(next);
+        if (!later.isEmpty()) {
+            LOG.warn("{} changed in {}: takes effect when iscsid starts again", String.join(", ", later), PID);
+        }
+        d.swapStore(next.storeName());
     }
 
     @Deactivate

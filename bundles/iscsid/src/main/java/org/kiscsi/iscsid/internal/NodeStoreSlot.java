@@ -13,12 +13,12 @@ import org.slf4j.LoggerFactory;
  * The node store the daemon is configured to use (iscsid's {@code idbm_init}), opened at the root
  * beside iscsid.conf. At start-up a store whose provider is installed but cannot open it is fatal; a
  * provider that is missing, goes away or fails later leaves the daemon running, degraded, until the
- * store is back.
+ * store is back. A changed {@code node.store} {@link #swapTo swaps} the store while the daemon runs.
  */
 final class NodeStoreSlot {
     private static final Logger LOG = LoggerFactory.getLogger(NodeStoreSlot.class);
 
-    private final String name;
+    private String name;
     private final Path root;
     private final Providers providers;
     private NodeStoreProvider provider;
@@ -71,6 +71,42 @@ final class NodeStoreSlot {
         }
     }
 
+    /**
+     * Config Admin names another store: the new one is opened, then the old one closed (so the
+     * daemon is without a store only when the new one cannot be had, and then says so). Sessions are
+     * none of the slot's business: they stay as they are.
+     *
+     * @return false when {@code newName} is the store already configured (nothing done)
+     */
+    synchronized boolean swapTo(String newName) {
+        if (newName.equals(name)) {
+            return false;
+        }
+        String old = name;
+        NodeStore oldStore = store;
+        name = newName;
+        store = null;
+        provider = null;
+        Optional<NodeStoreProvider> p = providers.store(newName);
+        if (p.isEmpty()) {
+            problem = "node store '" + newName + "' is not installed";
+            LOG.warn("node.store changed from '{}' to '{}', but {}: the daemon runs degraded until it appears", old, newName,
+                    problem);
+        } else {
+            try {
+                open(p.get());
+            } catch (RuntimeException e) {
+                problem = "node store '" + newName + "' at " + root + " cannot be opened: " + e.getMessage();
+                LOG.error("node.store changed from '{}' to '{}', but {}; the daemon stays degraded", old, newName, problem);
+            }
+        }
+        closeQuietly(old, oldStore);
+        if (store != null) {
+            LOG.info("node store swapped from '{}' to '{}' at {}; sessions untouched", old, newName, root);
+        }
+        return true;
+    }
+
     /** A provider went away: when it was ours, the store is closed and the daemon degraded. */
     synchronized void providerRemoved(NodeStoreProvider p) {
         if (p != provider) {
@@ -85,7 +121,8 @@ final class NodeStoreSlot {
         return Optional.ofNullable(store);
     }
 
-    String name() {
+    /** The store configured now (open or not). */
+    synchronized String name() {
         return name;
     }
 
@@ -108,14 +145,18 @@ final class NodeStoreSlot {
     }
 
     private void closeStore() {
-        if (store != null) {
-            try {
-                store.close();
-            } catch (RuntimeException e) {
-                LOG.warn("closing node store '{}' failed: {}", name, e.toString());
-            }
-        }
+        closeQuietly(name, store);
         store = null;
         provider = null;
+    }
+
+    private static void closeQuietly(String storeName, NodeStore s) {
+        if (s != null) {
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                LOG.warn("closing node store '{}' failed: {}", storeName, e.toString());
+            }
+        }
     }
 }
