@@ -189,7 +189,17 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
 
     /** MINA wrote a posted PDU's last buffer (or, closing, says it did). */
     void postedWritten(PostedBuffer b) {
-        posted.remove(b);
+        // MINA writes in order, so b is the oldest; never remove(Object): IoBuffer.equals compares contents
+        if (posted.peek() == b) {
+            posted.poll();
+        } else {
+            for (java.util.Iterator<PostedBuffer> i = posted.iterator(); i.hasNext(); ) {
+                if (i.next() == b) {
+                    i.remove();
+                    break;
+                }
+            }
+        }
         if (b.finish()) {
             queuedBytes.addAndGet(-b.bytes);
             b.pdu.release();
