@@ -141,7 +141,10 @@ public class DaemonLoginIT {
         Result login = node(NOT_ON_TGTD, "--login");
         // open-iscsi: status 0x0203 (target not found) is CONN_LOGIN_IMM_FAILED, reported as ISCSI_ERR_FATAL_LOGIN
         assertEquals(login.output(), 19, login.exit());
-        assertTrue(login.output(), login.output().contains("iscsiadm: login to " + NOT_ON_TGTD + " at " + portal() + " refused"));
+        assertTrue(login.output(), login.output().contains("iscsiadm: Could not login to [iface: default, target: " + NOT_ON_TGTD
+                + ", portal: " + messagePortal() + "]."));
+        assertTrue(login.output(), login.output().contains("initiator reported error (19 - non-retryable login failure): login to "
+                + NOT_ON_TGTD + " at " + portal() + " refused"));
         assertTrue(login.output(), login.output().contains("target not found"));
         assertFalse(login.output(), login.output().contains("successful"));
         assertEquals(21, dist.bin("iscsiadm", "-m", "session").exit());

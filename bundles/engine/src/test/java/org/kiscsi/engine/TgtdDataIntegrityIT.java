@@ -188,8 +188,10 @@ class TgtdDataIntegrityIT {
             }
             CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
             all.clear();
-            for (int i = 0; i < 64; i++) {
-                all.add(x.execute(ScsiTask.read(1, Cdbs.read10(i * 8L, 8), ByteBuffer.allocate(4096))).toCompletableFuture());
+            // 128 reads of 32 KiB submitted at once: the engine sends them as fast as it can, more than 32 are
+            // on the wire before tgtd has answered them (the session allows node.session.cmds_max = 128)
+            for (int i = 0; i < 128; i++) {
+                all.add(x.execute(ScsiTask.read(1, Cdbs.read10(i * 64L, 64), ByteBuffer.allocate(32768))).toCompletableFuture());
             }
             CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
             Path pcap = cap.stop();

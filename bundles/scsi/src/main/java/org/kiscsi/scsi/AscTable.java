@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * Readable text of additional sense codes: the SPC-4 Annex D (T10 asc-num) assignments a block
@@ -33,6 +34,19 @@ public final class AscTable {
             case 0x70 -> String.format("DECOMPRESSION EXCEPTION SHORT ALGORITHM ID OF 0x%02X", ascq);
             default -> String.format("ASC 0x%02X ASCQ 0x%02X", asc, ascq);
         };
+    }
+
+    /**
+     * The ASC/ASCQ ({@code asc << 8 | ascq}) whose text is {@code text} exactly, e.g. 0x3F0E for "REPORTED
+     * LUNS DATA HAS CHANGED" (how the session engine names a rescan's reason); empty for a text not in the table.
+     */
+    public static OptionalInt code(String text) {
+        for (Map.Entry<Integer, String> e : TEXT.entrySet()) {
+            if (e.getValue().equals(text)) {
+                return OptionalInt.of(e.getKey());
+            }
+        }
+        return OptionalInt.empty();
     }
 
     /** Whether the table has a text of its own for ASC/ASCQ. */

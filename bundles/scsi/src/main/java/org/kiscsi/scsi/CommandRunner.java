@@ -27,8 +27,11 @@ import org.kiscsi.api.scsi.SenseKey;
  * <p>Unit attention policy: a CHECK CONDITION with sense key UNIT ATTENTION means the target did not
  * run the command (SAM-5), so the command is sent again, unchanged, with its buffers reset to where
  * they started, up to {@code unitAttentionRetries} times; the sink hears of each one first. Past that,
- * the CHECK CONDITION goes to the caller. BUSY, TASK SET FULL and the like are not retried here: they
- * reach the caller as {@link ScsiStatusException} (the session engine owns queueing and timing).
+ * the CHECK CONDITION goes to the caller. An executor that {@linkplain ScsiTaskExecutor#retriesUnitAttentions
+ * retries unit attentions itself} (kiscsi's sessions) owns them: {@link #over} then makes a runner that
+ * neither retries nor tells the sink, so retries never stack. BUSY, TASK SET FULL and the like are not
+ * retried here: they reach the caller as {@link ScsiStatusException} (the session engine owns queueing
+ * and timing).
  */
 final class CommandRunner {
     /** Maps a GOOD result; may throw IllegalArgumentException/IllegalStateException, reported with context. */
@@ -58,6 +61,15 @@ final class CommandRunner {
         this.where = where;
         this.unitAttentionRetries = unitAttentionRetries;
         this.sink = sink;
+    }
+
+    /**
+     * The runner for {@code executor}: it retries unit attentions ({@code options}) and tells
+     * {@code sink} of them only where the executor does not own them.
+     */
+    static CommandRunner over(ScsiTaskExecutor executor, String where, BlockDeviceOptions options, UnitAttentionSink sink) {
+        return executor.retriesUnitAttentions() ? new CommandRunner(executor, where, 0, UnitAttentionSink.NONE)
+                : new CommandRunner(executor, where, options.unitAttentionRetries(), sink);
     }
 
     String where() {

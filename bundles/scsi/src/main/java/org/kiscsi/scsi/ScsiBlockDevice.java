@@ -27,6 +27,7 @@ import org.kiscsi.api.scsi.PrOut;
 import org.kiscsi.api.scsi.ScsiResult;
 import org.kiscsi.api.scsi.ScsiTask;
 import org.kiscsi.api.scsi.ScsiTaskExecutor;
+import org.kiscsi.api.scsi.Sense;
 import org.kiscsi.api.scsi.StandardInquiry;
 import org.kiscsi.api.scsi.UnitAttentionListener;
 import org.kiscsi.api.scsi.UnmapRange;
@@ -41,10 +42,12 @@ import org.kiscsi.api.scsi.UnmapRange;
  * split into several commands, sent together, each over a slice of the caller's buffer: data is never
  * copied. Buffer lengths must be whole blocks.
  *
- * <p>Unit attentions: a command that gets a UNIT ATTENTION is sent again, up to
- * {@link BlockDeviceOptions#unitAttentionRetries()} times (the target did not run it), so a reset or
- * a capacity change never fails a caller's command. {@link UnitAttentionListener}s hear of each; after
- * CAPACITY DATA HAS CHANGED the device re-reads its capacity, then calls
+ * <p>Unit attentions have one owner. An executor that {@linkplain ScsiTaskExecutor#retriesUnitAttentions
+ * retries them} (kiscsi's sessions) keeps them: the device adds no retries and hears of changes from the
+ * session, through the {@link SessionLunService} that opened it (opened here directly, it hears none).
+ * Over other executors the device sends a command that got a UNIT ATTENTION again, up to
+ * {@link BlockDeviceOptions#unitAttentionRetries()} times. Either way {@link UnitAttentionListener}s hear
+ * of each; after CAPACITY DATA HAS CHANGED the device re-reads its capacity, then calls
  * {@link UnitAttentionListener#rescanNeeded}; REPORTED LUNS DATA HAS CHANGED goes there directly.
  */
 public final class ScsiBlockDevice implements BlockDevice {
@@ -63,8 +66,7 @@ public final class ScsiBlockDevice implements BlockDevice {
         this.lun = lun;
         this.options = Objects.requireNonNull(options, "options");
         this.unitAttentions = new UnitAttentions(lun, where, this::readCapacity);
-        this.runner = new CommandRunner(Objects.requireNonNull(executor, "executor"), where,
-                options.unitAttentionRetries(), unitAttentions);
+        this.runner = CommandRunner.over(Objects.requireNonNull(executor, "executor"), where, options, unitAttentions);
     }
 
     /**
@@ -374,6 +376,11 @@ public final class ScsiBlockDevice implements BlockDevice {
     @Override
     public void removeUnitAttentionListener(UnitAttentionListener listener) {
         unitAttentions.remove(listener);
+    }
+
+    /** The session that owns unit attentions reported one for this LU (see the class comment). */
+    void sessionReported(Sense sense) {
+        unitAttentions.reported(sense);
     }
 
     /** Turns an argument error thrown while building a command into a failed stage that names the LU. */

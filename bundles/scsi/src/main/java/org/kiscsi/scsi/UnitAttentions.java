@@ -12,7 +12,8 @@ import org.kiscsi.api.scsi.Sense;
 import org.kiscsi.api.scsi.UnitAttentionListener;
 
 /**
- * Tells a device's {@link UnitAttentionListener}s of the unit attentions its commands met: every one
+ * Tells a device's {@link UnitAttentionListener}s of the unit attentions its commands met (or, where the
+ * session owns them, those the session reported for its LU): every one
  * to {@link UnitAttentionListener#unitAttention}; CAPACITY DATA HAS CHANGED (2A/09) to
  * {@link UnitAttentionListener#rescanNeeded} once the capacity has been read again; REPORTED LUNS DATA
  * HAS CHANGED (3F/0E) to it at once. A failing listener is logged and does not stop the others.
@@ -43,6 +44,11 @@ final class UnitAttentions implements UnitAttentionSink {
     public void unitAttention(ScsiTask task, Sense sense) {
         LOG.log(Level.DEBUG, () -> where + ": " + CdbDescriber.describe(task.cdb()) + ": " + sense.text()
                 + "; sending the command again");
+        reported(sense);
+    }
+
+    /** A unit attention the device did not meet itself: the session that owns them reported it. */
+    void reported(Sense sense) {
         listeners.forEach(l -> tell(l, () -> l.unitAttention(lun, sense)));
         if (sense.is(0x2A, 0x09)) {
             rereadCapacity.get().whenComplete((c, e) -> {

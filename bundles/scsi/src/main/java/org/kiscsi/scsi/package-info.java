@@ -6,7 +6,7 @@
  * targets only through {@link org.kiscsi.api.scsi.ScsiTaskExecutor}. Usable as a plain Java library.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.kiscsi.scsi;
 
 import org.osgi.annotation.bundle.Export;

@@ -37,6 +37,11 @@ final class MemoryDisk implements ScsiTaskExecutor {
     volatile int deviceType = 0;
     volatile boolean reservationConflict;
     volatile ScsiResult.Residual forcedResidual = ScsiResult.Residual.NONE;
+    /**
+     * Says it retries unit attentions itself, as kiscsi's sessions do; the disk still answers queued ones
+     * (as a session passes one on once its own retries are spent), so a layer that stacks retries shows.
+     */
+    volatile boolean ownsUnitAttentions;
     long prKey;
     int prType;
     int prGeneration;
@@ -73,6 +78,11 @@ final class MemoryDisk implements ScsiTaskExecutor {
         synchronized (cdbs) {
             return (int) cdbs.stream().filter(c -> (c[0] & 0xFF) == opcode).count();
         }
+    }
+
+    @Override
+    public boolean retriesUnitAttentions() {
+        return ownsUnitAttentions;
     }
 
     @Override

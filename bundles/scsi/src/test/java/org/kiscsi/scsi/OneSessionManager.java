@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.kiscsi.api.IscsiError;
 import org.kiscsi.api.IscsiException;
@@ -25,11 +26,13 @@ import org.kiscsi.api.session.SessionType;
 
 /**
  * A test double of kiscsi's own {@link SessionManager} with one logged-in session whose command path
- * is the given executor; the LUN service uses only {@link #executor} and {@link #session}.
+ * is the given executor; the LUN service uses {@link #executor}, {@link #session} and the listeners,
+ * to which a test raises session events ({@link #raiseRescan}, {@link #close(long)}) as the engine would.
  */
 public final class OneSessionManager implements SessionManager {
     private final long sid;
     private final ScsiTaskExecutor executor;
+    private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
 
     public OneSessionManager(long sid, ScsiTaskExecutor executor) {
         this.sid = sid;
@@ -76,9 +79,28 @@ public final class OneSessionManager implements SessionManager {
 
     @Override
     public void addListener(SessionListener listener) {
+        listeners.add(listener);
     }
 
     @Override
     public void removeListener(SessionListener listener) {
+        listeners.remove(listener);
+    }
+
+    public List<SessionListener> listeners() {
+        return List.copyOf(listeners);
+    }
+
+    /** What the engine does on REPORTED LUNS / CAPACITY DATA HAS CHANGED: tells every listener. */
+    public void raiseRescan(long id, long lun, String reason) {
+        listeners.forEach(l -> l.rescanNeeded(id, lun, reason));
+    }
+
+    /** Tells the listeners that session {@code id} went from LOGGED_IN to CLOSED. */
+    public void close(long id) {
+        SessionInfo s = session(sid).orElseThrow();
+        SessionInfo closed = new SessionInfo(id, s.node(), s.type(), s.isid(), s.tsih(), SessionState.CLOSED, RecoveryStage.NONE,
+                List.of(), Map.of(), "", Instant.EPOCH);
+        listeners.forEach(l -> l.stateChanged(closed, SessionState.LOGGED_IN));
     }
 }

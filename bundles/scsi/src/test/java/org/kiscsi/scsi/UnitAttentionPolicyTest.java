@@ -21,7 +21,11 @@ import org.kiscsi.api.scsi.Sense;
 import org.kiscsi.api.scsi.SenseKey;
 import org.kiscsi.api.scsi.UnitAttentionListener;
 
-/** The unit attention policy: resend up to the configured count, tell listeners, re-read a changed capacity. */
+/**
+ * The unit attention policy: over an executor that does not retry them, resend up to the configured
+ * count; over one that does (kiscsi's sessions), never on top; either way tell listeners and re-read a
+ * changed capacity.
+ */
 class UnitAttentionPolicyTest {
     private final MemoryDisk disk = new MemoryDisk(512, 256);
     private final List<String> heard = new CopyOnWriteArrayList<>();
@@ -129,6 +133,36 @@ class UnitAttentionPolicyTest {
         disk.queueUnitAttention(0x29, 0x00);
         await(d.testUnitReady());
         assertEquals(List.of("ua 4 29/0"), heard);
+    }
+
+    @Test
+    void overAnExecutorThatRetriesItselfTheDeviceDoesNotRetryOnTop() {
+        disk.ownsUnitAttentions = true;
+        ScsiBlockDevice d = open(5);
+        disk.queueUnitAttention(0x29, 0x00);
+        CheckConditionException e = failure(CheckConditionException.class, d.read(0, ByteBuffer.allocate(512)));
+        assertEquals(SenseKey.UNIT_ATTENTION, e.sense().key());
+        assertEquals(1, disk.count(0x28), "one try: a unit attention past the executor's own retries goes to the caller");
+        assertEquals(List.of(), heard, "listeners hear of unit attentions from the session that owns them, not twice");
+        await(d.read(0, ByteBuffer.allocate(512)));
+    }
+
+    @Test
+    void overAnExecutorThatRetriesItselfWhatTheSessionReportsReachesTheListeners() {
+        disk.ownsUnitAttentions = true;
+        ScsiBlockDevice d = open(5);
+        List<Long> seen = new CopyOnWriteArrayList<>();
+        d.addUnitAttentionListener(new UnitAttentionListener() {
+            @Override
+            public void rescanNeeded(long lun, Sense sense) {
+                seen.add(d.blockCount());
+            }
+        });
+        disk.blockCount = 300;
+        d.sessionReported(SenseDecoder.decode(MemoryDisk.sense(6, 0x2A, 0x09)).orElseThrow());
+        assertEquals(List.of("ua 4 2a/9", "rescan 4 2a/9"), heard);
+        assertEquals(List.of(300L), seen, "the capacity is read again before the rescan is announced");
+        assertEquals(1, disk.count(0x9E));
     }
 
     @Test

@@ -9,7 +9,11 @@ import org.osgi.annotation.versioning.ConsumerType;
  */
 @ConsumerType
 public interface UnitAttentionListener {
-    /** Any unit attention on {@code lun} (power on/reset, mode parameters changed, reservations preempted, ...). */
+    /**
+     * Any unit attention on {@code lun} (power on/reset, mode parameters changed, reservations preempted, ...).
+     * Where the session owns unit attentions ({@link ScsiTaskExecutor#retriesUnitAttentions}), only those it
+     * reports arrive: the ones that need a rescan.
+     */
     default void unitAttention(long lun, Sense sense) {
     }
 

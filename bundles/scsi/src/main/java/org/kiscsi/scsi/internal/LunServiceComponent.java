@@ -14,6 +14,7 @@ import org.kiscsi.scsi.BlockDeviceOptions;
 import org.kiscsi.scsi.SessionLunService;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -24,7 +25,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * Registers the {@link LunService}. The session engine ({@link SessionManager}) is an optional, dynamic
  * reference: the service is there from the start, and its calls fail with a message naming what is
  * missing until an engine is registered (so the component is satisfied whether or not one is installed).
- * Configuration PID {@code org.kiscsi.scsi}: {@code maxTransferBytes}, {@code unitAttentionRetries}.
+ * Configuration PID {@code org.kiscsi.scsi}: {@code maxTransferBytes}, {@code unitAttentionRetries} (the
+ * latter only for executors that do not retry unit attentions themselves; kiscsi's engine does).
  */
 @Component(service = LunService.class, configurationPid = "org.kiscsi.scsi")
 public class LunServiceComponent implements LunService {
@@ -35,7 +37,8 @@ public class LunServiceComponent implements LunService {
         int unitAttentionRetries() default BlockDeviceOptions.DEFAULT_UNIT_ATTENTION_RETRIES;
     }
 
-    private volatile SessionManager sessions;
+    /** One service per bound engine: it keeps the devices it opened, to pass them their session's rescans. */
+    private volatile SessionLunService service;
     private volatile BlockDeviceOptions options = BlockDeviceOptions.DEFAULTS;
 
     @Activate
@@ -46,37 +49,46 @@ public class LunServiceComponent implements LunService {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void setSessionManager(SessionManager s) {
-        sessions = s;
+    synchronized void setSessionManager(SessionManager s) {
+        SessionLunService old = service;
+        service = new SessionLunService(s, () -> options);
+        if (old != null) {
+            old.close();
+        }
     }
 
-    void unsetSessionManager(SessionManager s) {
-        if (sessions == s) {
-            sessions = null;
+    synchronized void unsetSessionManager(SessionManager s) {
+        SessionLunService old = service;
+        if (old != null && old.sessions() == s) {
+            service = null;
+            old.close();
+        }
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        if (service != null) {
+            service.close();
+            service = null;
         }
     }
 
     @Override
     public CompletionStage<List<Long>> reportLuns(long sid) {
-        SessionLunService s = service(sid);
+        SessionLunService s = service;
         return s == null ? noEngine(sid) : s.reportLuns(sid);
     }
 
     @Override
     public CompletionStage<BlockDevice> open(long sid, long lun) {
-        SessionLunService s = service(sid);
+        SessionLunService s = service;
         return s == null ? noEngine(sid) : s.open(sid, lun);
     }
 
     @Override
     public CompletionStage<StandardInquiry> inquiry(long sid, long lun) {
-        SessionLunService s = service(sid);
+        SessionLunService s = service;
         return s == null ? noEngine(sid) : s.inquiry(sid, lun);
-    }
-
-    private SessionLunService service(long sid) {
-        SessionManager s = sessions;
-        return s == null ? null : new SessionLunService(s, options);
     }
 
     private static <T> CompletionStage<T> noEngine(long sid) {

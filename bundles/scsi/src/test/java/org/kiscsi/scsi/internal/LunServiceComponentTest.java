@@ -75,6 +75,56 @@ class LunServiceComponentTest {
         assertTrue(c.reportLuns(3).toCompletableFuture().isCompletedExceptionally());
     }
 
+    /** A 64-block disk that answers just what opening a block device asks, and retries unit attentions itself. */
+    private final ScsiTaskExecutor disk = new ScsiTaskExecutor() {
+        @Override
+        public java.util.concurrent.CompletionStage<ScsiResult> execute(org.kiscsi.api.scsi.ScsiTask t) {
+            int op = t.cdb()[0] & 0xFF;
+            byte[] d;
+            if (op == 0x9E) {
+                d = java.nio.ByteBuffer.allocate(32).putLong(63).putInt(512).array();
+            } else if (op == 0x12 && (t.cdb()[1] & 1) == 0) {
+                d = new byte[36];
+                d[2] = 5;
+                d[4] = 31;
+            } else {
+                byte[] sense = {0x70, 0, 5, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0x24, 0, 0, 0, 0, 0}; // INVALID FIELD IN CDB
+                return java.util.concurrent.CompletableFuture.completedFuture(new ScsiResult(2, sense, 0, 0, ScsiResult.Residual.NONE));
+            }
+            int n = Math.min(d.length, t.dataIn().remaining());
+            t.dataIn().put(d, 0, n);
+            return java.util.concurrent.CompletableFuture.completedFuture(new ScsiResult(0, null, n, 0, ScsiResult.Residual.NONE));
+        }
+
+        @Override
+        public int queueDepth() {
+            return 1;
+        }
+
+        @Override
+        public boolean retriesUnitAttentions() {
+            return true;
+        }
+    };
+
+    @Test
+    void itListensToTheBoundEngineForItsDevicesAndLetsGoWhenTheEngineLeaves() throws Exception {
+        LunServiceComponent c = new LunServiceComponent();
+        c.configure(config(1 << 20, 5));
+        OneSessionManager first = new OneSessionManager(3, disk);
+        c.setSessionManager(first);
+        assertEquals(64, c.open(3, 1).toCompletableFuture().get(5, TimeUnit.SECONDS).blockCount());
+        assertEquals(1, first.listeners().size());
+        OneSessionManager second = new OneSessionManager(3, disk);
+        c.setSessionManager(second); // DS greedy: the new engine is bound before the old one is unbound
+        assertEquals(List.of(), first.listeners(), "the replaced engine is no longer listened to");
+        c.unsetSessionManager(first);
+        c.open(3, 1).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertEquals(1, second.listeners().size(), "unbinding the old engine leaves the new one in place");
+        c.deactivate();
+        assertEquals(List.of(), second.listeners());
+    }
+
     @Test
     void aBadConfigurationIsRefused() {
         LunServiceComponent c = new LunServiceComponent();
