@@ -82,26 +82,26 @@ class DiscoveryDaemonTest {
 
     @Test
     void newTargetsBecomeRecordsWithIscsidConfDefaultsAndExistingOnesAreNeverTouched() {
-        record("10.0.0.1:3260", "Yes", "30");
+        record("127.0.0.31:3260", "Yes", "30");
         NodeKey mine = new NodeKey(T1, Portal.parse("127.0.0.1:3260,1"), null);
         store.putNode(NodeRecord.create(mine, RecordValues.empty()).with(NodeKeys.CMDS_MAX, "16"));
 
         DiscoveryDaemon d = daemon();
         d.tick();
 
-        assertEquals(List.of("10.0.0.1:3260 as " + ME), asked);
+        assertEquals(List.of("127.0.0.31:3260 as " + ME), asked);
         assertEquals(3, store.nodes().size());
         assertEquals(Optional.of("16"), store.node(mine).orElseThrow().values().get(NodeKeys.CMDS_MAX), "user's setting kept");
         NodeRecord found = store.node(new NodeKey(T2, Portal.parse("127.0.0.1:3260,1"), null)).orElseThrow();
         assertEquals(Optional.of("128"), found.values().get(NodeKeys.CMDS_MAX));
-        assertEquals(Optional.of("10.0.0.1"), found.values().get(NodeKeys.DISCOVERY_ADDRESS));
+        assertEquals(Optional.of("127.0.0.31"), found.values().get(NodeKeys.DISCOVERY_ADDRESS));
         assertEquals(Optional.of("3260"), found.values().get(NodeKeys.DISCOVERY_PORT));
         assertEquals(Optional.of("sendtargets"), found.values().get(NodeKeys.DISCOVERY_TYPE));
     }
 
     @Test
     void eachRecordIsPolledAtItsOwnInterval() {
-        record("10.0.0.1:3260", "Yes", "30");
+        record("127.0.0.31:3260", "Yes", "30");
         DiscoveryDaemon d = daemon();
         d.tick();
         now = now.plusSeconds(29);
@@ -114,14 +114,14 @@ class DiscoveryDaemonTest {
 
     @Test
     void recordsNotForDiscoverydOrWithoutAMethodOrNameAreLeftAlone() {
-        record("10.0.0.1:3260", "No", "30");
-        record("10.0.0.2:3260", "Yes", "0");
-        record("10.0.0.3:3260", "Yes", "-1");
+        record("127.0.0.31:3260", "No", "30");
+        record("127.0.0.32:3260", "Yes", "0");
+        record("127.0.0.33:3260", "Yes", "-1");
         DiscoveryDaemon d = daemon();
         d.tick();
         assertTrue(asked.isEmpty(), asked.toString());
 
-        record("10.0.0.4:3260", "Yes", "30");
+        record("127.0.0.34:3260", "Yes", "30");
         provider = Optional.empty();
         d.tick();
         assertTrue(asked.isEmpty(), "no discovery method installed");
@@ -133,6 +133,6 @@ class DiscoveryDaemonTest {
 
         initiator = Optional.of(ME);
         d.tick();
-        assertEquals(List.of("10.0.0.4:3260 as " + ME), asked);
+        assertEquals(List.of("127.0.0.34:3260 as " + ME), asked);
     }
 }
