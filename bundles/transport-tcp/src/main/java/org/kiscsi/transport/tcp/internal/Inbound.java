@@ -28,8 +28,19 @@ final class Inbound {
     private static final Logger LOG = LoggerFactory.getLogger(Inbound.class);
     private static final Object LOCAL_CLOSE = new Object();
 
+    /** Data segments at least this long are read from the socket straight into their destination. */
+    static final int DIRECT_READ_MIN = 32 * 1024;
+
     /** What the receive side needs from its connection. */
     interface Owner {
+        /**
+         * Reads from the socket into {@code dst}, without waiting: bytes read, 0 when none are there,
+         * -1 at end of stream. Only called on the I/O thread that delivered the last bytes.
+         */
+        default int readDirect(ByteBuffer dst) throws java.io.IOException {
+            return 0;
+        }
+
         /** Reading from the socket should stop (true) or go on (false). */
         void readPaused(boolean paused);
 
@@ -58,6 +69,8 @@ final class Inbound {
     private volatile boolean inputEnded;
     private volatile Throwable inputError;
     private volatile boolean done;
+    /** MINA's thread for this connection: the only one that may read the socket itself. */
+    private volatile Thread ioThread;
 
     Inbound(TransportListener listener, PduDecoder decoder, Supplier<LinkSettings> settings, BufferCount buffers,
             Owner owner, String peer) {
@@ -78,6 +91,7 @@ final class Inbound {
             b.free();
             return;
         }
+        ioThread = Thread.currentThread();
         synchronized (input) {
             input.add(b);
             inputBytes += b.remaining();
@@ -150,6 +164,8 @@ final class Inbound {
             if (io == null) {
                 if (inputEnded) {
                     finish(endCause());
+                } else if (!suspended && !readPaused() && Thread.currentThread() == ioThread && readDirect()) {
+                    continue;
                 }
                 return;
             }
@@ -174,6 +190,39 @@ final class Inbound {
             if (pdu != null) {
                 deliver(pdu);
             }
+        }
+    }
+
+    /**
+     * With MINA's bytes all framed and a large data segment still to come, reads the socket straight
+     * into the segment's destination (the caller's buffer): MINA reads into buffers of its own, which
+     * would cost a second copy of every large Data-In. True when a PDU was delivered (look again).
+     */
+    private boolean readDirect() {
+        ByteBuffer dst = decoder.directTarget(DIRECT_READ_MIN);
+        if (dst == null) {
+            return false;
+        }
+        int n;
+        try {
+            n = owner.readDirect(dst);
+        } catch (java.io.IOException e) {
+            inputError = e;
+            return false; // MINA's next read sees the same error and ends the connection
+        }
+        if (n <= 0) {
+            return false; // nothing there yet, or end of stream: MINA notices on its next read
+        }
+        InboundPdu pdu = decoder.readDirectly(n);
+        if (pdu != null) {
+            deliver(pdu);
+        }
+        return true;
+    }
+
+    private boolean readPaused() {
+        synchronized (input) {
+            return readPaused;
         }
     }
 

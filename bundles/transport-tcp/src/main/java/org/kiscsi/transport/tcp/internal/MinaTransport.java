@@ -50,9 +50,11 @@ public final class MinaTransport implements AutoCloseable {
         SocketSessionConfig c = connector.getSessionConfig();
         c.setTcpNoDelay(true);
         c.setKeepAlive(true);
-        c.setReadBufferSize(64 * 1024);
+        // MINA's own read buffers stay small: large data segments are read straight into their
+        // destination (Inbound.readDirect) instead of into MINA's buffer and then copied
+        c.setReadBufferSize(16 * 1024);
         c.setMinReadBufferSize(4 * 1024);
-        c.setMaxReadBufferSize(256 * 1024);
+        c.setMaxReadBufferSize(64 * 1024);
         if (options.receiveBufferSize() > 0) {
             c.setReceiveBufferSize(options.receiveBufferSize());
         }

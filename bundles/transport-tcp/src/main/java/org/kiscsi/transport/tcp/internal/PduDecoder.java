@@ -105,6 +105,34 @@ final class PduDecoder {
         return null;
     }
 
+    /**
+     * The rest of the current PDU's data segment when at least {@code min} bytes of it are still to
+     * come and it goes straight to a buffer the listener chose: the caller may read the socket into
+     * it directly and then report with {@link #readDirectly}. Null otherwise.
+     */
+    ByteBuffer directTarget(int min) {
+        return stage == Stage.DATA && data.remaining() >= min && !data.hasArray() ? data : null;
+    }
+
+    /**
+     * {@code n} bytes went into {@link #directTarget}'s buffer straight from the socket; returns the
+     * PDU when they completed it (no padding or digest after it), else null.
+     */
+    InboundPdu readDirectly(int n) {
+        streamOffset += n;
+        if (stage != Stage.DATA || data.hasRemaining()) {
+            return null;
+        }
+        data.flip();
+        int trailer = Framing.padding(dataLength) + (settings.dataDigest() ? Framing.DIGEST_LENGTH : 0);
+        if (trailer == 0) {
+            return finish(true);
+        }
+        scratch.clear().limit(trailer);
+        stage = Stage.TRAILER;
+        return null;
+    }
+
     /** Whether part of a PDU has been consumed (the stream must not end here). */
     boolean inPdu() {
         return header != null;

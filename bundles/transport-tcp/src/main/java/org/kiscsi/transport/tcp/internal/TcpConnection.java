@@ -321,6 +321,15 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
         inbound.bytes(b);
     }
 
+    /** Inbound's direct reads: the MINA session's own channel, read on its I/O thread. */
+    @Override
+    public int readDirect(ByteBuffer dst) throws java.io.IOException {
+        if (!(session instanceof org.apache.mina.transport.socket.nio.NioSession nio)) {
+            return 0;
+        }
+        return nio.getChannel().read(dst);
+    }
+
     void ioFailed(Throwable cause) {
         ioError.compareAndSet(null, cause);
         shut();

@@ -1,0 +1,116 @@
+package org.kiscsi.transport.tcp.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.mina.core.buffer.IoBuffer;
+import org.junit.jupiter.api.Test;
+import org.kiscsi.protocol.Framing;
+import org.kiscsi.spi.transport.LinkSettings;
+import org.kiscsi.spi.transport.PduBuffer;
+import org.kiscsi.spi.transport.TransportListener;
+
+/**
+ * Large data segments bound for a listener's direct buffer are read from the socket straight into
+ * it once MINA's bytes are used up: here the "socket" is a byte array the owner hands out.
+ */
+class InboundDirectReadTest {
+    private static byte[] pdu(int tag, int dataLength, boolean dataDigest) {
+        ByteBuffer h = ByteBuffer.allocate(Framing.BHS_LENGTH);
+        h.put(0, (byte) 0x20).put(1, (byte) 0x80).putInt(16, tag);
+        Framing.setLengths(h, 0, dataLength);
+        byte[] data = new byte[dataLength];
+        for (int i = 0; i < dataLength; i++) {
+            data[i] = (byte) (tag * 7 + i * 13);
+        }
+        int pad = Framing.padding(dataLength);
+        ByteBuffer out = ByteBuffer.allocate(48 + dataLength + pad + (dataDigest ? 4 : 0));
+        out.put(h.array()).put(data).put(new byte[pad]);
+        if (dataDigest) {
+            Framing.putDigest(out, Framing.dataDigest(ByteBuffer.wrap(data)));
+        }
+        return out.array();
+    }
+
+    @Test
+    void largeSegmentsAreReadStraightIntoTheDestination() {
+        byte[] one = pdu(1, 300_001, true);
+        byte[] two = pdu(2, 100, true);
+        ByteBuffer socket = ByteBuffer.allocate(one.length + two.length).put(one).put(two).flip();
+        ByteBuffer region = ByteBuffer.allocateDirect(1 << 20);
+        List<PduBuffer> got = new ArrayList<>();
+        int[] directCalls = {0};
+        TransportListener listener = new TransportListener() {
+            @Override
+            public void received(PduBuffer pdu) {
+                got.add(pdu);
+            }
+
+            @Override
+            public void closed(Throwable cause) {
+            }
+
+            @Override
+            public ByteBuffer placementFor(ByteBuffer header) {
+                return region.duplicate().position(header.getInt(16) == 1 ? 0 : 512 * 1024);
+            }
+        };
+        Inbound.Owner owner = new Inbound.Owner() {
+            @Override
+            public int readDirect(ByteBuffer dst) {
+                directCalls[0]++;
+                // the socket has at most 64 KiB ready at a time, as loopback TCP hands out segments
+                int n = Math.min(Math.min(dst.remaining(), socket.remaining()), 65536);
+                dst.put(socket.slice(socket.position(), n));
+                socket.position(socket.position() + n);
+                return n;
+            }
+
+            @Override
+            public void readPaused(boolean paused) {
+            }
+
+            @Override
+            public void fatal() {
+                throw new AssertionError("fatal");
+            }
+
+            @Override
+            public void closedDelivered() {
+            }
+        };
+        Inbound in = new Inbound(listener, new PduDecoder("test", true), () -> new LinkSettings(false, true, 1 << 20),
+                new BufferCount(), owner, "test");
+        in.start();
+        // MINA's first read: the header and the first 1000 data bytes
+        byte[] first = new byte[48 + 1000];
+        socket.get(first);
+        in.bytes(IoBuffer.wrap(first));
+        // the data segment's rest came straight from the socket; its padding and digest are still there
+        assertEquals(0, got.size(), "the PDU is complete only with its data digest");
+        assertTrue(directCalls[0] >= 5, "300 KiB in reads of at most 64 KiB, was " + directCalls[0]);
+        assertEquals(48 + 300_001, socket.position(), "exactly the data segment was read directly");
+        // MINA's next read brings the padding, the digest and the next PDU
+        byte[] rest = new byte[socket.remaining()];
+        socket.get(rest);
+        in.bytes(IoBuffer.wrap(rest));
+        PduBuffer p = got.get(0);
+        assertTrue(p.dataDigestOk(), "the digest covers the directly read bytes");
+        assertEquals(300_001, p.data().remaining());
+        for (int i = 0; i < 300_001; i++) {
+            if (region.get(i) != (byte) (7 + i * 13)) {
+                throw new AssertionError("byte " + i + " differs");
+            }
+        }
+        assertEquals(2, got.size());
+        assertNotNull(got.get(1));
+        assertTrue(got.get(1).dataDigestOk());
+        assertSame(Boolean.TRUE, got.get(1).data().isDirect(), "small segments go to the listener's buffer too");
+    }
+}
