@@ -220,6 +220,11 @@ final class Inbound {
         return true;
     }
 
+    /** Whether the calling thread is MINA's I/O thread for this connection (the last to deliver bytes). */
+    boolean onIoThread() {
+        return Thread.currentThread() == ioThread;
+    }
+
     private boolean readPaused() {
         synchronized (input) {
             return readPaused;

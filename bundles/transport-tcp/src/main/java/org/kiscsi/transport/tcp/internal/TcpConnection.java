@@ -172,19 +172,53 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
                     + " bytes queued, limit " + maxQueuedSendBytes));
             return;
         }
-        int last = wire.size() - 1;
-        PostedBuffer tail = new PostedBuffer(IoBuffer.wrap(wire.get(last)), out, bytes);
-        posted.offer(tail);
-        if (!open.get()) { // closed meanwhile: shut() may have missed this one
-            failPosted();
-            return;
-        }
         synchronized (sendOrder) {
+            if (writeDirectly(wire)) {
+                queuedBytes.addAndGet(-bytes);
+                out.release();
+                return;
+            }
+            int last = wire.size() - 1;
+            PostedBuffer tail = new PostedBuffer(IoBuffer.wrap(wire.get(last)), out, bytes);
+            posted.offer(tail);
+            if (!open.get()) { // closed meanwhile: shut() may have missed this one
+                failPosted();
+                return;
+            }
             for (int i = 0; i < last; i++) {
-                session.write(IoBuffer.wrap(wire.get(i)));
+                if (wire.get(i).hasRemaining()) {
+                    session.write(IoBuffer.wrap(wire.get(i)));
+                }
             }
             session.write(tail);
         }
+    }
+
+    /**
+     * On MINA's I/O thread, with nothing queued in MINA, a PDU goes straight to the socket in one
+     * gathering write: no write request, future or filter-chain pass, and header and data segment in
+     * one system call without copying either. Order holds: the caller holds {@code sendOrder}, only
+     * this thread takes from MINA's queue, and it is empty. True when all of it was written; what
+     * the socket did not take (the buffers' positions tell) then goes through MINA.
+     */
+    private boolean writeDirectly(List<ByteBuffer> wire) {
+        if (!inbound.onIoThread() || !(session instanceof org.apache.mina.transport.socket.nio.NioSession nio)
+                || session.getCurrentWriteRequest() != null || !session.getWriteRequestQueue().isEmpty(session)) {
+            return false;
+        }
+        ByteBuffer[] parts = wire.toArray(new ByteBuffer[0]);
+        try {
+            ((java.nio.channels.GatheringByteChannel) nio.getChannel()).write(parts);
+        } catch (java.io.IOException e) {
+            ioFailed(e);
+            return false; // the connection is failing: the PDU is released with the others
+        }
+        for (ByteBuffer b : parts) {
+            if (b.hasRemaining()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** MINA wrote a posted PDU's last buffer (or, closing, says it did). */
