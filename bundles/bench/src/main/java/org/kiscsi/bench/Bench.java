@@ -32,7 +32,10 @@ public final class Bench {
     private final ScsiTaskExecutor lun;
     private final long blocks;
     private final Histogram latency = new Histogram(3_600_000_000L, 3);
+    /** I/Os that complete before the measured interval, at least: the JIT compiles the I/O path by then. */
+    static final long WARMUP_OPS = 30_000;
     private final AtomicLong completed = new AtomicLong();
+    private final AtomicLong warmed = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private volatile boolean measuring;
     private volatile long stopAt;
@@ -99,15 +102,21 @@ public final class Bench {
             throw new IllegalStateException("LUN too small for " + o.blockSize() + "-byte I/O");
         }
         long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.warmupSeconds());
-        stopAt = warmupEnd + TimeUnit.SECONDS.toNanos(o.seconds());
+        stopAt = System.nanoTime() + TimeUnit.HOURS.toNanos(1); // set for real when measuring starts
         SplittableRandom seeds = new SplittableRandom(1);
         for (int i = 0; i < o.queueDepth(); i++) {
             Worker w = new Worker(ByteBuffer.allocateDirect(o.blockSize()), seeds.split());
             inFlight.incrementAndGet();
             w.next();
         }
-        // warm-up, then the measured interval
+        // warm-up, then the measured interval: at least the warm-up time and WARMUP_OPS I/Os (bounded),
+        // so the JIT has compiled the I/O path also for large transfers, which run few I/Os per second
         sleepUntil(warmupEnd);
+        long warmupLimit = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (warmed.get() < WARMUP_OPS && System.nanoTime() - warmupLimit < 0 && !done.isDone()) {
+            Thread.sleep(50);
+        }
+        stopAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.seconds());
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long alloc0 = allocated(threads);
@@ -196,7 +205,9 @@ public final class Bench {
                             + (e != null ? e.getMessage() : "status " + r.status())));
                     return;
                 }
-            } else if (measuring) {
+            } else if (!measuring) {
+                warmed.incrementAndGet();
+            } else {
                 completed.incrementAndGet();
                 synchronized (latency) {
                     latency.recordValue(System.nanoTime() - started);

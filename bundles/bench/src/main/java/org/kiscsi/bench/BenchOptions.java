@@ -27,7 +27,7 @@ record BenchOptions(Portal portal, String target, int lun, Pattern pattern, int 
               --qd N             commands in flight (default 32)
               --seconds N        run time after warm-up (default 10)
               --ops N            stop after N I/Os instead (bounded by --seconds too)
-              --warmup N         seconds of warm-up not counted (default 1)
+              --warmup N         seconds of warm-up not counted (default 1; at least 30000 I/Os, at most 15 s more)
               --span BYTES       part of the LUN to use (default: all, at most 1 GiB)
               --initiator IQN    InitiatorName (default iqn.2026-11.org.kiscsi:bench)
               --digests          offer CRC32C header and data digests
