@@ -483,7 +483,9 @@ final class SessionImpl implements Connection.Handler, ScsiTaskExecutor {
                             : "CAPACITY DATA HAS CHANGED");
                 }
                 if (t.unitAttentionRetries++ < MAX_UNIT_ATTENTION_RETRIES && !t.aborting) {
-                    LOG.debug("{}: {} got a unit attention ({}), sending it again", where, t.describe(), s);
+                    if (LOG.isDebugEnabled()) {
+                        LOG.debug("{}: {} got a unit attention ({}), sending it again", where, t.describe(), s);
+                    }
                     waiting.addFirst(t);
                     return null;
                 }
