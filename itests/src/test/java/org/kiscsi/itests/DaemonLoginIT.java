@@ -9,63 +9,23 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.After;
-import org.junit.AfterClass;
-import org.junit.Before;
 import org.junit.BeforeClass;
 import org.junit.Test;
 import org.kiscsi.itests.UnpackedDistribution.Result;
-import org.kiscsi.testkit.peers.LunBacking;
-import org.kiscsi.testkit.peers.Loopback;
 import org.kiscsi.testkit.peers.TgtShow;
-import org.kiscsi.testkit.peers.Tgtd;
 
 /**
  * Issue 5 end to end: bin/iscsiadm logs in and out through the daemon's management socket, the real
  * session engine against a tgtd of the test's own; tgtd's own session list is the judge, and the
  * initiator it sees is the daemon's InitiatorName from etc/iscsi/initiatorname.iscsi.
  */
-public class DaemonLoginIT {
+public class DaemonLoginIT extends DaemonAgainstTgtd {
     private static final String DISK = "iqn.2026-11.org.kiscsi.it:login-disk";
     private static final String NOT_ON_TGTD = "iqn.2026-11.org.kiscsi.it:not-on-tgtd";
 
-    private static UnpackedDistribution dist;
-    private static InstallRecords records;
-    private static Tgtd tgtd;
-
     @BeforeClass
     public static void setUp() throws Exception {
-        dist = UnpackedDistribution.unpack();
-        records = new InstallRecords(dist.home());
-        tgtd = Tgtd.start(Loopback.IPV4);
-        tgtd.createTarget(DISK).allowAll().addLun(1, LunBacking.file(16 << 20));
-    }
-
-    @AfterClass
-    public static void tearDown() throws Exception {
-        try {
-            if (tgtd != null) {
-                tgtd.close();
-            }
-        } finally {
-            if (dist != null) {
-                dist.close();
-            }
-        }
-    }
-
-    @Before
-    public void emptyDatabase() throws Exception {
-        records.clear();
-    }
-
-    @After
-    public void stopDaemons() throws Exception {
-        dist.stopDaemons();
-    }
-
-    private String portal() {
-        return tgtd.host() + ":" + tgtd.port();
+        startPeers(DISK);
     }
 
     /** open-iscsi writes portals in login and logout messages as ip,port. */

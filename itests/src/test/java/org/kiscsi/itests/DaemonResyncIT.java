@@ -12,80 +12,50 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.After;
-import org.junit.AfterClass;
-import org.junit.Before;
 import org.junit.BeforeClass;
 import org.junit.Test;
 import org.kiscsi.itests.UnpackedDistribution.Result;
-import org.kiscsi.testkit.peers.LunBacking;
-import org.kiscsi.testkit.peers.Loopback;
 import org.kiscsi.testkit.peers.TgtShow;
-import org.kiscsi.testkit.peers.Tgtd;
 
 /**
  * Issue 4 end to end against tgtd: sessions logged in when the daemon stopped (iscsiadm -k 0, or
  * SIGTERM to a foreground daemon) are logged out politely and come back by themselves at the next
  * start (the re-sync list); node.startup = automatic records are logged in at start-up, manual ones not.
  */
-public class DaemonResyncIT {
+public class DaemonResyncIT extends DaemonAgainstTgtd {
     private static final String DISK = "iqn.2026-11.org.kiscsi.it:resync-disk";
     private static final String AUTO = "iqn.2026-11.org.kiscsi.it:auto-disk";
     private static final String MANUAL = "iqn.2026-11.org.kiscsi.it:manual-disk";
     private static final long SESSION_TIMEOUT_S = 60;
 
-    private static UnpackedDistribution dist;
-    private static InstallRecords records;
-    private static Tgtd tgtd;
     private Process foreground;
 
     @BeforeClass
     public static void setUp() throws Exception {
-        dist = UnpackedDistribution.unpack();
-        records = new InstallRecords(dist.home());
-        tgtd = Tgtd.start(Loopback.IPV4);
-        for (String iqn : new String[] {DISK, AUTO, MANUAL}) {
-            tgtd.createTarget(iqn).allowAll().addLun(1, LunBacking.file(16 << 20));
-        }
+        startPeers(DISK, AUTO, MANUAL);
     }
 
-    @AfterClass
-    public static void tearDown() throws Exception {
-        try {
-            if (tgtd != null) {
-                tgtd.close();
-            }
-        } finally {
-            if (dist != null) {
-                dist.close();
-            }
-        }
-    }
-
-    @Before
-    public void emptyDatabase() throws Exception {
-        records.clear();
-    }
-
+    @Override
     @After
     public void stopDaemons() throws Exception {
         if (foreground != null && foreground.isAlive()) {
             foreground.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
-        dist.stopDaemons();
+        super.stopDaemons();
     }
 
     private String resyncLine(String target) {
-        return target + " " + tgtd.host() + ":" + tgtd.port() + ",1 default";
+        return target + " " + portal() + ",1 default";
     }
 
     private void login(String target) throws Exception {
-        Result r = dist.bin("iscsiadm", "-m", "node", "-T", target, "-p", tgtd.host() + ":" + tgtd.port(), "--login");
+        Result r = dist.bin("iscsiadm", "-m", "node", "-T", target, "-p", portal(), "--login");
         assertEquals(r.output(), 0, r.exit());
     }
 
     /** Polls iscsiadm -m session until it lists {@code target} (the re-sync and auto-logins run in the background). */
     private String awaitListed(String target) throws Exception {
-        String line = tgtd.host() + ":" + tgtd.port() + ",1 " + target + " (non-flash)";
+        String line = portal() + ",1 " + target + " (non-flash)";
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(SESSION_TIMEOUT_S);
         Result r = dist.bin("iscsiadm", "-m", "session");
         while (!r.output().contains(line) && System.nanoTime() < end) {

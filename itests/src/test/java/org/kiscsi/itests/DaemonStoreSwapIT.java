@@ -15,15 +15,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.After;
-import org.junit.AfterClass;
 import org.junit.Before;
 import org.junit.BeforeClass;
 import org.junit.Test;
 import org.kiscsi.itests.UnpackedDistribution.Result;
-import org.kiscsi.testkit.peers.LunBacking;
-import org.kiscsi.testkit.peers.Loopback;
 import org.kiscsi.testkit.peers.TgtShow;
-import org.kiscsi.testkit.peers.Tgtd;
 
 /**
  * Issue 7 on the running distribution: swapping store-memory and store-file under a running daemon
@@ -32,52 +28,35 @@ import org.kiscsi.testkit.peers.Tgtd;
  * daemon until the bundle is back. Bundles are stopped through bin/client, with a user of this test's
  * own added to the unpacked copy's etc/users.properties (the shipped one has none).
  */
-public class DaemonStoreSwapIT {
+public class DaemonStoreSwapIT extends DaemonAgainstTgtd {
     private static final String DISK = "iqn.2026-11.org.kiscsi.it:swap-disk";
     private static final String STORE_FILE_BUNDLE = "org.kiscsi.store.file";
     private static final long SWAP_TIMEOUT_S = 60;
     private static final String CLIENT_USER = "kiscsi-itest";
 
-    private static UnpackedDistribution dist;
-    private static InstallRecords records;
-    private static Tgtd tgtd;
     private static String clientPassword;
 
     @BeforeClass
     public static void setUp() throws Exception {
-        dist = UnpackedDistribution.unpack();
-        records = new InstallRecords(dist.home());
+        startPeers(DISK);
         byte[] random = new byte[12];
         new SecureRandom().nextBytes(random);
         clientPassword = HexFormat.of().formatHex(random);
         Files.writeString(dist.home().resolve("etc/users.properties"), "\n" + CLIENT_USER + " = " + clientPassword
                 + ",_g_:itestgroup\n_g_\\:itestgroup = group,admin,manager,viewer,systembundles,ssh\n", StandardOpenOption.APPEND);
-        tgtd = Tgtd.start(Loopback.IPV4);
-        tgtd.createTarget(DISK).allowAll().addLun(1, LunBacking.file(16 << 20));
     }
 
-    @AfterClass
-    public static void tearDown() throws Exception {
-        try {
-            if (tgtd != null) {
-                tgtd.close();
-            }
-        } finally {
-            if (dist != null) {
-                dist.close();
-            }
-        }
-    }
-
+    @Override
     @Before
     public void emptyDatabase() throws Exception {
-        records.clear();
+        super.emptyDatabase();
         setNodeStore("file");
     }
 
+    @Override
     @After
     public void stopDaemons() throws Exception {
-        dist.stopDaemons();
+        super.stopDaemons();
         setNodeStore("file");
     }
 
@@ -86,7 +65,7 @@ public class DaemonStoreSwapIT {
     }
 
     private Result node(String op) throws Exception {
-        return dist.bin("iscsiadm", "-m", "node", "-T", DISK, "-p", tgtd.host() + ":" + tgtd.port(), op);
+        return dist.bin("iscsiadm", "-m", "node", "-T", DISK, "-p", portal(), op);
     }
 
     /** Polls iscsiadm -m daemon until {@code key} has {@code value}; fails naming the last status. */
