@@ -83,26 +83,30 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
         return OutboundPdu.wrapping(this, buffers, frames, ahsLength, data);
     }
 
-    @Override
-    public CompletionStage<Void> send(PduBuffer pdu) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
+    /** A PDU taken for sending: framed for the link, its bytes already counted in the send queue. */
+    private record Outgoing(OutboundPdu pdu, List<ByteBuffer> wire, long bytes) {}
+
+    /**
+     * What {@link #send} and {@link #post} do before writing: take the PDU, check its lengths against
+     * its buffers, frame it and reserve its bytes in the send queue. Null when the connection is
+     * closed (the PDU is released); an exception of kind {@code malformed} or AGAIN (queue full),
+     * naming the peer, when it cannot go.
+     */
+    private Outgoing admit(PduBuffer pdu, IscsiError malformed) {
         OutboundPdu out;
         try {
             out = adopt(pdu);
         } catch (IllegalStateException | IllegalArgumentException e) {
-            done.completeExceptionally(new IscsiException(IscsiError.INVAL, "PDU not sent to " + peer + ": " + e.getMessage(), e));
-            return done;
+            throw new IscsiException(malformed, "PDU not sent to " + peer + ": " + e.getMessage(), e);
         }
         if (!open.get()) {
             out.release();
-            done.completeExceptionally(new IscsiException(IscsiError.TRANS, "connection to " + peer + " is closed"));
-            return done;
+            return null;
         }
         String problem = out.lengthProblem();
         if (problem != null) {
             out.release();
-            done.completeExceptionally(new IscsiException(IscsiError.INVAL, "PDU not sent to " + peer + ": " + problem));
-            return done;
+            throw new IscsiException(malformed, "PDU not sent to " + peer + ": " + problem);
         }
         List<ByteBuffer> wire = out.wire(settings);
         long bytes = 0;
@@ -113,11 +117,28 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
         if (before > 0 && before + bytes > maxQueuedSendBytes) {
             queuedBytes.addAndGet(-bytes);
             out.release();
-            done.completeExceptionally(new IscsiException(IscsiError.AGAIN, "send queue to " + peer + " is full: " + before
-                    + " bytes queued, limit " + maxQueuedSendBytes + "; PDU of " + bytes + " bytes not sent"));
+            throw new IscsiException(IscsiError.AGAIN, "send queue to " + peer + " is full: " + before
+                    + " bytes queued, limit " + maxQueuedSendBytes + "; PDU of " + bytes + " bytes not sent");
+        }
+        return new Outgoing(out, wire, bytes);
+    }
+
+    @Override
+    public CompletionStage<Void> send(PduBuffer pdu) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Outgoing o;
+        try {
+            o = admit(pdu, IscsiError.INVAL);
+        } catch (IscsiException e) {
+            done.completeExceptionally(e);
             return done;
         }
-        PendingSend p = new PendingSend(out, bytes, 1, peer, this::sendFinished);
+        if (o == null) {
+            done.completeExceptionally(new IscsiException(IscsiError.TRANS, "connection to " + peer + " is closed"));
+            return done;
+        }
+        List<ByteBuffer> wire = o.wire();
+        PendingSend p = new PendingSend(o.pdu(), o.bytes(), 1, peer, this::sendFinished);
         pending.add(p);
         if (!open.get()) { // closed meanwhile: shut() may have missed this one
             p.fail(closedBeforeSent());
@@ -142,44 +163,25 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
      */
     @Override
     public void post(PduBuffer pdu) {
-        OutboundPdu out;
+        Outgoing o;
         try {
-            out = adopt(pdu);
-        } catch (IllegalStateException | IllegalArgumentException e) {
-            ioFailed(new IscsiException(IscsiError.INTERNAL, "PDU not sent to " + peer + ": " + e.getMessage(), e));
+            o = admit(pdu, IscsiError.INTERNAL);
+        } catch (IscsiException e) {
+            ioFailed(e);
             return;
         }
-        if (!open.get()) {
-            out.release();
+        if (o == null) {
             return;
         }
-        String problem = out.lengthProblem();
-        if (problem != null) {
-            out.release();
-            ioFailed(new IscsiException(IscsiError.INTERNAL, "PDU not sent to " + peer + ": " + problem));
-            return;
-        }
-        List<ByteBuffer> wire = out.wire(settings);
-        long bytes = 0;
-        for (ByteBuffer b : wire) {
-            bytes += b.remaining();
-        }
-        long before = queuedBytes.getAndAdd(bytes);
-        if (before > 0 && before + bytes > maxQueuedSendBytes) {
-            queuedBytes.addAndGet(-bytes);
-            out.release();
-            ioFailed(new IscsiException(IscsiError.AGAIN, "send queue to " + peer + " is full: " + before
-                    + " bytes queued, limit " + maxQueuedSendBytes));
-            return;
-        }
+        List<ByteBuffer> wire = o.wire();
         synchronized (sendOrder) {
             if (writeDirectly(wire)) {
-                queuedBytes.addAndGet(-bytes);
-                out.release();
+                queuedBytes.addAndGet(-o.bytes());
+                o.pdu().release();
                 return;
             }
             int last = wire.size() - 1;
-            PostedBuffer tail = new PostedBuffer(IoBuffer.wrap(wire.get(last)), out, bytes);
+            PostedBuffer tail = new PostedBuffer(IoBuffer.wrap(wire.get(last)), o.pdu(), o.bytes());
             posted.offer(tail);
             if (!open.get()) { // closed meanwhile: shut() may have missed this one
                 failPosted();
