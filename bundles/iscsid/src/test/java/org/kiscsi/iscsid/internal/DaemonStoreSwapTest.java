@@ -107,7 +107,7 @@ class DaemonStoreSwapTest {
 
         daemon.swapStore("file");
         assertEquals("file", status().get("node_store.name"));
-        assertTrue(memory.last().closed, "the memory store's handle is closed once the file store is back");
+        assertTrue(memory.last().isClosed(), "the memory store's handle is closed once the file store is back");
         assertEquals(List.of("login " + DISK), engine.calls, "no logout, no re-login: sessions are not the swap's business");
         assertTrue(call(MgmtRequest.of(MgmtOp.LOGOUT, Map.of("sid", "1"))).isOk());
         assertTrue(login(DISK).isOk(), "back on the file store, its record logs in again");

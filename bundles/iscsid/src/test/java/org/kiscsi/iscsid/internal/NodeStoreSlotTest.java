@@ -40,14 +40,14 @@ class NodeStoreSlotTest {
         assertEquals("open", slot.state());
         assertSame(memory.last(), slot.store().orElseThrow());
         assertEquals(List.of(ROOT), memory.roots, "a swapped-in store opens at the same root");
-        assertTrue(file.last().closed, "the old store is closed");
+        assertTrue(file.last().isClosed(), "the old store is closed");
         assertTrue(slot.store().orElseThrow().node(KEY).isEmpty(), "the memory store has its own records");
 
         assertFalse(slot.swapTo("memory"), "the same name again changes nothing");
         assertEquals(1, memory.handles.size());
 
         assertTrue(slot.swapTo("file"));
-        assertTrue(memory.last().closed);
+        assertTrue(memory.last().isClosed());
         assertEquals(2, file.handles.size());
         assertTrue(slot.store().orElseThrow().node(KEY).isPresent(), "back on the file store, its record is there again");
     }
@@ -62,7 +62,7 @@ class NodeStoreSlotTest {
         assertTrue(slot.swapTo("sql"));
         assertFalse(slot.isOpen());
         assertEquals("node store 'sql' is not installed", slot.state());
-        assertTrue(file.last().closed, "the configured store is 'sql' now; 'file' is not kept open behind its back");
+        assertTrue(file.last().isClosed(), "the configured store is 'sql' now; 'file' is not kept open behind its back");
 
         slot.providerAdded(file);
         assertFalse(slot.isOpen(), "another provider is not the configured one");

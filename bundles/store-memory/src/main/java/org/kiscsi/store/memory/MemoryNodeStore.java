@@ -144,8 +144,54 @@ public final class MemoryNodeStore implements NodeStore {
         closed = true;
     }
 
+    /**
+     * A view of these records with a close() of its own: closing it leaves the records, and every
+     * other handle, as they are. How a provider gives each opener its own store over shared records.
+     */
+    public Handle handle() {
+        return new Handle(this);
+    }
+
     @Override
     public String toString() {
         return description;
+    }
+
+    /** See {@link MemoryNodeStore#handle()}. */
+    public static final class Handle implements NodeStore {
+        private final MemoryNodeStore s;
+        private volatile boolean closed;
+
+        private Handle(MemoryNodeStore s) {
+            this.s = s;
+        }
+
+        private MemoryNodeStore s() {
+            if (closed) {
+                throw new NodeStoreException(s + ": this handle is closed");
+            }
+            return s;
+        }
+
+        /** True once this handle (not necessarily the records) is closed. */
+        public boolean isClosed() {
+            return closed;
+        }
+
+        @Override public List<NodeRecord> nodes() { return s().nodes(); }
+        @Override public List<NodeRecord> nodes(IscsiName t) { return s().nodes(t); }
+        @Override public Optional<NodeRecord> node(NodeKey k) { return s().node(k); }
+        @Override public void putNode(NodeRecord r) { s().putNode(r); }
+        @Override public boolean deleteNode(NodeKey k) { return s().deleteNode(k); }
+        @Override public List<DiscoveryRecord> discoveries() { return s().discoveries(); }
+        @Override public Optional<DiscoveryRecord> discovery(DiscoveryType t, Portal a) { return s().discovery(t, a); }
+        @Override public void putDiscovery(DiscoveryRecord r) { s().putDiscovery(r); }
+        @Override public boolean deleteDiscovery(DiscoveryType t, Portal a) { return s().deleteDiscovery(t, a); }
+        @Override public List<IfaceRecord> ifaces() { return s().ifaces(); }
+        @Override public Optional<IfaceRecord> iface(String n) { return s().iface(n); }
+        @Override public void putIface(IfaceRecord r) { s().putIface(r); }
+        @Override public boolean deleteIface(String n) { return s().deleteIface(n); }
+        @Override public List<String> problems() { return s.problems(); }
+        @Override public void close() { closed = true; }
     }
 }
