@@ -55,22 +55,22 @@ public final class BlockCdbs {
 
     /** READ (10), SBC-3: LBA bytes 2-5, TRANSFER LENGTH bytes 7-8, FUA byte 1 bit 3. */
     public static byte[] read10(long lba, int blocks, boolean fua) {
-        return rw10(READ_10, lba, blocks, fua);
+        return lba10(READ_10, fua ? FUA : 0, lba, blocks, 1);
     }
 
     /** WRITE (10), SBC-3. */
     public static byte[] write10(long lba, int blocks, boolean fua) {
-        return rw10(WRITE_10, lba, blocks, fua);
+        return lba10(WRITE_10, fua ? FUA : 0, lba, blocks, 1);
     }
 
     /** READ (16), SBC-3: LBA bytes 2-9, TRANSFER LENGTH bytes 10-13, FUA byte 1 bit 3. */
     public static byte[] read16(long lba, long blocks, boolean fua) {
-        return rw16(READ_16, lba, blocks, fua);
+        return lba16(READ_16, fua ? FUA : 0, lba, blocks, 1);
     }
 
     /** WRITE (16), SBC-3. */
     public static byte[] write16(long lba, long blocks, boolean fua) {
-        return rw16(WRITE_16, lba, blocks, fua);
+        return lba16(WRITE_16, fua ? FUA : 0, lba, blocks, 1);
     }
 
     /** READ CAPACITY (10), SBC-3. */
@@ -96,26 +96,12 @@ public final class BlockCdbs {
 
     /** SYNCHRONIZE CACHE (10), SBC-3: IMMED byte 1 bit 1, LBA bytes 2-5, NUMBER OF LOGICAL BLOCKS bytes 7-8. */
     public static byte[] synchronizeCache10(long lba, int blocks, boolean immediate) {
-        checkLba(lba, MAX_LBA_10);
-        checkBlocks(blocks, 0, MAX_BLOCKS_10);
-        byte[] c = new byte[10];
-        c[0] = (byte) SYNCHRONIZE_CACHE_10;
-        c[1] = (byte) (immediate ? 0x02 : 0);
-        put32(c, 2, lba);
-        put16(c, 7, blocks);
-        return c;
+        return lba10(SYNCHRONIZE_CACHE_10, immediate ? 0x02 : 0, lba, blocks, 0);
     }
 
     /** SYNCHRONIZE CACHE (16), SBC-3: IMMED byte 1 bit 1, LBA bytes 2-9, NUMBER OF LOGICAL BLOCKS bytes 10-13. */
     public static byte[] synchronizeCache16(long lba, long blocks, boolean immediate) {
-        checkLba(lba, Long.MAX_VALUE);
-        checkBlocks(blocks, 0, MAX_BLOCKS_16);
-        byte[] c = new byte[16];
-        c[0] = (byte) SYNCHRONIZE_CACHE_16;
-        c[1] = (byte) (immediate ? 0x02 : 0);
-        put64(c, 2, lba);
-        put32(c, 10, blocks);
-        return c;
+        return lba16(SYNCHRONIZE_CACHE_16, immediate ? 0x02 : 0, lba, blocks, 0);
     }
 
     /** UNMAP, SBC-3: ANCHOR byte 1 bit 0, PARAMETER LIST LENGTH bytes 7-8. */
@@ -133,14 +119,7 @@ public final class BlockCdbs {
      * (0 means "to the end" and is refused here: too easy to pass by mistake).
      */
     public static byte[] writeSame16(long lba, long blocks, boolean unmap) {
-        checkLba(lba, Long.MAX_VALUE);
-        checkBlocks(blocks, 1, MAX_BLOCKS_16);
-        byte[] c = new byte[16];
-        c[0] = (byte) WRITE_SAME_16;
-        c[1] = (byte) (unmap ? 0x08 : 0);
-        put64(c, 2, lba);
-        put32(c, 10, blocks);
-        return c;
+        return lba16(WRITE_SAME_16, unmap ? 0x08 : 0, lba, blocks, 1);
     }
 
     /** COMPARE AND WRITE, SBC-3: FUA byte 1 bit 3, LBA bytes 2-9, NUMBER OF LOGICAL BLOCKS byte 13. */
@@ -155,23 +134,25 @@ public final class BlockCdbs {
         return c;
     }
 
-    private static byte[] rw10(int opcode, long lba, int blocks, boolean fua) {
+    /** The 10-byte CDB layout SBC-3 shares: flags byte 1, LBA bytes 2-5, length bytes 7-8. */
+    private static byte[] lba10(int opcode, int flags, long lba, int blocks, int minBlocks) {
         checkLba(lba, MAX_LBA_10);
-        checkBlocks(blocks, 1, MAX_BLOCKS_10);
+        checkBlocks(blocks, minBlocks, MAX_BLOCKS_10);
         byte[] c = new byte[10];
         c[0] = (byte) opcode;
-        c[1] = (byte) (fua ? FUA : 0);
+        c[1] = (byte) flags;
         put32(c, 2, lba);
         put16(c, 7, blocks);
         return c;
     }
 
-    private static byte[] rw16(int opcode, long lba, long blocks, boolean fua) {
+    /** The 16-byte CDB layout SBC-3 shares: flags byte 1, LBA bytes 2-9, length bytes 10-13. */
+    private static byte[] lba16(int opcode, int flags, long lba, long blocks, long minBlocks) {
         checkLba(lba, Long.MAX_VALUE);
-        checkBlocks(blocks, 1, MAX_BLOCKS_16);
+        checkBlocks(blocks, minBlocks, MAX_BLOCKS_16);
         byte[] c = new byte[16];
         c[0] = (byte) opcode;
-        c[1] = (byte) (fua ? FUA : 0);
+        c[1] = (byte) flags;
         put64(c, 2, lba);
         put32(c, 10, blocks);
         return c;
