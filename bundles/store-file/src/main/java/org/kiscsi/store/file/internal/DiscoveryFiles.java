@@ -68,12 +68,8 @@ public final class DiscoveryFiles {
             DiscoveryRecord r = toRecord(type, pathAddress.orElse(address), values.get(), file.get());
             problems.cleared(file.get());
             return Optional.of(r);
-        } catch (RecordFormatException e) {
-            problems.found(file.get(), e.getMessage());
-        } catch (IscsiException e) {
-            problems.found(file.get(), file.get() + ":" + lineNaming(file.get(), e.getMessage()) + ": " + e.getMessage());
-        } catch (IOException e) {
-            problems.found(file.get(), file.get() + ":1: cannot read: " + e);
+        } catch (RecordFormatException | IscsiException | IOException e) {
+            problems.unreadable(file.get(), e);
         }
         return Optional.empty();
     }
@@ -140,13 +136,5 @@ public final class DiscoveryFiles {
         return layout.discoveryFile(type, address).orElseThrow(() -> new NodeStoreException(
                 "open-iscsi keeps no discovery record of type " + type + " (only sendtargets and isns): "
                         + address.hostPort()));
-    }
-
-    private static int lineNaming(Path file, String message) {
-        try {
-            return RecordText.lineNaming(Files.readAllBytes(file), message);
-        } catch (IOException e) {
-            return 1;
-        }
     }
 }

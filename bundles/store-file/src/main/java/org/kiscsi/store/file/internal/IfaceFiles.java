@@ -57,12 +57,8 @@ public final class IfaceFiles {
             IfaceRecord r = new IfaceRecord(name, RecordValues.of(values.get()));
             problems.cleared(file);
             return Optional.of(r);
-        } catch (RecordFormatException e) {
-            problems.found(file, e.getMessage());
-        } catch (IscsiException e) {
-            problems.found(file, file + ":" + lineNaming(file, e.getMessage()) + ": " + e.getMessage());
-        } catch (IOException e) {
-            problems.found(file, file + ":1: cannot read: " + e);
+        } catch (RecordFormatException | IscsiException | IOException e) {
+            problems.unreadable(file, e);
         }
         return Optional.empty();
     }
@@ -84,13 +80,5 @@ public final class IfaceFiles {
         Path file = layout.ifaceFile(name);
         problems.cleared(file);
         return files.delete(file);
-    }
-
-    private static int lineNaming(Path file, String message) {
-        try {
-            return RecordText.lineNaming(Files.readAllBytes(file), message);
-        } catch (IOException e) {
-            return 1;
-        }
     }
 }

@@ -99,12 +99,8 @@ public final class NodeFiles {
             }
             problems.cleared(file);
             return Optional.of(r);
-        } catch (RecordFormatException e) {
-            problems.found(file, e.getMessage());
-        } catch (IscsiException e) {
-            problems.found(file, file + ":" + lineNaming(file, e.getMessage()) + ": " + e.getMessage());
-        } catch (IOException e) {
-            problems.found(file, file + ":1: cannot read: " + e);
+        } catch (RecordFormatException | IscsiException | IOException e) {
+            problems.unreadable(file, e);
         }
         return Optional.empty();
     }
@@ -187,14 +183,6 @@ public final class NodeFiles {
         if (!StoreLayout.isSafeName(key.target().value()) || !StoreLayout.isSafeName(key.portal().address())
                 || !StoreLayout.isSafeName(key.iface()) || key.iface().contains(",")) {
             throw new NodeStoreException("record " + key + " cannot be stored: its target, address or iface is not a file name");
-        }
-    }
-
-    private static int lineNaming(Path file, String message) {
-        try {
-            return RecordText.lineNaming(Files.readAllBytes(file), message);
-        } catch (IOException e) {
-            return 1;
         }
     }
 }
