@@ -11,6 +11,7 @@ import org.kiscsi.api.session.SessionManager;
 import org.kiscsi.spi.discovery.DiscoveryProvider;
 import org.kiscsi.spi.store.NodeStoreProvider;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -39,6 +40,8 @@ public class IscsidComponent {
     private DaemonSettings settings;
     /** Resolves a configuration against this run's flags and directories, as activation did. */
     private Function<IscsidConfig, DaemonSettings> resolver;
+    /** The initiator name and alias as a service for the session engine (see publishIdentity). */
+    private ServiceRegistration<org.kiscsi.api.session.InitiatorIdentity> identityRegistration;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "removeStore")
@@ -137,8 +140,6 @@ public class IscsidComponent {
         }
         identityRegistration = context.registerService(org.kiscsi.api.session.InitiatorIdentity.class, service, null);
     }
-
-    private org.osgi.framework.ServiceRegistration<org.kiscsi.api.session.InitiatorIdentity> identityRegistration;
 
     static String version() {
         try (InputStream in = IscsidComponent.class.getResourceAsStream("version.properties")) {
