@@ -82,13 +82,10 @@ final class PduDecoder {
                 }
                 case DATA -> {
                     if (fill(data, in)) {
-                        data.flip();
-                        int trailer = Framing.padding(dataLength) + (settings.dataDigest() ? Framing.DIGEST_LENGTH : 0);
-                        if (trailer == 0) {
-                            return finish(true);
+                        InboundPdu p = dataComplete();
+                        if (p != null) {
+                            return p;
                         }
-                        scratch.clear().limit(trailer);
-                        stage = Stage.TRAILER;
                     }
                 }
                 case TRAILER -> {
@@ -123,6 +120,11 @@ final class PduDecoder {
         if (stage != Stage.DATA || data.hasRemaining()) {
             return null;
         }
+        return dataComplete();
+    }
+
+    /** The data segment is in: the PDU when no padding or digest follows it, else null and on to the trailer. */
+    private InboundPdu dataComplete() {
         data.flip();
         int trailer = Framing.padding(dataLength) + (settings.dataDigest() ? Framing.DIGEST_LENGTH : 0);
         if (trailer == 0) {
