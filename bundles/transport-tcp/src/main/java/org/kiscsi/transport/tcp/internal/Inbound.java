@@ -71,6 +71,15 @@ final class Inbound {
     private volatile boolean done;
     /** MINA's thread for this connection: the only one that may read the socket itself. */
     private volatile Thread ioThread;
+    /** A large data segment is under way and every byte MINA read is used: the next go straight to it. */
+    private volatile boolean straight;
+    /** A direct read met the end of the stream or an error: MINA's own read must see it. */
+    private volatile boolean directReadFailed;
+    /** How many bytes MINA should read next (0: as many as it likes); see {@link #readCap}. */
+    private volatile int readCap;
+    /** Part of the current PDU's data segment was read directly; the last delivered PDU's was (draining thread only). */
+    private boolean directThisPdu;
+    private boolean streaming;
 
     Inbound(TransportListener listener, PduDecoder decoder, Supplier<LinkSettings> settings, BufferCount buffers,
             Owner owner, String peer) {
@@ -167,8 +176,12 @@ final class Inbound {
                 } else if (!suspended && !readPaused() && Thread.currentThread() == ioThread && readDirect()) {
                     continue;
                 }
+                straight = !done && !suspended && !directReadFailed && decoder.directTarget(DIRECT_READ_MIN) != null;
+                readCap = !straight && (streaming || directThisPdu) && !done && !suspended ? decoder.bytesThroughNextHeader(settings.get()) : 0;
                 return;
             }
+            straight = false;
+            readCap = 0;
             if (suspended) {
                 return;
             }
@@ -196,28 +209,64 @@ final class Inbound {
     /**
      * With MINA's bytes all framed and a large data segment still to come, reads the socket straight
      * into the segment's destination (the caller's buffer): MINA reads into buffers of its own, which
-     * would cost a second copy of every large Data-In. True when a PDU was delivered (look again).
+     * would cost a second copy of every large Data-In. True when the socket may hold more (look
+     * again); false when nothing was read or the read came back short, which means the socket is
+     * empty: looking again would only cost an empty read.
      */
     private boolean readDirect() {
         ByteBuffer dst = decoder.directTarget(DIRECT_READ_MIN);
         if (dst == null) {
             return false;
         }
+        int wanted = dst.remaining();
         int n;
         try {
             n = owner.readDirect(dst);
         } catch (java.io.IOException e) {
             inputError = e;
+            directReadFailed = true;
             return false; // MINA's next read sees the same error and ends the connection
         }
-        if (n <= 0) {
-            return false; // nothing there yet, or end of stream: MINA notices on its next read
+        if (n < 0) {
+            directReadFailed = true; // end of stream: MINA notices on its next read
+            return false;
         }
+        if (n == 0) {
+            return false;
+        }
+        directThisPdu = true;
         InboundPdu pdu = decoder.readDirectly(n);
         if (pdu != null) {
             deliver(pdu);
         }
-        return true;
+        return n == wanted;
+    }
+
+    /**
+     * Called on the I/O thread before MINA reads the socket: while a large data segment is under
+     * way, its bytes go straight into their destination instead of through MINA's buffer. True when
+     * that left the socket empty with the segment still incomplete: MINA need not read at all.
+     */
+    boolean readStraight() {
+        if (!straight || Thread.currentThread() != ioThread) {
+            return false;
+        }
+        drain();
+        return straight;
+    }
+
+    /**
+     * While large data segments follow each other (the last PDU's was read directly), MINA should
+     * read only up to the end of the next header: the data segment after it then goes straight to
+     * its destination instead of partly into MINA's buffer. 0 for no limit.
+     */
+    int readCap() {
+        return readCap;
+    }
+
+    /** Whether {@link #readStraight} has anything to do (a cheap check for every read). */
+    boolean straightPending() {
+        return straight;
     }
 
     /** Whether the calling thread is MINA's I/O thread for this connection (the last to deliver bytes). */
@@ -245,6 +294,8 @@ final class Inbound {
     }
 
     private void deliver(InboundPdu pdu) {
+        streaming = directThisPdu;
+        directThisPdu = false;
         pdu.handOver(buffers);
         if (!pdu.dataDigestOk()) {
             LOG.debug("data digest mismatch in PDU #{} from {}: delivered for the engine to reject", decoder.pduNumber(), peer);

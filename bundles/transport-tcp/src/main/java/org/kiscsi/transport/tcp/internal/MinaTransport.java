@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.mina.core.service.SimpleIoProcessorPool;
 import org.apache.mina.transport.socket.SocketSessionConfig;
-import org.apache.mina.transport.socket.nio.NioProcessor;
 import org.apache.mina.transport.socket.nio.NioSession;
 import org.apache.mina.transport.socket.nio.NioSocketConnector;
 import org.kiscsi.api.IscsiError;
@@ -42,7 +41,7 @@ public final class MinaTransport implements AutoCloseable {
     public MinaTransport(TcpOptions options) {
         this.options = options;
         int n = options.ioThreads() > 0 ? options.ioThreads() : Runtime.getRuntime().availableProcessors() + 1;
-        processors = new SimpleIoProcessorPool<>(NioProcessor.class, threads.pool, n, null);
+        processors = new SimpleIoProcessorPool<>(ReadLoopProcessor.class, threads.pool, n, null);
         connector = new NioSocketConnector(threads.pool, processors);
         connector.setHandler(new SessionHandler());
         // the request's own timeout (ConnectAttempt) decides; MINA's is only a backstop

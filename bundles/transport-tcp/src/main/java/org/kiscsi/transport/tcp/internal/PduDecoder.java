@@ -112,6 +112,21 @@ final class PduDecoder {
     }
 
     /**
+     * Between data segments: the bytes still to come up to the end of the next PDU's basic header
+     * segment (and its digest under {@code next}), the current PDU's padding and digest included.
+     * A reader that expects another large data segment reads no further until it knows where that
+     * segment goes. 0 while a header or data segment is being read.
+     */
+    int bytesThroughNextHeader(LinkSettings next) {
+        int h = Framing.BHS_LENGTH + (next.headerDigest() ? Framing.DIGEST_LENGTH : 0);
+        return switch (stage) {
+            case BHS -> header == null ? h : 0;
+            case TRAILER -> scratch.remaining() + h;
+            default -> 0;
+        };
+    }
+
+    /**
      * {@code n} bytes went into {@link #directTarget}'s buffer straight from the socket; returns the
      * PDU when they completed it (no padding or digest after it), else null.
      */

@@ -34,6 +34,10 @@ import org.kiscsi.transport.tcp.TcpOptions;
 final class TcpConnection implements TransportConnection, Inbound.Owner {
     /** Before {@link #configure}: no digests, any length the 24-bit field can carry. */
     static final LinkSettings UNCONFIGURED = new LinkSettings(false, false, Framing.MAX_DATA_SEGMENT_LENGTH);
+    /** A batch's held PDUs are written early past this many (well below the kernel's 1024 iovecs per write)... */
+    static final int MAX_HELD_PDUS = 128;
+    /** ...or this many bytes, so large writes start while the batch goes on. */
+    static final long MAX_HELD_BYTES = 256 * 1024;
 
     private final IoSession session;
     private final long maxQueuedSendBytes;
@@ -46,6 +50,12 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean open = new AtomicBoolean(true);
     private final Object sendOrder = new Object();
+    /** PDUs posted during a receive batch, written when it ends (guarded by sendOrder). */
+    private final List<Outgoing> held = new java.util.ArrayList<>();
+    private long heldBytes; // guarded by sendOrder
+    private long heldFlushes; // guarded by sendOrder
+    /** MINA's I/O thread is delivering what it read: posts are held back ({@link #post}). */
+    private volatile boolean batching;
     private final Set<PendingSend> pending = ConcurrentHashMap.newKeySet();
     private final Inbound inbound;
     private final CompletableFuture<Void> sessionClosed = new CompletableFuture<>();
@@ -145,6 +155,7 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
             return p.done;
         }
         synchronized (sendOrder) { // the parts of one PDU stay together
+            flushHeld(); // PDUs posted before this one go first
             int last = wire.size() - 1;
             for (int i = 0; i < last; i++) {
                 session.write(IoBuffer.wrap(wire.get(i)));
@@ -160,6 +171,11 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
      * {@link #send} without a completion stage, for the data path: the PDU's last buffer carries it
      * back in {@code messageSent}. A PDU that cannot go (malformed, queue full) closes the
      * connection, which is how the listener hears of it.
+     *
+     * <p>While MINA's I/O thread delivers what one read brought in, PDUs posted in reply (the next
+     * commands of a closed loop, Data-Out for an R2T) are held back and written together in one
+     * gathering write when that batch ends ({@link #flushHeld}): one system call and one TCP segment
+     * for many PDUs instead of one each.
      */
     @Override
     public void post(PduBuffer pdu) {
@@ -173,47 +189,122 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
         if (o == null) {
             return;
         }
-        List<ByteBuffer> wire = o.wire();
         synchronized (sendOrder) {
-            if (writeDirectly(wire)) {
-                queuedBytes.addAndGet(-o.bytes());
-                o.pdu().release();
-                return;
-            }
-            int last = wire.size() - 1;
-            PostedBuffer tail = new PostedBuffer(IoBuffer.wrap(wire.get(last)), o.pdu(), o.bytes());
-            posted.offer(tail);
-            if (!open.get()) { // closed meanwhile: shut() may have missed this one
-                failPosted();
-                return;
-            }
-            for (int i = 0; i < last; i++) {
-                if (wire.get(i).hasRemaining()) {
-                    session.write(IoBuffer.wrap(wire.get(i)));
+            if (!held.isEmpty() || (batching && inbound.onIoThread() && minaQueueEmpty())) {
+                // later posts (from any thread) join the held ones so that order holds
+                held.add(o);
+                heldBytes += o.bytes();
+                if (held.size() >= MAX_HELD_PDUS || heldBytes >= MAX_HELD_BYTES) {
+                    flushHeld();
                 }
+                return;
             }
-            session.write(tail);
+            if (inbound.onIoThread() && minaQueueEmpty() && writeDirectly(o.wire().toArray(new ByteBuffer[0]))) {
+                written(o);
+                return;
+            }
+            queueInMina(o);
         }
     }
 
+    /** Written to the socket without MINA: nothing will call it back, so it is finished here. */
+    private void written(Outgoing o) {
+        queuedBytes.addAndGet(-o.bytes());
+        o.pdu().release();
+    }
+
+    /** Hands a PDU (or what the socket did not take of it) to MINA's write queue. Caller holds {@code sendOrder}. */
+    private void queueInMina(Outgoing o) {
+        List<ByteBuffer> wire = o.wire();
+        int last = wire.size() - 1;
+        PostedBuffer tail = new PostedBuffer(IoBuffer.wrap(wire.get(last)), o.pdu(), o.bytes());
+        posted.offer(tail);
+        if (!open.get()) { // closed meanwhile: shut() may have missed this one
+            failPosted();
+            return;
+        }
+        for (int i = 0; i < last; i++) {
+            if (wire.get(i).hasRemaining()) {
+                session.write(IoBuffer.wrap(wire.get(i)));
+            }
+        }
+        session.write(tail);
+    }
+
     /**
-     * On MINA's I/O thread, with nothing queued in MINA, a PDU goes straight to the socket in one
-     * gathering write: no write request, future or filter-chain pass, and header and data segment in
-     * one system call without copying either. Order holds: the caller holds {@code sendOrder}, only
+     * Writes the PDUs held back during a batch: in one gathering write when MINA has nothing queued
+     * (it cannot have: every post joins the held ones meanwhile), what the socket did not take then
+     * through MINA's queue, in order.
+     */
+    private void flushHeld() {
+        synchronized (sendOrder) {
+            if (held.isEmpty()) {
+                return;
+            }
+            // taken out first: a failing write closes the connection, which releases what is still held
+            Outgoing[] batch = held.toArray(new Outgoing[0]);
+            held.clear();
+            heldBytes = 0;
+            heldFlushes++;
+            int parts = 0;
+            for (Outgoing o : batch) {
+                parts += o.wire().size();
+            }
+            ByteBuffer[] all = new ByteBuffer[parts];
+            int i = 0;
+            for (Outgoing o : batch) {
+                for (ByteBuffer b : o.wire()) {
+                    all[i++] = b;
+                }
+            }
+            boolean direct = open.get() && minaQueueEmpty() && writeDirectly(all);
+            for (Outgoing o : batch) {
+                if (direct || fullyWritten(o)) {
+                    written(o);
+                } else {
+                    queueInMina(o);
+                }
+            }
+        }
+    }
+
+    /** Gathering writes of held PDUs so far (for tests). */
+    long heldFlushes() {
+        synchronized (sendOrder) {
+            return heldFlushes;
+        }
+    }
+
+    private static boolean fullyWritten(Outgoing o) {
+        for (ByteBuffer b : o.wire()) {
+            if (b.hasRemaining()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether MINA has no write of this session under way or queued (only then may the I/O thread write itself). */
+    private boolean minaQueueEmpty() {
+        return session.getCurrentWriteRequest() == null && session.getWriteRequestQueue().isEmpty(session);
+    }
+
+    /**
+     * On MINA's I/O thread, with nothing queued in MINA, PDUs go straight to the socket in one
+     * gathering write: no write request, future or filter-chain pass, and headers and data segments
+     * in one system call without copying any. Order holds: the caller holds {@code sendOrder}, only
      * this thread takes from MINA's queue, and it is empty. True when all of it was written; what
      * the socket did not take (the buffers' positions tell) then goes through MINA.
      */
-    private boolean writeDirectly(List<ByteBuffer> wire) {
-        if (!inbound.onIoThread() || !(session instanceof org.apache.mina.transport.socket.nio.NioSession nio)
-                || session.getCurrentWriteRequest() != null || !session.getWriteRequestQueue().isEmpty(session)) {
+    private boolean writeDirectly(ByteBuffer[] parts) {
+        if (!inbound.onIoThread() || !(session instanceof org.apache.mina.transport.socket.nio.NioSession nio)) {
             return false;
         }
-        ByteBuffer[] parts = wire.toArray(new ByteBuffer[0]);
         try {
             ((java.nio.channels.GatheringByteChannel) nio.getChannel()).write(parts);
         } catch (java.io.IOException e) {
             ioFailed(e);
-            return false; // the connection is failing: the PDU is released with the others
+            return false; // the connection is failing: the PDUs are released with the others
         }
         for (ByteBuffer b : parts) {
             if (b.hasRemaining()) {
@@ -282,6 +373,13 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
     }
 
     private void failPending() {
+        synchronized (sendOrder) {
+            for (Outgoing o : held) {
+                written(o); // never will be: released all the same
+            }
+            held.clear();
+            heldBytes = 0;
+        }
         failPosted();
         if (!pending.isEmpty()) {
             IscsiException e = closedBeforeSent();
@@ -353,8 +451,37 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
         shut();
     }
 
+    /** What MINA read: delivered as one batch, replies posted meanwhile written together at its end. */
     void bytesReceived(IoBuffer b) {
-        inbound.bytes(b);
+        batching = true;
+        try {
+            inbound.bytes(b);
+        } finally {
+            batching = false;
+            flushHeld();
+        }
+    }
+
+    /**
+     * Before MINA reads: a large data segment under way is read straight into its destination
+     * ({@link Inbound#readStraight}). True when MINA need not read; only on the I/O thread.
+     */
+    boolean readStraight() {
+        if (!inbound.straightPending()) {
+            return false;
+        }
+        batching = true;
+        try {
+            return inbound.readStraight();
+        } finally {
+            batching = false;
+            flushHeld();
+        }
+    }
+
+    /** How many bytes MINA's next read of this socket should take at most (0: no limit); see {@link Inbound#readCap}. */
+    int readCap() {
+        return inbound.readCap();
     }
 
     /** Inbound's direct reads: the MINA session's own channel, read on its I/O thread. */
@@ -363,6 +490,7 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
         if (!(session instanceof org.apache.mina.transport.socket.nio.NioSession nio)) {
             return 0;
         }
+        flushHeld(); // a direct read may go on for a while: what the batch posted goes out first
         return nio.getChannel().read(dst);
     }
 

@@ -1,6 +1,7 @@
 package org.kiscsi.transport.tcp.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,9 +93,19 @@ class InboundDirectReadTest {
         byte[] first = new byte[48 + 1000];
         socket.get(first);
         in.bytes(IoBuffer.wrap(first));
+        assertEquals(1, directCalls[0], "a short direct read means the socket is empty: no second read");
+        assertTrue(in.straightPending(), "the segment is under way: the next bytes go straight to it");
+        // each later wake-up of the I/O thread reads straight into the segment, MINA's buffer untouched
+        int wakeUps = 0;
+        while (in.readStraight()) {
+            wakeUps++;
+        }
+        assertEquals(3, wakeUps, "299 001 bytes in reads of at most 64 KiB: one in bytes(), three empty the socket, the last completes");
+        assertEquals(5, directCalls[0]);
+        assertFalse(in.straightPending());
+        assertEquals(3 + 4 + 48, in.readCap(), "MINA reads the padding, the digest and the next header, no further");
         // the data segment's rest came straight from the socket; its padding and digest are still there
         assertEquals(0, got.size(), "the PDU is complete only with its data digest");
-        assertTrue(directCalls[0] >= 5, "300 KiB in reads of at most 64 KiB, was " + directCalls[0]);
         assertEquals(48 + 300_001, socket.position(), "exactly the data segment was read directly");
         // MINA's next read brings the padding, the digest and the next PDU
         byte[] rest = new byte[socket.remaining()];
@@ -112,5 +123,53 @@ class InboundDirectReadTest {
         assertNotNull(got.get(1));
         assertTrue(got.get(1).dataDigestOk());
         assertSame(Boolean.TRUE, got.get(1).data().isDirect(), "small segments go to the listener's buffer too");
+    }
+
+    @Test
+    void theEndOfTheStreamDuringADirectReadIsLeftForMinaToSee() {
+        byte[] one = pdu(1, 100_000, false);
+        ByteBuffer region = ByteBuffer.allocateDirect(1 << 20);
+        int[] reads = {0};
+        TransportListener listener = new TransportListener() {
+            @Override
+            public void received(PduBuffer pdu) {
+                throw new AssertionError("nothing complete arrived");
+            }
+
+            @Override
+            public void closed(Throwable cause) {
+            }
+
+            @Override
+            public ByteBuffer placementFor(ByteBuffer header) {
+                return region.duplicate();
+            }
+        };
+        Inbound.Owner owner = new Inbound.Owner() {
+            @Override
+            public int readDirect(ByteBuffer dst) {
+                return ++reads[0] == 1 ? 0 : -1; // nothing yet, then the peer's FIN
+            }
+
+            @Override
+            public void readPaused(boolean paused) {
+            }
+
+            @Override
+            public void fatal() {
+            }
+
+            @Override
+            public void closedDelivered() {
+            }
+        };
+        Inbound in = new Inbound(listener, new PduDecoder("test", true), () -> new LinkSettings(false, false, 1 << 20),
+                new BufferCount(), owner, "test");
+        in.start();
+        in.bytes(IoBuffer.wrap(java.util.Arrays.copyOf(one, 48 + 10)));
+        assertTrue(in.straightPending());
+        assertFalse(in.readStraight(), "at the end of the stream MINA must read, or the socket stays readable forever");
+        assertFalse(in.straightPending());
+        assertEquals(2, reads[0]);
     }
 }

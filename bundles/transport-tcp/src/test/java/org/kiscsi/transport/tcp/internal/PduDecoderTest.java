@@ -215,4 +215,18 @@ class PduDecoderTest {
         }
         return out.toByteArray();
     }
+
+    @Test
+    void bytesThroughNextHeaderCountTheTrailerAndTheNextHeader() throws Exception {
+        assertEquals(48, decoder.bytesThroughNextHeader(PLAIN), "at a PDU boundary: one basic header");
+        assertEquals(52, decoder.bytesThroughNextHeader(DIGESTS), "and its digest");
+        byte[] a = wire(0x25, 1, new byte[0], 5, DIGESTS); // 5 data bytes: 3 of padding, then the digest
+        ByteBuffer in = ByteBuffer.wrap(a, 0, 48 + 4 + 5);
+        assertNull(decoder.next(in, () -> DIGESTS, ANYWHERE));
+        assertEquals(3 + 4 + 52, decoder.bytesThroughNextHeader(DIGESTS), "padding, data digest, next header and its digest");
+        ByteBuffer part = ByteBuffer.wrap(new byte[20]);
+        PduDecoder other = new PduDecoder(PEER, true);
+        assertNull(other.next(part, () -> PLAIN, ANYWHERE));
+        assertEquals(0, other.bytesThroughNextHeader(PLAIN), "inside a header: no limit");
+    }
 }

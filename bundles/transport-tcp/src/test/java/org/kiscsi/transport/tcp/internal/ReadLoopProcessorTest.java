@@ -1,0 +1,37 @@
+package org.kiscsi.transport.tcp.internal;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** When the processor may answer MINA's next read without a system call. */
+class ReadLoopProcessorTest {
+    private final ReadLoopProcessor.ShortReads reads = new ReadLoopProcessor.ShortReads();
+    private final Object a = new Object();
+    private final Object b = new Object();
+
+    @Test
+    void aShortReadMeansTheSocketIsEmptyForTheNextReadOnly() {
+        assertFalse(reads.drained(a));
+        reads.read(a, 16384, 48);
+        assertTrue(reads.drained(a), "the read after a short one is answered without a system call");
+        assertFalse(reads.drained(a), "only once: the next selector pass reads the socket again");
+    }
+
+    @Test
+    void aFullBufferOrNothingReadSaysNothing() {
+        reads.read(a, 16384, 16384);
+        assertFalse(reads.drained(a), "a full buffer: more may be waiting");
+        reads.read(a, 16384, 0);
+        assertFalse(reads.drained(a));
+        reads.read(a, 16384, -1);
+        assertFalse(reads.drained(a));
+    }
+
+    @Test
+    void anotherSessionsReadIsNotSkipped() {
+        reads.read(a, 16384, 48);
+        assertFalse(reads.drained(b));
+    }
+}
