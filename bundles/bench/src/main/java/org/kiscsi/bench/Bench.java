@@ -20,6 +20,7 @@ import org.kiscsi.api.scsi.ScsiTask;
 import org.kiscsi.api.scsi.ScsiTaskExecutor;
 import org.kiscsi.api.session.SessionInfo;
 import org.kiscsi.engine.IscsiEngine;
+import org.kiscsi.transport.tcp.TcpOptions;
 import org.kiscsi.transport.tcp.TcpTransport;
 
 /**
@@ -58,7 +59,7 @@ public final class Bench {
             System.exit(e.getMessage() == null ? 0 : 1);
             return;
         }
-        try (TcpTransport tcp = new TcpTransport();
+        try (TcpTransport tcp = new TcpTransport(TcpOptions.DEFAULTS.withBusyPollNanos(o.busyPollMicros() * 1000L));
              IscsiEngine engine = IscsiEngine.builder().initiatorName(o.initiator()).transport(tcp).build()) {
             RecordValues v = RecordValues.empty().with(NodeKeys.LOGIN_TIMEOUT, "10").with(NodeKeys.SCSI_CMD_TIMEOUT, "60")
                     .with(NodeKeys.CMDS_MAX, Integer.toString(Math.max(128, o.queueDepth())));

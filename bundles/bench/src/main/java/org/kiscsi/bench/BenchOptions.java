@@ -7,7 +7,7 @@ import org.kiscsi.api.Portal;
 
 /** The command line of kiscsi-bench. */
 record BenchOptions(Portal portal, String target, int lun, Pattern pattern, int blockSize, int queueDepth,
-        int seconds, long maxOps, String initiator, boolean digests, int warmupSeconds, long spanBytes) {
+        int seconds, long maxOps, String initiator, boolean digests, int warmupSeconds, long spanBytes, int busyPollMicros) {
 
     enum Pattern { RANDREAD, SEQREAD, RANDWRITE, SEQWRITE;
         boolean write() {
@@ -31,6 +31,7 @@ record BenchOptions(Portal portal, String target, int lun, Pattern pattern, int 
               --span BYTES       part of the LUN to use (default: all, at most 1 GiB)
               --initiator IQN    InitiatorName (default iqn.2026-11.org.kiscsi:bench)
               --digests          offer CRC32C header and data digests
+              --busy-poll-us N   I/O threads poll N microseconds before they sleep (default 0; at most 1000)
             Prints one line of key=value results: iops, mib_s, latency percentiles (us), CPU and bytes allocated per I/O.
             """;
 
@@ -47,6 +48,7 @@ record BenchOptions(Portal portal, String target, int lun, Pattern pattern, int 
         boolean digests = false;
         int warmup = 1;
         long span = 1L << 30;
+        int busyPoll = 0;
         List<String> a = new ArrayList<>(List.of(args));
         for (int i = 0; i < a.size(); i++) {
             String k = a.get(i);
@@ -63,6 +65,7 @@ record BenchOptions(Portal portal, String target, int lun, Pattern pattern, int 
                 case "--span" -> span = Long.parseLong(value(a, ++i, k));
                 case "--initiator" -> initiator = value(a, ++i, k);
                 case "--digests" -> digests = true;
+                case "--busy-poll-us" -> busyPoll = Integer.parseInt(value(a, ++i, k));
                 case "-h", "--help" -> throw new UsageException(null);
                 default -> throw new UsageException("unknown option " + k);
             }
@@ -73,7 +76,10 @@ record BenchOptions(Portal portal, String target, int lun, Pattern pattern, int 
         if (bs < 512 || bs % 512 != 0 || qd < 1 || qd > 1024 || seconds < 1 || seconds > 3600) {
             throw new UsageException("--bs must be a multiple of 512, --qd 1..1024, --seconds 1..3600");
         }
-        return new BenchOptions(portal, target, lun, pattern, bs, qd, seconds, ops, initiator, digests, warmup, span);
+        if (busyPoll < 0 || busyPoll > 1000) {
+            throw new UsageException("--busy-poll-us must be 0..1000");
+        }
+        return new BenchOptions(portal, target, lun, pattern, bs, qd, seconds, ops, initiator, digests, warmup, span, busyPoll);
     }
 
     private static String value(List<String> a, int i, String option) {

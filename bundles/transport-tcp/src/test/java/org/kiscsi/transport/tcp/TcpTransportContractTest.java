@@ -22,8 +22,12 @@ class TcpTransportContractTest extends TransportContract {
      */
     @Override
     protected TransportProvider createTransport() {
-        tcp = new TcpTransport(TcpOptions.DEFAULTS.withCheckAhsEntries(false));
+        tcp = new TcpTransport(options());
         return tcp;
+    }
+
+    TcpOptions options() {
+        return TcpOptions.DEFAULTS.withCheckAhsEntries(false);
     }
 
     @Override

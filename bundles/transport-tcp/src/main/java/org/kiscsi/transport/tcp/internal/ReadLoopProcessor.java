@@ -18,9 +18,68 @@ import org.apache.mina.transport.socket.nio.NioSession;
  */
 public final class ReadLoopProcessor extends NioProcessor {
     private final ShortReads shortReads = new ShortReads();
+    private final long busyPollNanos;
+    /** Someone asked the selector to wake up (new session, writes to flush): a busy poll must not swallow it. */
+    private volatile boolean wakeupAsked;
+
+    /** MINA creates processors with just an executor: this one also carries how long to busy-poll. */
+    record Threads(Executor executor, long busyPollNanos) implements Executor {
+        @Override
+        public void execute(Runnable command) {
+            executor.execute(command);
+        }
+    }
 
     public ReadLoopProcessor(Executor executor) {
         super(executor);
+        this.busyPollNanos = executor instanceof Threads t ? t.busyPollNanos() : 0;
+    }
+
+    long busyPollNanos() {
+        return busyPollNanos;
+    }
+
+    @Override
+    protected void wakeup() {
+        wakeupAsked = true;
+        super.wakeup();
+    }
+
+    /**
+     * With busy polling on, polls the sockets without sleeping for up to {@code busyPollNanos}
+     * before MINA's sleeping select: a reply that comes within that time is read without the
+     * wake-up of a sleeping thread. A wake-up asked for meanwhile ends the poll at once (a poll may
+     * have used up the selector's own wake-up, so the poll returns instead of sleeping).
+     */
+    @Override
+    protected int select(long timeout) throws Exception {
+        if (busyPollNanos == 0) {
+            return super.select(timeout);
+        }
+        long end = System.nanoTime() + busyPollNanos;
+        selectorLock.readLock().lock();
+        try {
+            do {
+                if (wakeupAsked) {
+                    // a select also drops the keys of closed channels: MINA waits for that before it ends
+                    wakeupAsked = false;
+                    return selector.selectNow();
+                }
+                // wakeup() sets the flag before it wakes the selector: one it asks for now is seen above next time round
+                int n = selector.selectNow();
+                if (n > 0) {
+                    return n;
+                }
+                Thread.onSpinWait();
+            } while (System.nanoTime() - end < 0);
+            if (wakeupAsked) { // asked after the last check: selectNow may have used up the selector's own wake-up
+                wakeupAsked = false;
+                return selector.selectNow();
+            }
+        } finally {
+            selectorLock.readLock().unlock();
+        }
+        return super.select(timeout);
     }
 
     @Override

@@ -28,6 +28,9 @@ public final class TcpTransportComponent implements TransportProvider {
         int receiveBufferSize() default 0;
 
         boolean checkAhsEntries() default true;
+
+        /** Busy polling of idle I/O threads, in microseconds (0: none; at most 1000). */
+        long busyPollMicros() default 0;
     }
 
     private TcpTransport transport;
@@ -35,7 +38,7 @@ public final class TcpTransportComponent implements TransportProvider {
     @Activate
     public void activate(Config config) {
         transport = new TcpTransport(new TcpOptions(config.ioThreads(), config.maxQueuedSendBytes(),
-                config.receiveBufferSize(), config.checkAhsEntries()));
+                config.receiveBufferSize(), config.checkAhsEntries(), config.busyPollMicros() * 1000));
     }
 
     @Deactivate

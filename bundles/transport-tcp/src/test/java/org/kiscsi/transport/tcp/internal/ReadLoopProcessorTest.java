@@ -34,4 +34,18 @@ class ReadLoopProcessorTest {
         reads.read(a, 16384, 48);
         assertFalse(reads.drained(b));
     }
+
+    @Test
+    void theProcessorTakesTheBusyPollFromItsThreads() {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            ReadLoopProcessor polling = new ReadLoopProcessor(new ReadLoopProcessor.Threads(pool, 50_000));
+            ReadLoopProcessor plain = new ReadLoopProcessor(pool);
+            assertTrue(polling.busyPollNanos() == 50_000 && plain.busyPollNanos() == 0);
+            polling.dispose();
+            plain.dispose();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

@@ -1,0 +1,70 @@
+package org.kiscsi.transport.tcp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.kiscsi.spi.transport.ConnectRequest;
+import org.kiscsi.spi.transport.PduBuffer;
+import org.kiscsi.spi.transport.TransportConnection;
+import org.kiscsi.testkit.contract.Pdus;
+import org.kiscsi.testkit.contract.RecordingListener;
+
+/** The transport with busy-polling I/O threads: same contract, and no write left waiting. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class BusyPollTest {
+    private static final long POLL_NANOS = 200_000;
+
+    @Nested
+    class Contract extends TcpTransportContractTest {
+        @Override
+        TcpOptions options() {
+            return super.options().withBusyPollNanos(POLL_NANOS);
+        }
+    }
+
+    /**
+     * Sends from a thread of the test's own go through MINA's queue and wake the I/O thread. A busy
+     * poll that swallowed that wake-up would leave the PDU waiting for MINA's one-second select
+     * timeout: here each of 300 round trips must take well under that.
+     */
+    @Test
+    void writesFromOtherThreadsAreNotLeftWaitingByThePoll() throws Exception {
+        try (TcpTransport tcp = new TcpTransport(TcpOptions.DEFAULTS.withCheckAhsEntries(false).withBusyPollNanos(POLL_NANOS));
+             TcpEchoPeer peer = TcpEchoPeer.onLoopback()) {
+            RecordingListener l = new RecordingListener();
+            TransportConnection c = tcp.connect(ConnectRequest.to(peer.portal(), Duration.ofSeconds(5)), l)
+                    .toCompletableFuture().get(5, TimeUnit.SECONDS);
+            long slowest = 0;
+            for (int i = 0; i < 300; i++) {
+                long t0 = System.nanoTime();
+                c.post(Pdus.build(c, Pdus.OP_NOP_OUT, i, 0, 100));
+                PduBuffer back = l.next(5_000);
+                assertNotNull(back, "echo " + i + " missing");
+                assertEquals(i, Pdus.tag(back.header()));
+                back.release();
+                slowest = Math.max(slowest, System.nanoTime() - t0);
+                if (i % 50 == 49) {
+                    Thread.sleep(3); // let the I/O thread go from polling to sleeping now and then
+                }
+            }
+            assertTrue(slowest < TimeUnit.MILLISECONDS.toNanos(500), "slowest round trip " + slowest / 1000 + " us");
+            c.close();
+        }
+    }
+
+    @Test
+    void theBusyPollIsBounded() {
+        assertEquals(0, TcpOptions.DEFAULTS.busyPollNanos(), "off unless asked for");
+        assertThrows(IllegalArgumentException.class, () -> TcpOptions.DEFAULTS.withBusyPollNanos(-1));
+        assertThrows(IllegalArgumentException.class, () -> TcpOptions.DEFAULTS.withBusyPollNanos(TcpOptions.MAX_BUSY_POLL_NANOS + 1));
+        assertEquals(TcpOptions.MAX_BUSY_POLL_NANOS, TcpOptions.DEFAULTS.withBusyPollNanos(TcpOptions.MAX_BUSY_POLL_NANOS).busyPollNanos());
+    }
+}
