@@ -77,8 +77,9 @@ final class Inbound {
     private volatile boolean directReadFailed;
     /** How many bytes MINA should read next (0: as many as it likes); see {@link #readCap}. */
     private volatile int readCap;
-    /** Part of the current PDU's data segment was read directly; the last delivered PDU's was (draining thread only). */
+    /** Part of the current PDU's data segment was read directly (draining thread only). */
     private boolean directThisPdu;
+    /** Part of the last delivered PDU's data segment was read directly (draining thread only). */
     private boolean streaming;
 
     Inbound(TransportListener listener, PduDecoder decoder, Supplier<LinkSettings> settings, BufferCount buffers,
@@ -177,7 +178,9 @@ final class Inbound {
                     continue;
                 }
                 straight = !done && !suspended && !directReadFailed && decoder.directTarget(DIRECT_READ_MIN) != null;
-                readCap = !straight && (streaming || directThisPdu) && !done && !suspended ? decoder.bytesThroughNextHeader(settings.get()) : 0;
+                boolean largeSegmentsFollow = streaming || directThisPdu;
+                readCap = !straight && largeSegmentsFollow && !done && !suspended
+                        ? decoder.bytesThroughNextHeader(settings.get()) : 0;
                 return;
             }
             straight = false;

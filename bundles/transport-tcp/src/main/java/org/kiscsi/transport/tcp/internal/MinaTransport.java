@@ -41,7 +41,8 @@ public final class MinaTransport implements AutoCloseable {
     public MinaTransport(TcpOptions options) {
         this.options = options;
         int n = options.ioThreads() > 0 ? options.ioThreads() : Runtime.getRuntime().availableProcessors() + 1;
-        processors = new SimpleIoProcessorPool<>(ReadLoopProcessor.class, new ReadLoopProcessor.Threads(threads.pool, options.busyPollNanos()), n, null);
+        ReadLoopProcessor.Threads processorThreads = new ReadLoopProcessor.Threads(threads.pool, options.busyPollNanos());
+        processors = new SimpleIoProcessorPool<>(ReadLoopProcessor.class, processorThreads, n, null);
         connector = new NioSocketConnector(threads.pool, processors);
         connector.setHandler(new SessionHandler());
         // the request's own timeout (ConnectAttempt) decides; MINA's is only a backstop

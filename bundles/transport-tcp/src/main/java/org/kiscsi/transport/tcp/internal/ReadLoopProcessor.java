@@ -65,7 +65,7 @@ public final class ReadLoopProcessor extends NioProcessor {
                     wakeupAsked = false;
                     return selector.selectNow();
                 }
-                // wakeup() sets the flag before it wakes the selector: one it asks for now is seen above next time round
+                // wakeup() sets the flag before it wakes the selector: one asked for now is seen above next time
                 int n = selector.selectNow();
                 if (n > 0) {
                     return n;
