@@ -40,21 +40,7 @@ class CompareAndWriteIT {
 
     @AfterEach
     void stop() throws Exception {
-        try {
-            if (kiscsi != null) {
-                kiscsi.close();
-            }
-        } finally {
-            try {
-                if (testTarget != null) {
-                    testTarget.close();
-                }
-            } finally {
-                if (tgtd != null) {
-                    tgtd.close();
-                }
-            }
-        }
+        Initiator.closeInOrder(kiscsi, testTarget, tgtd);
     }
 
     private BlockDevice openTestTarget() throws Exception {

@@ -99,6 +99,31 @@ final class Initiator implements AutoCloseable {
         return c;
     }
 
+    /**
+     * Closes each of {@code inOrder} that is set (an initiator before the targets it is logged in
+     * to), the later ones even when an earlier close fails; the first failure is thrown.
+     */
+    static void closeInOrder(AutoCloseable... inOrder) throws Exception {
+        Exception first = null;
+        for (AutoCloseable c : inOrder) {
+            if (c == null) {
+                continue;
+            }
+            try {
+                c.close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
     @Override
     public void close() {
         luns.close();

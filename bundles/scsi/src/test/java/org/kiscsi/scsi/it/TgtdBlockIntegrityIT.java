@@ -57,16 +57,8 @@ class TgtdBlockIntegrityIT {
     }
 
     @AfterAll
-    static void stop() {
-        try {
-            if (kiscsi != null) {
-                kiscsi.close();
-            }
-        } finally {
-            if (tgtd != null) {
-                tgtd.close();
-            }
-        }
+    static void stop() throws Exception {
+        Initiator.closeInOrder(kiscsi, tgtd);
     }
 
     private record Opened(ScsiBlockDevice device, RecordingExecutor wire) {

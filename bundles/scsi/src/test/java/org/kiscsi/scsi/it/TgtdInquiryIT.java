@@ -71,16 +71,8 @@ class TgtdInquiryIT {
     }
 
     @AfterAll
-    static void stop() {
-        try {
-            if (kiscsi != null) {
-                kiscsi.close();
-            }
-        } finally {
-            if (tgtd != null) {
-                tgtd.close();
-            }
-        }
+    static void stop() throws Exception {
+        Initiator.closeInOrder(kiscsi, tgtd);
     }
 
     private static LibiscsiText inq(int lun, String... args) {

@@ -56,16 +56,8 @@ class TgtdThinProvisioningIT {
     }
 
     @AfterAll
-    static void stop() {
-        try {
-            if (kiscsi != null) {
-                kiscsi.close();
-            }
-        } finally {
-            if (tgtd != null) {
-                tgtd.close();
-            }
-        }
+    static void stop() throws Exception {
+        Initiator.closeInOrder(kiscsi, tgtd);
     }
 
     /** Bytes the backing file occupies: stat's %b (allocated 512-byte units). */
