@@ -91,9 +91,8 @@ class UnitAttentionPolicyTest {
         assertEquals(1, disk.count(0x35));
     }
 
-    @Test
-    void capacityChangedRereadsTheCapacityBeforeAskingForARescan() {
-        ScsiBlockDevice d = open(5);
+    /** The block count {@code d} reports each time it announces a rescan, from now on. */
+    private static List<Long> capacitiesAtRescans(ScsiBlockDevice d) {
         List<Long> seen = new CopyOnWriteArrayList<>();
         d.addUnitAttentionListener(new UnitAttentionListener() {
             @Override
@@ -101,6 +100,13 @@ class UnitAttentionPolicyTest {
                 seen.add(d.blockCount());
             }
         });
+        return seen;
+    }
+
+    @Test
+    void capacityChangedRereadsTheCapacityBeforeAskingForARescan() {
+        ScsiBlockDevice d = open(5);
+        List<Long> seen = capacitiesAtRescans(d);
         disk.blockCount = 200;
         disk.queueUnitAttention(0x2A, 0x09);
         await(d.read(0, ByteBuffer.allocate(512)));
@@ -151,13 +157,7 @@ class UnitAttentionPolicyTest {
     void overAnExecutorThatRetriesItselfWhatTheSessionReportsReachesTheListeners() {
         disk.ownsUnitAttentions = true;
         ScsiBlockDevice d = open(5);
-        List<Long> seen = new CopyOnWriteArrayList<>();
-        d.addUnitAttentionListener(new UnitAttentionListener() {
-            @Override
-            public void rescanNeeded(long lun, Sense sense) {
-                seen.add(d.blockCount());
-            }
-        });
+        List<Long> seen = capacitiesAtRescans(d);
         disk.blockCount = 300;
         d.sessionReported(SenseDecoder.decode(MemoryDisk.sense(6, 0x2A, 0x09)).orElseThrow());
         assertEquals(List.of("ua 4 2a/9", "rescan 4 2a/9"), heard);
