@@ -96,14 +96,25 @@ public class DaemonStoreSwapIT extends DaemonAgainstTgtd {
         return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
     }
 
-    @Test
-    public void swappingFileToMemoryAndBackLosesNothingOnDiskAndKeepsTheSession() throws Exception {
+    /** The session a daemon on the file store holds to {@link #DISK}, and the record files then. */
+    private record LoggedIn(String initiator, TgtShow.Nexus session, Map<String, String> onDisk) {
+    }
+
+    /** Writes a record for {@link #DISK}, starts the daemon on the file store and logs in with it. */
+    private LoggedIn loggedInOnTheFileStore() throws Exception {
         records.write(DISK, tgtd.portal(), false);
         dist.startWithEngine();
         String initiator = records.initiatorName();
         assertEquals(0, node("--login").exit());
-        TgtShow.Nexus session = TgtdSessions.awaitOne(tgtd, DISK, initiator);
-        Map<String, String> onDisk = records.recordFiles();
+        return new LoggedIn(initiator, TgtdSessions.awaitOne(tgtd, DISK, initiator), records.recordFiles());
+    }
+
+    @Test
+    public void swappingFileToMemoryAndBackLosesNothingOnDiskAndKeepsTheSession() throws Exception {
+        LoggedIn in = loggedInOnTheFileStore();
+        String initiator = in.initiator();
+        TgtShow.Nexus session = in.session();
+        Map<String, String> onDisk = in.onDisk();
         assertFalse(onDisk.isEmpty());
         long mark = dist.logMark();
 
@@ -138,12 +149,10 @@ public class DaemonStoreSwapIT extends DaemonAgainstTgtd {
 
     @Test
     public void stoppingTheFileStoreBundleDegradesTheDaemonUntilItIsStartedAgain() throws Exception {
-        records.write(DISK, tgtd.portal(), false);
-        dist.startWithEngine();
-        String initiator = records.initiatorName();
-        assertEquals(0, node("--login").exit());
-        TgtShow.Nexus session = TgtdSessions.awaitOne(tgtd, DISK, initiator);
-        Map<String, String> onDisk = records.recordFiles();
+        LoggedIn in = loggedInOnTheFileStore();
+        String initiator = in.initiator();
+        TgtShow.Nexus session = in.session();
+        Map<String, String> onDisk = in.onDisk();
 
         Result stop = karaf("bundle:stop " + STORE_FILE_BUNDLE);
         assertEquals("bin/client bundle:stop: " + stop.output(), 0, stop.exit());
