@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Timeout;
 import org.kiscsi.api.scsi.BlockDevice;
 import org.kiscsi.api.scsi.Sense;
 import org.kiscsi.api.scsi.UnitAttentionListener;
-import org.kiscsi.api.session.SessionListener;
 import org.kiscsi.testkit.target.TestTarget;
 
 /**
@@ -38,12 +37,7 @@ class CapacityChangeIT {
     void login() throws Exception {
         target = TestTarget.start(IQN, BLOCKS);
         kiscsi = new Initiator();
-        kiscsi.engine.addListener(new SessionListener() {
-            @Override
-            public void rescanNeeded(long s, long lun, String reason) {
-                sessionEvents.add(s + " " + lun + " " + reason);
-            }
-        });
+        kiscsi.recordRescans(sessionEvents);
         sid = kiscsi.login(IQN, target.portal());
     }
 

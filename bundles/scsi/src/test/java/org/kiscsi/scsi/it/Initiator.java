@@ -13,6 +13,7 @@ import org.kiscsi.api.node.NodeKeys;
 import org.kiscsi.api.node.NodeRecord;
 import org.kiscsi.api.node.RecordValues;
 import org.kiscsi.api.scsi.BlockDevice;
+import org.kiscsi.api.session.SessionListener;
 import org.kiscsi.engine.IscsiEngine;
 import org.kiscsi.scsi.BlockDeviceOptions;
 import org.kiscsi.scsi.SessionLunService;
@@ -50,6 +51,16 @@ final class Initiator implements AutoCloseable {
                 .with(NodeKeys.SCSI_CMD_TIMEOUT, Integer.toString(COMMAND_TIMEOUT_SECONDS))
                 .with(NodeKeys.INITIAL_LOGIN_RETRY_MAX, "0"));
         return await(engine.login(r)).sid();
+    }
+
+    /** Records each rescan the engine's sessions ask for, as "sid lun reason", into {@code events}. */
+    void recordRescans(Events<String> events) {
+        engine.addListener(new SessionListener() {
+            @Override
+            public void rescanNeeded(long sid, long lun, String reason) {
+                events.add(sid + " " + lun + " " + reason);
+            }
+        });
     }
 
     /** Opens {@code lun} of session {@code sid} through the LUN service. */

@@ -62,12 +62,7 @@ class TgtdLunInventoryIT {
         target.addLun(2, LunBacking.file(8 << 20));
         target.allowAll();
         kiscsi = new Initiator();
-        kiscsi.engine.addListener(new SessionListener() {
-            @Override
-            public void rescanNeeded(long s, long lun, String reason) {
-                sessionEvents.add(s + " " + lun + " " + reason);
-            }
-        });
+        kiscsi.recordRescans(sessionEvents);
         sid = kiscsi.login(iqn, tgtd.portal());
     }
 
