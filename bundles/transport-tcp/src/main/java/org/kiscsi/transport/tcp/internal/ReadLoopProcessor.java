@@ -59,22 +59,21 @@ public final class ReadLoopProcessor extends NioProcessor {
         long end = System.nanoTime() + busyPollNanos;
         selectorLock.readLock().lock();
         try {
-            do {
+            while (true) {
                 if (wakeupAsked) {
                     // a select also drops the keys of closed channels: MINA waits for that before it ends
                     wakeupAsked = false;
                     return selector.selectNow();
                 }
-                // wakeup() sets the flag before it wakes the selector: one asked for now is seen above next time
+                // checked after the flag: a wake-up asked for from here on is still pending in the selector
+                if (System.nanoTime() - end >= 0) {
+                    break;
+                }
                 int n = selector.selectNow();
                 if (n > 0) {
                     return n;
                 }
                 Thread.onSpinWait();
-            } while (System.nanoTime() - end < 0);
-            if (wakeupAsked) { // asked after the last check: selectNow may have used up the selector's own wake-up
-                wakeupAsked = false;
-                return selector.selectNow();
             }
         } finally {
             selectorLock.readLock().unlock();
