@@ -59,7 +59,8 @@ public final class Bench {
             System.exit(e.getMessage() == null ? 0 : 1);
             return;
         }
-        try (TcpTransport tcp = new TcpTransport(TcpOptions.DEFAULTS.withBusyPollNanos(o.busyPollMicros() * 1000L));
+        try (TcpTransport tcp = new TcpTransport(TcpOptions.DEFAULTS.withBusyPollNanos(o.busyPollMicros() * 1000L)
+                .withReadCoalescing(o.readCoalesceMicros() * 1000L, TcpOptions.DEFAULTS.readCoalesceMinReplies()));
              IscsiEngine engine = IscsiEngine.builder().initiatorName(o.initiator()).transport(tcp).build()) {
             RecordValues v = RecordValues.empty().with(NodeKeys.LOGIN_TIMEOUT, "10").with(NodeKeys.SCSI_CMD_TIMEOUT, "60")
                     .with(NodeKeys.CMDS_MAX, Integer.toString(Math.max(128, o.queueDepth())));
@@ -124,8 +125,13 @@ public final class Bench {
         long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         measuring = true;
+        // markers for a caller that samples the target's CPU over the measured interval only (dev/bench)
+        System.out.println("kiscsi-bench: measuring");
+        System.out.flush();
         done.get(o.seconds() + 120L, TimeUnit.SECONDS);
         long t1 = System.nanoTime();
+        System.out.println("kiscsi-bench: measured");
+        System.out.flush();
         long cpu1 = os.getProcessCpuTime();
         long alloc1 = allocated(threads);
         long ops = completed.get();
