@@ -7,7 +7,8 @@ import org.kiscsi.api.Portal;
 
 /** The command line of kiscsi-bench. */
 record BenchOptions(Portal portal, String target, int lun, Pattern pattern, int blockSize, int queueDepth,
-        int seconds, long maxOps, String initiator, boolean digests, int warmupSeconds, long spanBytes, int busyPollMicros) {
+        int seconds, long maxOps, String initiator, boolean digests, int warmupSeconds, long spanBytes, int busyPollMicros,
+        int readCoalesceMicros) {
 
     enum Pattern { RANDREAD, SEQREAD, RANDWRITE, SEQWRITE;
         boolean write() {
@@ -32,6 +33,8 @@ record BenchOptions(Portal portal, String target, int lun, Pattern pattern, int 
               --initiator IQN    InitiatorName (default iqn.2026-11.org.kiscsi:bench)
               --digests          offer CRC32C header and data digests
               --busy-poll-us N   I/O threads poll N microseconds before they sleep (default 0; at most 1000)
+              --read-coalesce-us N  pause N microseconds between reads while 16 or more replies are due
+                                 (default 30, the transport's; 0 turns it off; at most 1000)
             Prints one line of key=value results: iops, mib_s, latency percentiles (us), CPU and bytes allocated per I/O.
             """;
 
@@ -49,6 +52,7 @@ record BenchOptions(Portal portal, String target, int lun, Pattern pattern, int 
         int warmup = 1;
         long span = 1L << 30;
         int busyPoll = 0;
+        int coalesce = 30;
         List<String> a = new ArrayList<>(List.of(args));
         for (int i = 0; i < a.size(); i++) {
             String k = a.get(i);
@@ -66,6 +70,7 @@ record BenchOptions(Portal portal, String target, int lun, Pattern pattern, int 
                 case "--initiator" -> initiator = value(a, ++i, k);
                 case "--digests" -> digests = true;
                 case "--busy-poll-us" -> busyPoll = Integer.parseInt(value(a, ++i, k));
+                case "--read-coalesce-us" -> coalesce = Integer.parseInt(value(a, ++i, k));
                 case "-h", "--help" -> throw new UsageException(null);
                 default -> throw new UsageException("unknown option " + k);
             }
@@ -79,7 +84,10 @@ record BenchOptions(Portal portal, String target, int lun, Pattern pattern, int 
         if (busyPoll < 0 || busyPoll > 1000) {
             throw new UsageException("--busy-poll-us must be 0..1000");
         }
-        return new BenchOptions(portal, target, lun, pattern, bs, qd, seconds, ops, initiator, digests, warmup, span, busyPoll);
+        if (coalesce < 0 || coalesce > 1000) {
+            throw new UsageException("--read-coalesce-us must be 0..1000");
+        }
+        return new BenchOptions(portal, target, lun, pattern, bs, qd, seconds, ops, initiator, digests, warmup, span, busyPoll, coalesce);
     }
 
     private static String value(List<String> a, int i, String option) {

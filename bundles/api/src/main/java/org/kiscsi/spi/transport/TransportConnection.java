@@ -41,6 +41,15 @@ public interface TransportConnection {
         send(pdu);
     }
 
+    /**
+     * How many replies the session awaits on this connection now: commands and requests sent whose
+     * final response has not come. A hint, set whenever the number changes: a transport may batch
+     * its receive work while many replies are due (as a NIC moderates interrupts) and must never
+     * wait for a reply on the strength of it. The default ignores it.
+     */
+    default void repliesAwaited(int count) {
+    }
+
     /** Applies negotiated framing settings to PDUs sent and received from now on. */
     void configure(LinkSettings settings);
 

@@ -113,7 +113,8 @@ final class SessionImpl implements Connection.Handler, ScsiTaskExecutor {
         this.declared = login.declaredByTarget();
         this.where = (type == SessionType.DISCOVERY ? "discovery session" : record.target().value()) + " at "
                 + connection.remoteAddress() + " (sid " + sid + ")";
-        this.tasks = new TaskTable(settings.cmdsMax() + 8); // a few slots beyond cmds_max for control requests
+        // a few slots beyond cmds_max for control requests; the transport hears how many replies are due
+        this.tasks = new TaskTable(settings.cmdsMax() + 8, connection.transport()::repliesAwaited);
         this.cmdSn = login.expCmdSn();
         this.expCmdSn = login.expCmdSn();
         this.maxCmdSn = login.maxCmdSn();

@@ -12,8 +12,15 @@ final class TaskTable {
     private final int[] generations;
     private final int[] free;
     private int freeCount;
+    /** Told the number of outstanding tasks whenever it changes (the transport's replies-awaited hint). */
+    private final java.util.function.IntConsumer outstandingChanged;
 
     TaskTable(int capacity) {
+        this(capacity, n -> { });
+    }
+
+    TaskTable(int capacity, java.util.function.IntConsumer outstandingChanged) {
+        this.outstandingChanged = outstandingChanged;
         if (capacity < 1 || capacity > SLOT_MASK) {
             throw new IllegalArgumentException("task table capacity " + capacity);
         }
@@ -51,6 +58,7 @@ final class TaskTable {
         generations[slot] = gen;
         slots[slot] = task;
         task.itt = gen << SLOT_BITS | slot;
+        outstandingChanged.accept(outstanding());
         return task.itt;
     }
 
@@ -70,6 +78,7 @@ final class TaskTable {
         if (slot < slots.length && slots[slot] == task) {
             slots[slot] = null;
             free[freeCount++] = slot;
+            outstandingChanged.accept(outstanding());
         }
         task.itt = -1;
     }

@@ -41,7 +41,8 @@ public final class MinaTransport implements AutoCloseable {
     public MinaTransport(TcpOptions options) {
         this.options = options;
         int n = options.ioThreads() > 0 ? options.ioThreads() : Runtime.getRuntime().availableProcessors() + 1;
-        ReadLoopProcessor.Threads processorThreads = new ReadLoopProcessor.Threads(threads.pool, options.busyPollNanos());
+        ReadLoopProcessor.Threads processorThreads = new ReadLoopProcessor.Threads(threads.pool, options.busyPollNanos(),
+                options.readCoalesceNanos(), options.readCoalesceMinReplies());
         processors = new SimpleIoProcessorPool<>(ReadLoopProcessor.class, processorThreads, n, null);
         connector = new NioSocketConnector(threads.pool, processors);
         connector.setHandler(new SessionHandler());

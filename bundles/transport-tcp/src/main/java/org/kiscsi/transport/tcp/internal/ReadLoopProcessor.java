@@ -1,6 +1,7 @@
 package org.kiscsi.transport.tcp.internal;
 
 import java.util.concurrent.Executor;
+import java.util.concurrent.locks.LockSupport;
 
 import org.apache.mina.core.buffer.IoBuffer;
 import org.apache.mina.transport.socket.nio.NioProcessor;
@@ -14,16 +15,24 @@ import org.apache.mina.transport.socket.nio.NioSession;
  * And while a large data segment is under way, its bytes are read straight into their destination
  * ({@link TcpConnection#readStraight}) instead of into MINA's buffer and then copied; when such
  * segments follow each other, MINA reads only up to the next header ({@link TcpConnection#readCap}).
+ * While a connection it just read from awaits many replies, the thread pauses briefly before it
+ * looks at its sockets again (read coalescing, {@link #select}).
  * Public only because MINA's processor pool creates its processors by reflection.
  */
 public final class ReadLoopProcessor extends NioProcessor {
     private final ShortReads shortReads = new ShortReads();
     private final long busyPollNanos;
+    private final long coalesceNanos;
+    private final int coalesceMinReplies;
     /** Someone asked the selector to wake up (new session, writes to flush): a busy poll must not swallow it. */
     private volatile boolean wakeupAsked;
+    /** This processor's thread while it pauses to coalesce reads: a wake-up asked for unparks it. */
+    private volatile Thread pausing;
+    /** Of the connections read since the last select, the one awaiting most replies then (this thread only). */
+    private TcpConnection busiest;
 
-    /** MINA creates processors with just an executor: this one also carries how long to busy-poll. */
-    record Threads(Executor executor, long busyPollNanos) implements Executor {
+    /** MINA creates processors with just an executor: this one also carries the polling settings. */
+    record Threads(Executor executor, long busyPollNanos, long coalesceNanos, int coalesceMinReplies) implements Executor {
         @Override
         public void execute(Runnable command) {
             executor.execute(command);
@@ -32,7 +41,10 @@ public final class ReadLoopProcessor extends NioProcessor {
 
     public ReadLoopProcessor(Executor executor) {
         super(executor);
-        this.busyPollNanos = executor instanceof Threads t ? t.busyPollNanos() : 0;
+        Threads t = executor instanceof Threads x ? x : new Threads(executor, 0, 0, Integer.MAX_VALUE);
+        this.busyPollNanos = t.busyPollNanos();
+        this.coalesceNanos = t.coalesceNanos();
+        this.coalesceMinReplies = t.coalesceMinReplies();
     }
 
     long busyPollNanos() {
@@ -42,6 +54,10 @@ public final class ReadLoopProcessor extends NioProcessor {
     @Override
     protected void wakeup() {
         wakeupAsked = true;
+        Thread t = pausing;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
         super.wakeup();
     }
 
@@ -53,7 +69,14 @@ public final class ReadLoopProcessor extends NioProcessor {
      */
     @Override
     protected int select(long timeout) throws Exception {
+        TcpConnection c = busiest;
+        busiest = null;
+        if (c != null && coalesceNanos > 0 && c.repliesAwaited() >= coalesceMinReplies && c.isOpen()) {
+            pause();
+        }
         if (busyPollNanos == 0) {
+            // a wake-up asked for from here on is pending in the selector: the select returns at once
+            wakeupAsked = false;
             return super.select(timeout);
         }
         long end = System.nanoTime() + busyPollNanos;
@@ -81,12 +104,34 @@ public final class ReadLoopProcessor extends NioProcessor {
         return super.select(timeout);
     }
 
+    /**
+     * Read coalescing: the connection just read awaits at least {@code coalesceMinReplies} replies,
+     * so the target has that much work queued and the replies it sends during a short pause are
+     * then read, and answered, in one go instead of one wake-up each (at queue depth 32 about one
+     * wake-up per reply otherwise). Ends early when a wake-up is asked for.
+     */
+    private void pause() {
+        long end = System.nanoTime() + coalesceNanos;
+        pausing = Thread.currentThread();
+        try {
+            long left;
+            while (!wakeupAsked && (left = end - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(this, left);
+            }
+        } finally {
+            pausing = null;
+        }
+    }
+
     @Override
     protected int read(NioSession session, IoBuffer buf) throws Exception {
         if (shortReads.drained(session)) {
             return 0;
         }
         TcpConnection c = session.getAttribute(SessionHandler.CONNECTION) instanceof TcpConnection t ? t : null;
+        if (c != null && (busiest == null || c.repliesAwaited() > busiest.repliesAwaited())) {
+            busiest = c;
+        }
         if (c != null && c.readStraight()) {
             return 0; // the bytes went straight into a data segment's destination, and the socket is empty
         }

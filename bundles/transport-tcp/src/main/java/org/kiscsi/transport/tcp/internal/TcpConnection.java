@@ -56,6 +56,7 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
     private long heldFlushes; // guarded by sendOrder
     /** MINA's I/O thread is delivering what it read: posts are held back ({@link #post}). */
     private volatile boolean batching;
+    private volatile int repliesAwaited;
     private final Set<PendingSend> pending = ConcurrentHashMap.newKeySet();
     private final Inbound inbound;
     private final CompletableFuture<Void> sessionClosed = new CompletableFuture<>();
@@ -411,6 +412,16 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
     @Override
     public CompletionStage<Void> closeFuture() {
         return closeFuture.minimalCompletionStage();
+    }
+
+    /** The engine's count of replies due on this connection (see {@link ReadLoopProcessor}'s read coalescing). */
+    @Override
+    public void repliesAwaited(int count) {
+        repliesAwaited = count;
+    }
+
+    int repliesAwaited() {
+        return repliesAwaited;
     }
 
     @Override

@@ -31,6 +31,11 @@ public final class TcpTransportComponent implements TransportProvider {
 
         /** Busy polling of idle I/O threads, in microseconds (0: none; at most 1000). */
         long busyPollMicros() default 0;
+
+        /** Read coalescing: pause in microseconds (0: none; at most 1000) while this many replies are due. */
+        long readCoalesceMicros() default 30;
+
+        int readCoalesceMinReplies() default 16;
     }
 
     private TcpTransport transport;
@@ -38,7 +43,8 @@ public final class TcpTransportComponent implements TransportProvider {
     @Activate
     public void activate(Config config) {
         transport = new TcpTransport(new TcpOptions(config.ioThreads(), config.maxQueuedSendBytes(),
-                config.receiveBufferSize(), config.checkAhsEntries(), config.busyPollMicros() * 1000));
+                config.receiveBufferSize(), config.checkAhsEntries(), config.busyPollMicros() * 1000,
+                config.readCoalesceMicros() * 1000, config.readCoalesceMinReplies()));
     }
 
     @Deactivate

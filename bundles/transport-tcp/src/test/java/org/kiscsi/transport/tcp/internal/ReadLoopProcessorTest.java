@@ -39,7 +39,7 @@ class ReadLoopProcessorTest {
     void theProcessorTakesTheBusyPollFromItsThreads() {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
         try {
-            ReadLoopProcessor polling = new ReadLoopProcessor(new ReadLoopProcessor.Threads(pool, 50_000));
+            ReadLoopProcessor polling = new ReadLoopProcessor(new ReadLoopProcessor.Threads(pool, 50_000, 0, 16));
             ReadLoopProcessor plain = new ReadLoopProcessor(pool);
             assertTrue(polling.busyPollNanos() == 50_000 && plain.busyPollNanos() == 0);
             polling.dispose();
