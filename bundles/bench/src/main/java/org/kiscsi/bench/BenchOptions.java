@@ -32,7 +32,8 @@ record BenchOptions(Portal portal, String target, int lun, Pattern pattern, int 
               --span BYTES       part of the LUN to use (default: all, at most 1 GiB)
               --initiator IQN    InitiatorName (default iqn.2026-11.org.kiscsi:bench)
               --digests          offer CRC32C header and data digests
-              --busy-poll-us N   I/O threads poll N microseconds before they sleep (default 0; at most 1000)
+              --busy-poll-us N   I/O threads poll N microseconds before they sleep while one or two
+                                 replies are due (default 50, the transport's; 0 turns it off; at most 1000)
               --read-coalesce-us N  pause N microseconds between reads while 16 or more replies are due
                                  (default 30, the transport's; 0 turns it off; at most 1000)
             Prints one line of key=value results: iops, mib_s, latency percentiles (us), CPU and bytes allocated per I/O.
@@ -51,8 +52,9 @@ record BenchOptions(Portal portal, String target, int lun, Pattern pattern, int 
         boolean digests = false;
         int warmup = 1;
         long span = 1L << 30;
-        int busyPoll = 0;
-        int coalesce = 30;
+        // the TCP transport's defaults unless asked otherwise
+        int busyPoll = (int) (org.kiscsi.transport.tcp.TcpOptions.DEFAULTS.busyPollNanos() / 1000);
+        int coalesce = (int) (org.kiscsi.transport.tcp.TcpOptions.DEFAULTS.readCoalesceNanos() / 1000);
         List<String> a = new ArrayList<>(List.of(args));
         for (int i = 0; i < a.size(); i++) {
             String k = a.get(i);

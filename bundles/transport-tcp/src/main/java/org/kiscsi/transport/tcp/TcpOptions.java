@@ -12,10 +12,12 @@ package org.kiscsi.transport.tcp;
  * @param checkAhsEntries whether a received PDU's AHS must consist of well-formed entries
  *        (AHSLength, AHSType, padded to 4 bytes) that exactly fill TotalAHSLength; a PDU failing
  *        the check closes the connection
- * @param busyPollNanos how long an I/O thread with nothing to do keeps polling its sockets before it
- *        sleeps: 0 (the default) sleeps at once. Polling saves the wake-up of a sleeping thread on
- *        every reply, which at low queue depth is much of the latency, and costs CPU while it polls
- *        (at most this long per idle moment); at most 1 ms
+ * @param busyPollNanos how long an I/O thread keeps polling its sockets before it sleeps, while a
+ *        connection it serves awaits one or two replies of small exchanges (4 KiB-class I/O at queue
+ *        depth 1 or 2; the engine's {@code repliesAwaited} hint): polling saves the wake-up of a
+ *        sleeping thread on each reply, which there is much of the latency, and costs the CPU it
+ *        polls with. Idle connections, deeper queues and large transfers never poll. 50 µs by
+ *        default; 0 turns it off; at most 1 ms
  * @param readCoalesceNanos how long an I/O thread pauses before it looks at its sockets again while
  *        a connection it just read from awaits at least {@code readCoalesceMinReplies} replies (the
  *        engine's hint, {@code TransportConnection.repliesAwaited}): the replies that come meanwhile
@@ -27,22 +29,23 @@ package org.kiscsi.transport.tcp;
  */
 public record TcpOptions(int ioThreads, long maxQueuedSendBytes, int receiveBufferSize, boolean checkAhsEntries,
         long busyPollNanos, long readCoalesceNanos, int readCoalesceMinReplies) {
+    private static final long DEFAULT_BUSY_POLL_NANOS = 50_000;
     private static final long DEFAULT_READ_COALESCE_NANOS = 30_000;
     private static final int DEFAULT_READ_COALESCE_MIN_REPLIES = 16;
     /**
-     * MINA's thread count, 64 MiB send queue, system socket buffers, AHS entries checked, no busy
-     * polling, a 30 µs pause while 16 or more replies are due.
+     * MINA's thread count, 64 MiB send queue, system socket buffers, AHS entries checked, a 50 µs
+     * busy poll at queue depth 1 or 2, a 30 µs pause while 16 or more replies are due.
      */
-    public static final TcpOptions DEFAULTS = new TcpOptions(0, 64L << 20, 0, true, 0, DEFAULT_READ_COALESCE_NANOS,
-            DEFAULT_READ_COALESCE_MIN_REPLIES);
+    public static final TcpOptions DEFAULTS = new TcpOptions(0, 64L << 20, 0, true, DEFAULT_BUSY_POLL_NANOS,
+            DEFAULT_READ_COALESCE_NANOS, DEFAULT_READ_COALESCE_MIN_REPLIES);
     /** The longest busy poll accepted. */
     public static final long MAX_BUSY_POLL_NANOS = 1_000_000;
     /** The longest read-coalescing pause accepted. */
     public static final long MAX_READ_COALESCE_NANOS = 1_000_000;
 
-    /** Without busy polling, with the default read coalescing. */
+    /** With the default busy polling and read coalescing. */
     public TcpOptions(int ioThreads, long maxQueuedSendBytes, int receiveBufferSize, boolean checkAhsEntries) {
-        this(ioThreads, maxQueuedSendBytes, receiveBufferSize, checkAhsEntries, 0);
+        this(ioThreads, maxQueuedSendBytes, receiveBufferSize, checkAhsEntries, DEFAULT_BUSY_POLL_NANOS);
     }
 
     /** With the default read coalescing. */

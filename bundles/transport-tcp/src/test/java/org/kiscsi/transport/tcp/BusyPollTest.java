@@ -28,6 +28,13 @@ class BusyPollTest {
         TcpOptions options() {
             return super.options().withBusyPollNanos(POLL_NANOS);
         }
+
+        @Override
+        protected TransportConnection connect(RecordingListener listener) throws Exception {
+            TransportConnection c = super.connect(listener);
+            c.repliesAwaited(1); // the thread polls only while a reply is due
+            return c;
+        }
     }
 
     /**
@@ -42,6 +49,7 @@ class BusyPollTest {
             RecordingListener l = new RecordingListener();
             TransportConnection c = tcp.connect(ConnectRequest.to(peer.portal(), Duration.ofSeconds(5)), l)
                     .toCompletableFuture().get(5, TimeUnit.SECONDS);
+            c.repliesAwaited(1); // the thread polls only while a reply is due
             long slowest = 0;
             for (int i = 0; i < 300; i++) {
                 long t0 = System.nanoTime();
@@ -62,7 +70,8 @@ class BusyPollTest {
 
     @Test
     void theBusyPollIsBounded() {
-        assertEquals(0, TcpOptions.DEFAULTS.busyPollNanos(), "off unless asked for");
+        assertEquals(50_000, TcpOptions.DEFAULTS.busyPollNanos());
+        assertEquals(0, TcpOptions.DEFAULTS.withBusyPollNanos(0).busyPollNanos(), "0 turns it off");
         assertThrows(IllegalArgumentException.class, () -> TcpOptions.DEFAULTS.withBusyPollNanos(-1));
         assertThrows(IllegalArgumentException.class, () -> TcpOptions.DEFAULTS.withBusyPollNanos(TcpOptions.MAX_BUSY_POLL_NANOS + 1));
         assertEquals(TcpOptions.MAX_BUSY_POLL_NANOS, TcpOptions.DEFAULTS.withBusyPollNanos(TcpOptions.MAX_BUSY_POLL_NANOS).busyPollNanos());

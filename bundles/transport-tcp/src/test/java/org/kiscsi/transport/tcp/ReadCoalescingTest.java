@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.kiscsi.spi.transport.ConnectRequest;
@@ -27,6 +28,22 @@ import org.kiscsi.testkit.contract.RecordingListener;
 class ReadCoalescingTest {
     private static final long PAUSE_NANOS = TcpOptions.MAX_READ_COALESCE_NANOS; // 1 ms: long enough to see
     private static final int MIN_REPLIES = 4;
+
+    /** The contract with every read pass paused: replies awaited always past the threshold. */
+    @Nested
+    class Contract extends TcpTransportContractTest {
+        @Override
+        TcpOptions options() {
+            return super.options().withReadCoalescing(TcpOptions.DEFAULTS.readCoalesceNanos(), 1);
+        }
+
+        @Override
+        protected TransportConnection connect(RecordingListener listener) throws Exception {
+            TransportConnection c = super.connect(listener);
+            c.repliesAwaited(1_000);
+            return c;
+        }
+    }
 
     private static TcpTransport transport() {
         return new TcpTransport(TcpOptions.DEFAULTS.withCheckAhsEntries(false).withReadCoalescing(PAUSE_NANOS, MIN_REPLIES));

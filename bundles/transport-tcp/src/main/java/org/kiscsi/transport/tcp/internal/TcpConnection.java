@@ -57,6 +57,9 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
     /** MINA's I/O thread is delivering what it read: posts are held back ({@link #post}). */
     private volatile boolean batching;
     private volatile int repliesAwaited;
+    /** Bytes read and written on the I/O thread since the last {@link #recentBytes} (I/O thread only). */
+    private long passBytes;
+    private long recentBytes;
     private final Set<PendingSend> pending = ConcurrentHashMap.newKeySet();
     private final Inbound inbound;
     private final CompletableFuture<Void> sessionClosed = new CompletableFuture<>();
@@ -302,7 +305,7 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
             return false;
         }
         try {
-            ((java.nio.channels.GatheringByteChannel) nio.getChannel()).write(parts);
+            passBytes += ((java.nio.channels.GatheringByteChannel) nio.getChannel()).write(parts);
         } catch (java.io.IOException e) {
             ioFailed(e);
             return false; // the connection is failing: the PDUs are released with the others
@@ -424,6 +427,20 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
         return repliesAwaited;
     }
 
+    /**
+     * Bytes read and written on the I/O thread in recent passes, each pass weighing half the one
+     * after it (steady traffic of n bytes a pass gives about 2n); one call per pass, I/O thread only.
+     */
+    void moved(long bytes) {
+        passBytes += bytes;
+    }
+
+    long recentBytes() {
+        recentBytes = recentBytes / 2 + passBytes;
+        passBytes = 0;
+        return recentBytes;
+    }
+
     @Override
     public boolean isOpen() {
         return open.get();
@@ -464,6 +481,7 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
 
     /** What MINA read: delivered as one batch, replies posted meanwhile written together at its end. */
     void bytesReceived(IoBuffer b) {
+        passBytes += b.remaining();
         batching = true;
         try {
             inbound.bytes(b);
@@ -502,7 +520,9 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
             return 0;
         }
         flushHeld(); // a direct read may go on for a while: what the batch posted goes out first
-        return nio.getChannel().read(dst);
+        int n = nio.getChannel().read(dst);
+        passBytes += Math.max(n, 0);
+        return n;
     }
 
     void ioFailed(Throwable cause) {

@@ -29,8 +29,8 @@ public final class TcpTransportComponent implements TransportProvider {
 
         boolean checkAhsEntries() default true;
 
-        /** Busy polling of idle I/O threads, in microseconds (0: none; at most 1000). */
-        long busyPollMicros() default 0;
+        /** Busy polling while one or two replies of small exchanges are due, in microseconds (0: none; at most 1000). */
+        long busyPollMicros() default 50;
 
         /** Read coalescing: pause in microseconds (0: none; at most 1000) while this many replies are due. */
         long readCoalesceMicros() default 30;

@@ -48,4 +48,25 @@ class ReadLoopProcessorTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void pollsWhileOneOrTwoRepliesAreDueAndPausesWhileMany() {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            ReadLoopProcessor p = new ReadLoopProcessor(new ReadLoopProcessor.Threads(pool, 50_000, 30_000, 16));
+            assertFalse(p.pollsFor(0, 4144), "idle: no reply due, no polling");
+            assertTrue(p.pollsFor(1, 2 * 4144) && p.pollsFor(2, 2 * 4144) && p.pollsFor(1, 0));
+            assertFalse(p.pollsFor(3, 2 * 4144), "three or more due: replies come often enough without polling");
+            assertFalse(p.pollsFor(16, 4144), "many due: the reads coalesce instead");
+            assertFalse(p.pollsFor(1, ReadLoopProcessor.POLL_MAX_RECENT_BYTES + 1), "while large data moves");
+            assertFalse(p.pausesFor(15));
+            assertTrue(p.pausesFor(16) && p.pausesFor(128));
+            ReadLoopProcessor off = new ReadLoopProcessor(new ReadLoopProcessor.Threads(pool, 0, 0, 16));
+            assertFalse(off.pollsFor(1, 0) || off.pausesFor(128), "both off");
+            p.dispose();
+            off.dispose();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
