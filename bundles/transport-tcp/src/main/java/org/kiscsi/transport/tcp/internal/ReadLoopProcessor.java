@@ -86,13 +86,14 @@ public final class ReadLoopProcessor extends NioProcessor {
      */
     static final int POLL_MAX_DUE = 2;
 
-    /** The most recent passes may have moved for the busy poll: 8 KiB I/Os at queue depth 1 poll, 16 KiB ones do not. */
+    /** The most recent passes may have moved for the busy poll: 8 KiB I/Os at queue depth 1 poll, 16 KiB ones not. */
     static final long POLL_MAX_RECENT_BYTES = 24 * 1024;
 
     /**
-     * With busy polling on and a few replies due on the connection read last, polls the sockets without sleeping for up to {@code busyPollNanos}
-     * before MINA's sleeping select: a reply that comes within that time is read without the
-     * wake-up of a sleeping thread. A wake-up asked for meanwhile ends the poll at once (a poll may
+     * First the read-coalescing pause ({@link #pausesFor}). Then, when the connection read last has
+     * one or two replies of small exchanges due ({@link #pollsFor}), polls the sockets without
+     * sleeping for up to {@code busyPollNanos} before MINA's sleeping select: a reply that comes
+     * within that time is read without the wake-up of a sleeping thread. A wake-up asked for meanwhile ends the poll at once (a poll may
      * have used up the selector's own wake-up, so the poll returns instead of sleeping).
      */
     @Override

@@ -427,14 +427,15 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
         return repliesAwaited;
     }
 
-    /**
-     * Bytes read and written on the I/O thread in recent passes, each pass weighing half the one
-     * after it (steady traffic of n bytes a pass gives about 2n); one call per pass, I/O thread only.
-     */
+    /** Bytes MINA wrote from its queue on the I/O thread (direct reads and writes count themselves). */
     void moved(long bytes) {
         passBytes += bytes;
     }
 
+    /**
+     * Bytes read and written on the I/O thread in recent passes, each pass weighing half the one
+     * after it (steady traffic of n bytes a pass gives about 2n); one call per pass, I/O thread only.
+     */
     long recentBytes() {
         recentBytes = recentBytes / 2 + passBytes;
         passBytes = 0;

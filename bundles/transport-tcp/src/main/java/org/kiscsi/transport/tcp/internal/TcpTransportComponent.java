@@ -32,9 +32,10 @@ public final class TcpTransportComponent implements TransportProvider {
         /** Busy polling while one or two replies of small exchanges are due, in microseconds (0: none; at most 1000). */
         long busyPollMicros() default 50;
 
-        /** Read coalescing: pause in microseconds (0: none; at most 1000) while this many replies are due. */
+        /** Read coalescing: the pause in microseconds (0: none; at most 1000) while readCoalesceMinReplies are due. */
         long readCoalesceMicros() default 30;
 
+        /** How many replies a connection must await for the read-coalescing pause. */
         int readCoalesceMinReplies() default 16;
     }
 
