@@ -35,10 +35,11 @@ public final class Bench {
     private final Histogram latency = new Histogram(3_600_000_000L, 3);
     /** I/Os that complete before the measured interval, at least: the JIT compiles the I/O path by then. */
     static final long WARMUP_OPS = 30_000;
+    /** I/Os completed since the start, warm-up included: warm-up runs the very code it measures. */
     private final AtomicLong completed = new AtomicLong();
-    private final AtomicLong warmed = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
-    private volatile boolean measuring;
+    /** --ops: the completed count at which the measured interval ends (none until it starts). */
+    private volatile long opsLimit = Long.MAX_VALUE;
     private volatile long stopAt;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final AtomicLong inFlight = new AtomicLong();
@@ -115,7 +116,7 @@ public final class Bench {
         // so the JIT has compiled the I/O path also for large transfers, which run few I/Os per second
         sleepUntil(warmupEnd);
         long warmupLimit = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (warmed.get() < WARMUP_OPS && System.nanoTime() - warmupLimit < 0 && !done.isDone()) {
+        while (completed.get() < WARMUP_OPS && System.nanoTime() - warmupLimit < 0 && !done.isDone()) {
             Thread.sleep(50);
         }
         stopAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.seconds());
@@ -123,8 +124,15 @@ public final class Bench {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long alloc0 = allocated(threads);
         long cpu0 = os.getProcessCpuTime();
+        // the same completion path before and after this point: a branch first taken here would make
+        // the JIT throw away and recompile the I/O path inside the measured interval
         long t0 = System.nanoTime();
-        measuring = true;
+        long ops0;
+        synchronized (latency) {
+            latency.reset();
+            ops0 = completed.get();
+        }
+        opsLimit = o.maxOps() > Long.MAX_VALUE - ops0 ? Long.MAX_VALUE : ops0 + o.maxOps();
         // markers for a caller that samples the target's CPU over the measured interval only (dev/bench)
         System.out.println("kiscsi-bench: measuring");
         System.out.flush();
@@ -134,7 +142,7 @@ public final class Bench {
         System.out.flush();
         long cpu1 = os.getProcessCpuTime();
         long alloc1 = allocated(threads);
-        long ops = completed.get();
+        long ops = completed.get() - ops0;
         double secs = (t1 - t0) / 1e9;
         double iops = ops / secs;
         return String.format(Locale.ROOT,
@@ -188,7 +196,7 @@ public final class Bench {
 
         void next() {
             long now = System.nanoTime();
-            if (now - stopAt >= 0 || completed.get() >= o.maxOps()) {
+            if (now - stopAt >= 0 || completed.get() >= opsLimit) {
                 if (inFlight.decrementAndGet() == 0) {
                     done.complete(null);
                 }
@@ -212,11 +220,9 @@ public final class Bench {
                             + (e != null ? e.getMessage() : "status " + r.status())));
                     return;
                 }
-            } else if (!measuring) {
-                warmed.incrementAndGet();
             } else {
-                completed.incrementAndGet();
                 synchronized (latency) {
+                    completed.incrementAndGet();
                     latency.recordValue(System.nanoTime() - started);
                 }
             }
