@@ -90,6 +90,12 @@ class TcpTransportLifecycleTest {
         assertFalse(c.isOpen());
     }
 
+    @Test
+    void theComponentsDefaultsAreTheLibrarysDefaults() {
+        // a configuration without the key must behave as a plain-Java TcpTransport with DEFAULTS
+        assertEquals(TcpOptions.DEFAULTS, TcpTransportComponent.options(defaults()));
+    }
+
     private TransportConnection connect(TransportProvider t, RecordingListener l) throws Exception {
         return t.connect(ConnectRequest.to(peer.portal(), Duration.ofSeconds(5)), l).toCompletableFuture().get(5, TimeUnit.SECONDS);
     }

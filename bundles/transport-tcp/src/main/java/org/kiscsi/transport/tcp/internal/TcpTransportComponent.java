@@ -43,9 +43,14 @@ public final class TcpTransportComponent implements TransportProvider {
 
     @Activate
     public void activate(Config config) {
-        transport = new TcpTransport(new TcpOptions(config.ioThreads(), config.maxQueuedSendBytes(),
-                config.receiveBufferSize(), config.checkAhsEntries(), config.busyPollMicros() * 1000,
-                config.readCoalesceMicros() * 1000, config.readCoalesceMinReplies()));
+        transport = new TcpTransport(options(config));
+    }
+
+    /** The transport's options from its configuration (microseconds there, nanoseconds in TcpOptions). */
+    public static TcpOptions options(Config config) {
+        return new TcpOptions(config.ioThreads(), config.maxQueuedSendBytes(), config.receiveBufferSize(),
+                config.checkAhsEntries(), config.busyPollMicros() * 1000, config.readCoalesceMicros() * 1000,
+                config.readCoalesceMinReplies());
     }
 
     @Deactivate
