@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.kiscsi.api.Portal;
+import org.kiscsi.transport.tcp.TcpOptions;
 
 /** The command line of kiscsi-bench. */
 record BenchOptions(Portal portal, String target, int lun, Pattern pattern, int blockSize, int queueDepth,
@@ -53,8 +54,8 @@ record BenchOptions(Portal portal, String target, int lun, Pattern pattern, int 
         int warmup = 1;
         long span = 1L << 30;
         // the TCP transport's defaults unless asked otherwise
-        int busyPoll = (int) (org.kiscsi.transport.tcp.TcpOptions.DEFAULTS.busyPollNanos() / 1000);
-        int coalesce = (int) (org.kiscsi.transport.tcp.TcpOptions.DEFAULTS.readCoalesceNanos() / 1000);
+        int busyPoll = (int) (TcpOptions.DEFAULTS.busyPollNanos() / 1000);
+        int coalesce = (int) (TcpOptions.DEFAULTS.readCoalesceNanos() / 1000);
         List<String> a = new ArrayList<>(List.of(args));
         for (int i = 0; i < a.size(); i++) {
             String k = a.get(i);

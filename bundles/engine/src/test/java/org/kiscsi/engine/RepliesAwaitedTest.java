@@ -6,6 +6,8 @@ import static org.kiscsi.engine.EngineFixture.INITIATOR;
 import static org.kiscsi.engine.EngineFixture.await;
 import static org.kiscsi.engine.EngineFixture.record;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +24,6 @@ import org.kiscsi.api.scsi.ScsiTask;
 import org.kiscsi.api.scsi.ScsiTaskExecutor;
 import org.kiscsi.api.session.SessionInfo;
 import org.kiscsi.spi.transport.ConnectRequest;
-import org.kiscsi.spi.transport.LinkSettings;
-import org.kiscsi.spi.transport.PduBuffer;
 import org.kiscsi.spi.transport.TransportCapability;
 import org.kiscsi.spi.transport.TransportConnection;
 import org.kiscsi.spi.transport.TransportListener;
@@ -74,80 +74,22 @@ class RepliesAwaitedTest {
 
         @Override
         public CompletionStage<TransportConnection> connect(ConnectRequest request, TransportListener listener) {
-            return tcp.connect(request, listener).thenApply(c -> new Hinted(c, hints));
+            return tcp.connect(request, listener).thenApply(c -> hinted(c, hints));
         }
     }
 
-    private record Hinted(TransportConnection c, List<Integer> hints) implements TransportConnection {
-        @Override
-        public void repliesAwaited(int count) {
-            hints.add(count);
-            c.repliesAwaited(count);
-        }
-
-        @Override
-        public PduBuffer allocate(int ahsLength, int dataLength) {
-            return c.allocate(ahsLength, dataLength);
-        }
-
-        @Override
-        public PduBuffer allocate(int ahsLength, ByteBuffer data) {
-            return c.allocate(ahsLength, data);
-        }
-
-        @Override
-        public CompletionStage<Void> send(PduBuffer pdu) {
-            return c.send(pdu);
-        }
-
-        @Override
-        public void post(PduBuffer pdu) {
-            c.post(pdu);
-        }
-
-        @Override
-        public void configure(LinkSettings settings) {
-            c.configure(settings);
-        }
-
-        @Override
-        public void suspendReceive() {
-            c.suspendReceive();
-        }
-
-        @Override
-        public void resumeReceive() {
-            c.resumeReceive();
-        }
-
-        @Override
-        public void close() {
-            c.close();
-        }
-
-        @Override
-        public CompletionStage<Void> closeFuture() {
-            return c.closeFuture();
-        }
-
-        @Override
-        public boolean isOpen() {
-            return c.isOpen();
-        }
-
-        @Override
-        public String localAddress() {
-            return c.localAddress();
-        }
-
-        @Override
-        public String remoteAddress() {
-            return c.remoteAddress();
-        }
-
-        @Override
-        public long buffersOutstanding() {
-            return c.buffersOutstanding();
-        }
+    /** The connection, with every replies-awaited hint recorded before it is passed on. */
+    private static TransportConnection hinted(TransportConnection c, List<Integer> hints) {
+        return (TransportConnection) Proxy.newProxyInstance(TransportConnection.class.getClassLoader(),
+                new Class<?>[] {TransportConnection.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("repliesAwaited")) {
+                        hints.add((Integer) args[0]);
+                    }
+                    try {
+                        return method.invoke(c, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 }

@@ -16,7 +16,8 @@ import org.apache.mina.transport.socket.nio.NioSession;
  * ({@link TcpConnection#readStraight}) instead of into MINA's buffer and then copied; when such
  * segments follow each other, MINA reads only up to the next header ({@link TcpConnection#readCap}).
  * While a connection it just read from awaits many replies, the thread pauses briefly before it
- * looks at its sockets again (read coalescing, {@link #select}).
+ * looks at its sockets again (read coalescing); while it awaits one or two, the thread polls before
+ * it sleeps (busy polling); see {@link #select}.
  * Public only because MINA's processor pool creates its processors by reflection.
  */
 public final class ReadLoopProcessor extends NioProcessor {
@@ -93,8 +94,9 @@ public final class ReadLoopProcessor extends NioProcessor {
      * First the read-coalescing pause ({@link #pausesFor}). Then, when the connection read last has
      * one or two replies of small exchanges due ({@link #pollsFor}), polls the sockets without
      * sleeping for up to {@code busyPollNanos} before MINA's sleeping select: a reply that comes
-     * within that time is read without the wake-up of a sleeping thread. A wake-up asked for meanwhile ends the poll at once (a poll may
-     * have used up the selector's own wake-up, so the poll returns instead of sleeping).
+     * within that time is read without the wake-up of a sleeping thread. A wake-up asked for
+     * meanwhile ends the poll at once (a poll may have used up the selector's own wake-up, so the
+     * poll returns instead of sleeping).
      */
     @Override
     protected int select(long timeout) throws Exception {
@@ -158,7 +160,7 @@ public final class ReadLoopProcessor extends NioProcessor {
         if (shortReads.drained(session)) {
             return 0;
         }
-        TcpConnection c = session.getAttribute(SessionHandler.CONNECTION) instanceof TcpConnection t ? t : null;
+        TcpConnection c = connection(session);
         if (c != null && (busiest == null || c.repliesAwaited() > busiest.repliesAwaited())) {
             busiest = c;
         }
@@ -189,10 +191,15 @@ public final class ReadLoopProcessor extends NioProcessor {
     @Override
     protected int write(NioSession session, IoBuffer buf, int length) throws java.io.IOException {
         int n = super.write(session, buf, length);
-        if (n > 0 && session.getAttribute(SessionHandler.CONNECTION) instanceof TcpConnection c) {
+        TcpConnection c = connection(session);
+        if (n > 0 && c != null) {
             c.moved(n);
         }
         return n;
+    }
+
+    private static TcpConnection connection(NioSession session) {
+        return session.getAttribute(SessionHandler.CONNECTION) instanceof TcpConnection c ? c : null;
     }
 
     /**

@@ -115,9 +115,7 @@ class HeldWritesTest {
         echo.connection.complete(c);
         peerSends(BATCH);
         int[] tags = peerReads(BATCH);
-        for (int i = 0; i < BATCH; i++) {
-            assertEquals(i + 1, tags[i], "reply " + i + " out of order");
-        }
+        assertRepliesInOrder(tags);
         // one read of the 40 PDUs is usual on loopback; a split read costs one write more
         long flushes = c.heldFlushes();
         assertTrue(flushes >= 1 && flushes <= 3, BATCH + " replies took " + flushes + " batched writes");
@@ -139,9 +137,7 @@ class HeldWritesTest {
         echo.connection.complete(c);
         peerSends(BATCH);
         int[] tags = peerReads(BATCH + 1);
-        for (int i = 0; i < BATCH; i++) {
-            assertEquals(i + 1, tags[i], "reply " + i + " out of order");
-        }
+        assertRepliesInOrder(tags);
         assertEquals(999, tags[BATCH], "the sent PDU must follow the posted ones");
     }
 
@@ -171,6 +167,13 @@ class HeldWritesTest {
                 throw new AssertionError("not within 5 s: " + what);
             }
             Thread.sleep(10);
+        }
+    }
+
+    /** The first BATCH tags are the peer's 1..BATCH, in order. */
+    private static void assertRepliesInOrder(int[] tags) {
+        for (int i = 0; i < BATCH; i++) {
+            assertEquals(i + 1, tags[i], "reply " + i + " out of order");
         }
     }
 }
