@@ -190,8 +190,8 @@ final class CommandRunner {
                 return;
             }
             if (r.status() == ScsiResult.CHECK_CONDITION) {
-                Optional<Sense> sense = SenseDecoder.decode(r.sense());
-                if (sense.isPresent() && sense.get().key() == SenseKey.UNIT_ATTENTION) {
+                Optional<Sense> sense = Sense.decode(r.sense());
+                if (sense.isPresent() && sense.get().isUnitAttention()) {
                     sink.unitAttention(first, sense.get());
                     if (tries < unitAttentionRetries) {
                         tries++;

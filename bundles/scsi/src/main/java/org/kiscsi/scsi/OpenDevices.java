@@ -45,7 +45,7 @@ final class OpenDevices implements SessionListener {
         if (list == null) {
             return;
         }
-        OptionalInt code = AscTable.code(reason);
+        OptionalInt code = Sense.ascAscqOf(reason);
         if (code.isEmpty()) {
             LOG.log(Level.WARNING, "session {0} LUN {1}: rescan needed for a reason not in the ASC table, \"{2}\";"
                     + " not passed to the LU''s devices", sid, Luns.toString(lun), reason);

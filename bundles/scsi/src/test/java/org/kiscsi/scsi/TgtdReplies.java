@@ -5,8 +5,8 @@ import static org.kiscsi.scsi.Hex.bytes;
 /**
  * Real replies of tgtd (tgt 1.0.85, Debian 12) to libiscsi 1.19's tools, taken from a loopback capture:
  * target iqn.2026-11.test.kiscsi:fixtures, LUN 1 = 64 MiB rdwr file with thin_provisioning=1, LUN 2 =
- * 1 TiB null backing store, LUN 0 = tgtd's controller LU. Data-in as received; sense without the
- * 2-byte length prefix.
+ * 1 TiB null backing store, LUN 0 = tgtd's controller LU. Data-in as received (tgtd's sense is in the
+ * API's SenseDecodeTest).
  */
 final class TgtdReplies {
     private TgtdReplies() {
@@ -40,8 +40,4 @@ final class TgtdReplies {
     static final byte[] PR_KEYS_NONE = bytes("00000004 00000000");
     /** PERSISTENT RESERVE IN / READ RESERVATION: WRITE EXCLUSIVE held by key 0x7836d81e, generation 2. */
     static final byte[] PR_RESERVATION = bytes("00000002 00000010 000000007836d81e 00000000 00 01 0000");
-    static final byte[] SENSE_POWER_ON_RESET = bytes("700006000000000a00000000290000000000");
-    static final byte[] SENSE_LBA_OUT_OF_RANGE = bytes("700005000000000a00000000210000000000");
-    /** Answer to COMPARE AND WRITE, which tgtd does not implement. */
-    static final byte[] SENSE_INVALID_OPCODE = bytes("700005000000000a00000000200000000000");
 }

@@ -159,7 +159,7 @@ class UnitAttentionPolicyTest {
         ScsiBlockDevice d = open(5);
         List<Long> seen = capacitiesAtRescans(d);
         disk.blockCount = 300;
-        d.sessionReported(SenseDecoder.decode(MemoryDisk.sense(6, 0x2A, 0x09)).orElseThrow());
+        d.sessionReported(Sense.decode(MemoryDisk.sense(6, 0x2A, 0x09)).orElseThrow());
         assertEquals(List.of("ua 4 2a/9", "rescan 4 2a/9"), heard);
         assertEquals(List.of(300L), seen, "the capacity is read again before the rescan is announced");
         assertEquals(1, disk.count(0x9E));

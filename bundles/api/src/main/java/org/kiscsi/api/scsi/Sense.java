@@ -1,6 +1,7 @@
 package org.kiscsi.api.scsi;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
@@ -27,6 +28,27 @@ public record Sense(int responseCode, SenseKey key, int asc, int ascq, String de
         Objects.requireNonNull(senseKeySpecific, "senseKeySpecific");
     }
 
+    /**
+     * Decodes sense data as a CHECK CONDITION carries it (without the iSCSI 2-byte length prefix): fixed
+     * (0x70/0x71) or descriptor (0x72/0x73) format, with the ASC/ASCQ text of SPC-4 Annex D. Empty when
+     * {@code sense} is null, too short, or has another response code (vendor-specific 0x7F, or no sense
+     * at all). Fixed-format fields past the end of the data or its ADDITIONAL SENSE LENGTH read as 0;
+     * descriptors cut off there are left out. @since 1.3
+     */
+    public static Optional<Sense> decode(byte[] sense) {
+        return SenseParser.parse(sense);
+    }
+
+    /**
+     * The ASC/ASCQ, as {@code asc << 8 | ascq}, whose {@link #description()} is exactly {@code description},
+     * e.g. 0x3F0E for "REPORTED LUNS DATA HAS CHANGED" (turns a
+     * {@link org.kiscsi.api.session.SessionListener#rescanNeeded} reason back into codes); empty for a
+     * text that is not in the table. @since 1.3
+     */
+    public static OptionalInt ascAscqOf(String description) {
+        return AscTable.code(description);
+    }
+
     /** True for current errors (0x70, 0x72), false for deferred ones. */
     public boolean current() {
         return responseCode == 0x70 || responseCode == 0x72;
@@ -34,6 +56,11 @@ public record Sense(int responseCode, SenseKey key, int asc, int ascq, String de
 
     public boolean descriptorFormat() {
         return responseCode == 0x72 || responseCode == 0x73;
+    }
+
+    /** Whether the sense key is UNIT ATTENTION. @since 1.3 */
+    public boolean isUnitAttention() {
+        return key == SenseKey.UNIT_ATTENTION;
     }
 
     /** Whether ASC and ASCQ are these. */

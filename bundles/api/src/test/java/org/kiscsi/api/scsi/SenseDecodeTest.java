@@ -1,27 +1,36 @@
-package org.kiscsi.scsi;
+package org.kiscsi.api.scsi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.kiscsi.scsi.Hex.bytes;
 
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 import org.junit.jupiter.api.Test;
-import org.kiscsi.api.scsi.Sense;
-import org.kiscsi.api.scsi.SenseKey;
 
-class SenseDecoderTest {
+class SenseDecodeTest {
+    // Real sense of tgtd (tgt 1.0.85) to libiscsi 1.19's tools, from a loopback capture, without the 2-byte length prefix.
+    private static final byte[] TGTD_POWER_ON_RESET = bytes("700006000000000a00000000290000000000");
+    private static final byte[] TGTD_LBA_OUT_OF_RANGE = bytes("700005000000000a00000000210000000000");
+    /** Answer to COMPARE AND WRITE, which tgtd does not implement. */
+    private static final byte[] TGTD_INVALID_OPCODE = bytes("700005000000000a00000000200000000000");
+
+    private static byte[] bytes(String hex) {
+        return HexFormat.of().parseHex(hex.replace(" ", ""));
+    }
+
     private static Sense decode(byte[] b) {
-        return SenseDecoder.decode(b).orElseThrow();
+        return Sense.decode(b).orElseThrow();
     }
 
     @Test
     void tgtdUnitAttentionAfterLogin() {
-        Sense s = decode(TgtdReplies.SENSE_POWER_ON_RESET);
+        Sense s = decode(TGTD_POWER_ON_RESET);
         assertEquals(SenseKey.UNIT_ATTENTION, s.key());
+        assertTrue(s.isUnitAttention());
         assertTrue(s.is(0x29, 0x00));
         assertTrue(s.current());
         assertFalse(s.descriptorFormat());
@@ -32,9 +41,9 @@ class SenseDecoderTest {
     @Test
     void tgtdReadBeyondTheEnd() {
         assertEquals("ILLEGAL REQUEST: LOGICAL BLOCK ADDRESS OUT OF RANGE (ASC 0x21 ASCQ 0x00)",
-                decode(TgtdReplies.SENSE_LBA_OUT_OF_RANGE).text());
+                decode(TGTD_LBA_OUT_OF_RANGE).text());
         assertEquals("ILLEGAL REQUEST: INVALID COMMAND OPERATION CODE (ASC 0x20 ASCQ 0x00)",
-                decode(TgtdReplies.SENSE_INVALID_OPCODE).text());
+                decode(TGTD_INVALID_OPCODE).text());
     }
 
     @Test
@@ -99,10 +108,10 @@ class SenseDecoderTest {
         assertEquals("HARDWARE ERROR: ASC 0x5D ASCQ 0x7F", decode(bytes("72 04 5d 7f 000000 00")).text());
         assertEquals("HARDWARE ERROR: DIAGNOSTIC FAILURE ON COMPONENT 0x12 (ASC 0x40 ASCQ 0x12)",
                 decode(bytes("72 04 40 12 000000 00")).text());
-        assertEquals(Optional.empty(), SenseDecoder.decode(bytes("7f 00 05")));
-        assertEquals(Optional.empty(), SenseDecoder.decode(new byte[0]));
-        assertEquals(Optional.empty(), SenseDecoder.decode(bytes("70 00")));
-        assertEquals(Optional.empty(), SenseDecoder.decode(null));
+        assertEquals(Optional.empty(), Sense.decode(bytes("7f 00 05")));
+        assertEquals(Optional.empty(), Sense.decode(new byte[0]));
+        assertEquals(Optional.empty(), Sense.decode(bytes("70 00")));
+        assertEquals(Optional.empty(), Sense.decode(null));
     }
 
     @Test
@@ -125,5 +134,13 @@ class SenseDecoderTest {
         assertEquals("ASC 0x04 ASCQ 0xFE", AscTable.describe(0x04, 0xFE));
         assertTrue(AscTable.knows(0x2A, 0x09));
         assertFalse(AscTable.knows(0x2A, 0x7F));
+    }
+
+    @Test
+    void rescanReasonsReadBackAsCodes() {
+        assertEquals(OptionalInt.of(0x3F0E), Sense.ascAscqOf("REPORTED LUNS DATA HAS CHANGED"));
+        assertEquals(OptionalInt.of(0x2A09), Sense.ascAscqOf("CAPACITY DATA HAS CHANGED"));
+        assertEquals(OptionalInt.empty(), Sense.ascAscqOf("SOMETHING CHANGED"));
+        assertFalse(decode(TGTD_LBA_OUT_OF_RANGE).isUnitAttention());
     }
 }

@@ -1,4 +1,4 @@
-package org.kiscsi.scsi;
+package org.kiscsi.api.scsi;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,7 +15,7 @@ import java.util.OptionalInt;
  * initiator meets, kept in {@code asc-ascq.txt} beside this class. Codes not in it read "ASC 0xNN ASCQ
  * 0xNN"; ASC 0x40, 0x4D and 0x70 with any ASCQ name the ASCQ in the text, as SPC-4 assigns them.
  */
-public final class AscTable {
+final class AscTable {
     private static final String RESOURCE = "asc-ascq.txt";
     private static final Map<Integer, String> TEXT = load();
 
@@ -23,7 +23,7 @@ public final class AscTable {
     }
 
     /** The text of ASC/ASCQ, e.g. "LOGICAL BLOCK ADDRESS OUT OF RANGE" for 0x21/0x00. */
-    public static String describe(int asc, int ascq) {
+    static String describe(int asc, int ascq) {
         String t = TEXT.get((asc & 0xFF) << 8 | (ascq & 0xFF));
         if (t != null) {
             return t;
@@ -40,7 +40,7 @@ public final class AscTable {
      * The ASC/ASCQ ({@code asc << 8 | ascq}) whose text is {@code text} exactly, e.g. 0x3F0E for "REPORTED
      * LUNS DATA HAS CHANGED" (how the session engine names a rescan's reason); empty for a text not in the table.
      */
-    public static OptionalInt code(String text) {
+    static OptionalInt code(String text) {
         for (Map.Entry<Integer, String> e : TEXT.entrySet()) {
             if (e.getValue().equals(text)) {
                 return OptionalInt.of(e.getKey());
@@ -50,7 +50,7 @@ public final class AscTable {
     }
 
     /** Whether the table has a text of its own for ASC/ASCQ. */
-    public static boolean knows(int asc, int ascq) {
+    static boolean knows(int asc, int ascq) {
         return TEXT.containsKey((asc & 0xFF) << 8 | (ascq & 0xFF));
     }
 
