@@ -9,7 +9,7 @@ import org.kiscsi.api.Isid;
  * @param isid the ISID of the request
  * @param tsih its TSIH (0 for a new session, the session's TSIH for a reinstatement or added connection)
  * @param cid its connection ID
- * @param nanoTime when the proxy had the whole PDU, as {@link System#nanoTime()}
+ * @param nanoTime when the proxy passed it on (or cut at it), after any stall, as {@link System#nanoTime()}
  */
 public record LoginSeen(int connection, Isid isid, int tsih, int cid, long nanoTime) {
 }

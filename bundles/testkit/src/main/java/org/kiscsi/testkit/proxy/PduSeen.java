@@ -11,7 +11,7 @@ import org.kiscsi.protocol.Opcode;
  * @param itt its Initiator Task Tag
  * @param cmdSn BHS bytes 24..27 of an initiator PDU (CmdSN, reserved in Data-Out); 0 for target PDUs
  * @param dataLength its DataSegmentLength
- * @param nanoTime when the proxy had the whole PDU, as {@link System#nanoTime()}
+ * @param nanoTime when the proxy passed it on (or cut at it), after any stall, as {@link System#nanoTime()}
  */
 public record PduSeen(int connection, FaultProxy.Direction direction, Opcode opcode, int itt, int cmdSn, int dataLength,
         long nanoTime) {

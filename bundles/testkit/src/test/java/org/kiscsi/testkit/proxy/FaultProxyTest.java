@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -183,6 +185,22 @@ class FaultProxyTest {
     }
 
     @Test
+    void closeWhileStalledEndsEveryConnectionPromptly() throws Exception {
+        try (RawInitiator i = RawInitiator.connect(proxy.portal())) {
+            i.login(ISID, 0, 1);
+            proxy.stall();
+            i.command(INQUIRY, true, 36, null);
+            long start = System.nanoTime();
+            proxy.close();
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2), "close() took too long");
+            assertTrue(i.endedByPeer());
+            assertEquals(0, commandsAtTarget());
+            assertTrue(Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.getName().startsWith("fault-proxy-" + proxy.portal().port() + "-")));
+        }
+    }
+
+    @Test
     void digestsNegotiatedAtLoginKeepThePduBoundaries() throws Exception {
         target.own("HeaderDigest", "CRC32C,None").own("DataDigest", "CRC32C,None");
         try (RawInitiator i = RawInitiator.connect(proxy.portal())) {
@@ -279,5 +297,24 @@ class FaultProxyTest {
     void listensOnTheLoopbackOfTheUpstreamsFamilyWithItsTpgt() throws Exception {
         assertEquals(Portal.of("127.0.0.1", proxy.portal().port(), 1), proxy.portal());
         assertNotEquals(target.portal().port(), proxy.portal().port());
+    }
+
+    @Test
+    void anIpv6UpstreamIsProxiedOnIpv6Loopback() throws Exception {
+        try (TestTarget v6 = ipv6Target(); FaultProxy p = FaultProxy.start(v6.portal());
+                RawInitiator i = RawInitiator.connect(p.portal())) {
+            assertEquals("::1", p.portal().address());
+            assertEquals(0, i.login(ISID, 0, 1).status());
+            assertInstanceOf(Inet6Address.class, i.socket.getInetAddress());
+        }
+    }
+
+    private static TestTarget ipv6Target() {
+        try {
+            return TestTarget.start(RawInitiator.TARGET, 8, true);
+        } catch (IOException e) {
+            assumeTrue(false, "no IPv6 loopback here: " + e.getMessage());
+            throw new AssertionError(e);
+        }
     }
 }
