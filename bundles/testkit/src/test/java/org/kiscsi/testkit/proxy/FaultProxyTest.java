@@ -33,7 +33,10 @@ import org.kiscsi.api.Isid;
 import org.kiscsi.api.Portal;
 import org.kiscsi.protocol.Opcode;
 import org.kiscsi.protocol.ProtocolException;
+import org.kiscsi.protocol.pdu.DataOut;
 import org.kiscsi.protocol.pdu.LoginResponse;
+import org.kiscsi.protocol.pdu.LunField;
+import org.kiscsi.protocol.pdu.R2t;
 import org.kiscsi.protocol.pdu.Reject;
 import org.kiscsi.protocol.pdu.ScsiCommand;
 import org.kiscsi.protocol.pdu.TargetPdu;
@@ -249,6 +252,23 @@ class FaultProxyTest {
             ScsiCommand again = i.command(write10(5), false, 512, block(2));
             assertEquals(0, i.awaitStatus(again.itt()));
             assertArrayEquals(block(2), blockAtTarget(5));
+        }
+    }
+
+    @Test
+    void aFlippedBitInSolicitedDataOutFailsTheTargetsDataDigestCheck() throws Exception {
+        target.own("HeaderDigest", "CRC32C,None").own("DataDigest", "CRC32C,None");
+        try (RawInitiator i = RawInitiator.connect(proxy.portal())) {
+            i.login(ISID, 0, 1, DIGESTS);
+            proxy.flipBitInNextDataSegment(Direction.TO_TARGET, Opcode.DATA_OUT);
+            ScsiCommand write = i.solicitedWrite(write10(6), 512);
+            R2t r2t = assertInstanceOf(R2t.class, i.read());
+            i.send(new DataOut(true, LunField.encode(0), write.itt(), r2t.ttt(), 0, 0, 0, ByteBuffer.wrap(block(3))));
+            Reject reject = assertInstanceOf(Reject.class, i.read());
+            assertEquals(0x02, reject.reason());
+            assertEquals(write.itt(), reject.rejectedItt());
+            assertTrue(proxy.faultDone());
+            assertArrayEquals(new byte[512], blockAtTarget(6));
         }
     }
 

@@ -84,6 +84,13 @@ final class RawInitiator implements AutoCloseable {
         return c;
     }
 
+    /** Sends a write to LUN 0 whose data waits for the target's R2T. */
+    ScsiCommand solicitedWrite(byte[] cdb, int length) throws IOException {
+        ScsiCommand c = new ScsiCommand(true, false, true, 0, LunField.encode(0), itt++, length, cmdSn++, expStatSn, cdb, -1, null);
+        send(c);
+        return c;
+    }
+
     void send(InitiatorPdu pdu) throws IOException {
         stream.write(socket.getOutputStream(), PduCodec.encodeHeader(pdu), pdu.data());
     }
