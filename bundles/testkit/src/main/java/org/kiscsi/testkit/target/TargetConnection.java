@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.kiscsi.protocol.PduStream;
+import org.kiscsi.protocol.ProtocolException;
 import org.kiscsi.protocol.pdu.Bhs;
 import org.kiscsi.protocol.pdu.DataIn;
 import org.kiscsi.protocol.pdu.DataOut;
@@ -28,6 +29,7 @@ import org.kiscsi.protocol.pdu.NopIn;
 import org.kiscsi.protocol.pdu.NopOut;
 import org.kiscsi.protocol.pdu.PduCodec;
 import org.kiscsi.protocol.pdu.R2t;
+import org.kiscsi.protocol.pdu.Reject;
 import org.kiscsi.protocol.pdu.ScsiCommand;
 import org.kiscsi.protocol.pdu.ScsiResponse;
 import org.kiscsi.protocol.pdu.TargetPdu;
@@ -91,6 +93,10 @@ final class TargetConnection implements Runnable {
                 if (f == null) {
                     return;
                 }
+                if (!f.dataDigestOk()) {
+                    dataDigestError(f);
+                    continue;
+                }
                 InitiatorPdu pdu = PduCodec.decodeInitiatorPdu(f.header(), f.data());
                 target.received.add(pdu);
                 if (!handle(pdu)) {
@@ -101,6 +107,18 @@ final class TargetConnection implements Runnable {
             // the initiator went away or sent garbage: the connection ends, as a real target's would
             target.errors.add(e);
         }
+    }
+
+    /**
+     * RFC 7143 section 7.8: a PDU whose data digest fails is discarded and answered with a
+     * Reject (reason data digest error) carrying its header; the initiator recovers.
+     */
+    private void dataDigestError(PduStream.Frame f) throws IOException {
+        ByteBuffer header = f.header().duplicate().position(0);
+        target.errors.add(new ProtocolException(ProtocolException.Kind.DATA_DIGEST, String.format(
+                "data digest error in a PDU with opcode 0x%02x, ITT 0x%08x", Bhs.opcodeBits(header), Bhs.itt(header))));
+        ByteBuffer bhs = ByteBuffer.allocate(Bhs.LENGTH).put(header.limit(Bhs.LENGTH)).flip();
+        send(new Reject(0x02, statSn++, expCmdSn, maxCmdSn(), 0, bhs));
     }
 
     private void send(TargetPdu pdu) throws IOException {
