@@ -76,8 +76,10 @@ public final class LoopbackLink implements Closeable {
 
     /** Breaks both directions at once: buffered bytes are lost and both sides' next call throws {@code cause}. */
     void cut(IOException cause) {
-        toAcceptor.fail(cause);
+        // the initiator's direction first: the acceptor, failing, closes the link, which must not
+        // turn into an orderly end on the initiator's side
         toInitiator.fail(cause);
+        toAcceptor.fail(cause);
         close();
     }
 

@@ -356,6 +356,8 @@ final class TargetConnection implements Runnable {
             answer.append("TargetAlias=").append(target.aliasToDeclare).append('\0');
         }
         boolean transit = r.transit() && r.nsg() == 3;
+        // taken before the answer goes out: once it has, the initiator may start the next login
+        boolean stallNow = transit && target.stallAfterLogin.getAndSet(false);
         if (transit) {
             session = target.bind(this, initiatorName, isid, requestedTsih);
         }
@@ -370,7 +372,7 @@ final class TargetConnection implements Runnable {
                 out.write(target.rawAfterLogin);
                 out.flush();
             }
-            stalled = target.stallAfterLogin.getAndSet(false);
+            stalled = stallNow;
         }
         return true;
     }

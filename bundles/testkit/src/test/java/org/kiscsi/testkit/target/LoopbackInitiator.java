@@ -38,6 +38,7 @@ final class LoopbackInitiator implements AutoCloseable {
     private int cmdSn = 1;
     private int itt = 0x100;
     private int expStatSn;
+    private int tsih;
 
     static LoopbackInitiator connect(LoopbackTransport loopback, Portal portal, String targetName) throws Exception {
         RecordingListener l = new RecordingListener();
@@ -109,11 +110,17 @@ final class LoopbackInitiator implements AutoCloseable {
         LoginResponse last = expect(LoginResponse.class);
         assertEquals(0, last.statusClass(), "login refused");
         assertEquals(3, last.nsg(), "login did not reach full feature phase");
+        this.tsih = last.tsih();
         String answered = StandardCharsets.UTF_8.decode(last.data().duplicate()).toString();
         boolean crc = answered.contains("HeaderDigest=CRC32C");
         assertEquals(digests, crc, "digests answered: " + answered);
         connection.configure(new LinkSettings(crc, answered.contains("DataDigest=CRC32C"), 65536));
         return last;
+    }
+
+    /** The TSIH the target gave the session at login. */
+    int tsih() {
+        return tsih;
     }
 
     /** Sends TEST UNIT READY to {@code lun}; returns its ITT. */
