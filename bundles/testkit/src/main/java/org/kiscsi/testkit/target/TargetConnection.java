@@ -5,7 +5,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,9 +12,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.kiscsi.protocol.PduStream;
 import org.kiscsi.protocol.ProtocolException;
+import org.kiscsi.protocol.pdu.AsyncMessage;
 import org.kiscsi.protocol.pdu.Bhs;
 import org.kiscsi.protocol.pdu.DataIn;
 import org.kiscsi.protocol.pdu.DataOut;
@@ -42,21 +43,37 @@ import org.kiscsi.protocol.text.Negotiation;
 import org.kiscsi.protocol.text.TextAccumulator;
 import org.kiscsi.protocol.text.TextCodec;
 
-/** One connection to the test target: login, then the full feature phase. */
+/**
+ * One connection to the test target: login, then the full feature phase. Its own thread reads and
+ * answers; other threads (asynchronous messages, pings, resets, session reinstatement) act on it
+ * under its lock, so PDUs and sequence numbers stay in order.
+ */
 final class TargetConnection implements Runnable {
+    /** How often a stalled connection looks whether its wire closed. */
+    private static final long STALL_POLL_MS = 20;
+
     private final TestTarget target;
-    private final Socket socket;
+    private final Wire wire;
     private final PduStream stream;
     private OutputStream out;
+    private volatile boolean stalled;
+    private volatile boolean ended;
+    private TargetSession session; // set once logged in
+    private long isid;
+    private int cid;
+    private String initiatorName = "";
+    /** SCSI commands left unanswered on purpose: ITT to LUN. */
+    private final Map<Integer, Integer> ignored = new ConcurrentHashMap<>();
 
     private int statSn = 0x1000;
     private int expCmdSn;
     private boolean loggedIn;
     private final TextAccumulator loginText = new TextAccumulator();
     private boolean firstLoginPdu = true;
+    private int requestedTsih;
     private final Map<String, String> negotiated = new HashMap<>();
     private int initiatorMrdsl = 8192;
-    private final Map<Integer, PendingWrite> writes = new HashMap<>();
+    private final Map<Integer, PendingWrite> writes = new ConcurrentHashMap<>();
     private final List<List<TargetPdu>> held = new ArrayList<>();
 
     /** A write waiting for its data. */
@@ -77,17 +94,17 @@ final class TargetConnection implements Runnable {
         }
     }
 
-    TargetConnection(TestTarget target, Socket socket) {
+    TargetConnection(TestTarget target, Wire wire) {
         this.target = target;
-        this.socket = socket;
-        this.stream = new PduStream("initiator " + socket.getRemoteSocketAddress());
+        this.wire = wire;
+        this.stream = new PduStream("initiator " + wire.peer());
+        this.out = new BufferedOutputStream(wire.out());
     }
 
     @Override
     public void run() {
-        try (socket) {
-            InputStream in = new BufferedInputStream(socket.getInputStream());
-            out = new BufferedOutputStream(socket.getOutputStream());
+        try (java.io.Closeable closer = wire.closer()) {
+            InputStream in = new BufferedInputStream(wire.in());
             while (true) {
                 PduStream.Frame f = stream.read(in);
                 if (f == null) {
@@ -102,10 +119,19 @@ final class TargetConnection implements Runnable {
                 if (!handle(pdu)) {
                     return;
                 }
+                if (stalled) {
+                    awaitWireClosed();
+                    return;
+                }
             }
         } catch (IOException | RuntimeException e) {
             // the initiator went away or sent garbage: the connection ends, as a real target's would
-            target.errors.add(e);
+            if (!ended) {
+                target.errors.add(e);
+            }
+        } finally {
+            ended = true;
+            target.connectionEnded(this, session);
         }
     }
 
@@ -121,8 +147,81 @@ final class TargetConnection implements Runnable {
         send(new Reject(0x02, statSn++, expCmdSn, maxCmdSn(), 0, bhs));
     }
 
-    private void send(TargetPdu pdu) throws IOException {
+    /** A stalled connection reads and answers nothing until its wire closes (or the target closes it). */
+    private void awaitWireClosed() {
+        while (!ended && wire.open().getAsBoolean()) {
+            try {
+                Thread.sleep(STALL_POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Closes the connection from the target's side (reinstatement, a drop announced by an async message). */
+    void close() {
+        ended = true;
+        try {
+            wire.closer().close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+
+    boolean inFullFeaturePhase() {
+        return session != null && !ended;
+    }
+
+    boolean stalled() {
+        return stalled;
+    }
+
+    int cid() {
+        return cid;
+    }
+
+    private synchronized void send(TargetPdu pdu) throws IOException {
         stream.write(out, PduCodec.encodeHeader(pdu), pdu.data());
+    }
+
+    /** Sends an Asynchronous Message; false when the connection is not in full feature phase, or stalled. */
+    synchronized boolean sendAsync(long lunField, int event, int p1, int p2, int p3, ByteBuffer data) {
+        if (!inFullFeaturePhase() || stalled) {
+            return false;
+        }
+        try {
+            send(new AsyncMessage(lunField, statSn++, expCmdSn, maxCmdSn(), event, 0, p1, p2, p3, data));
+            return true;
+        } catch (IOException e) {
+            return false; // the connection is going: its own thread notices
+        }
+    }
+
+    /** The target's own ping: a NOP-In asking for an answer; StatSN is not advanced (RFC 7143 11.19). */
+    synchronized boolean ping(int ttt) {
+        if (!inFullFeaturePhase() || stalled) {
+            return false;
+        }
+        try {
+            send(new NopIn(0, Bhs.RESERVED_TAG, ttt, statSn, expCmdSn, maxCmdSn(), null));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Forgets the commands waiting for an answer or for data: on {@code lun}, or all when {@code lun} is negative. */
+    void dropCommands(int lun) {
+        ignored.values().removeIf(l -> lun < 0 || l == lun);
+        writes.values().removeIf(w -> lun < 0 || w.lun == lun);
+    }
+
+    /** ITTs of commands not answered yet: ignored on purpose or still waiting for data. */
+    List<Integer> unansweredCommands() {
+        List<Integer> itts = new ArrayList<>(ignored.keySet());
+        itts.addAll(writes.keySet());
+        return itts;
     }
 
     private int maxCmdSn() {
@@ -130,7 +229,7 @@ final class TargetConnection implements Runnable {
     }
 
     /** @return false to close the connection */
-    private boolean handle(InitiatorPdu pdu) throws IOException {
+    private synchronized boolean handle(InitiatorPdu pdu) throws IOException {
         if (!loggedIn) {
             if (pdu instanceof LoginRequest r) {
                 return login(r);
@@ -142,6 +241,7 @@ final class TargetConnection implements Runnable {
         } else if (pdu instanceof DataOut d) {
             dataOut(d);
         } else if (pdu instanceof NopOut n) {
+            target.nopOutSeen(n);
             if (!n.immediate()) {
                 expCmdSn = n.cmdSn() + 1;
             }
@@ -153,17 +253,51 @@ final class TargetConnection implements Runnable {
                 expCmdSn = t.cmdSn() + 1;
             }
             String answer = t.data().hasRemaining() ? "TargetName=" + target.name() + "\0TargetAddress="
-                    + target.portal().hostPort() + ",1\0" : "";
+                    + wire.portal().hostPort() + ",1\0" : "";
             send(new TextResponse(true, false, 0, t.itt(), Bhs.RESERVED_TAG, statSn++, expCmdSn, maxCmdSn(),
                     ByteBuffer.wrap(answer.getBytes(StandardCharsets.UTF_8))));
         } else if (pdu instanceof TaskMgmtRequest m) {
-            writes.remove(m.referencedTaskTag());
-            send(new TaskMgmtResponse(0, m.itt(), statSn++, expCmdSn, maxCmdSn()));
+            taskManagement(m);
         } else if (pdu instanceof LogoutRequest l) {
             send(new LogoutResponse(0, l.itt(), statSn++, expCmdSn, maxCmdSn(), 2, 0));
+            if (l.reason() == LogoutRequest.CLOSE_SESSION) {
+                target.endSession(session, this);
+            }
             return false;
         }
         return true;
+    }
+
+    /**
+     * Answers a task management request as the knobs say (or not at all); a function answered 0
+     * takes effect: ABORT TASK forgets the task, ABORT/CLEAR TASK SET this connection's tasks on the
+     * LUN, LOGICAL UNIT RESET every connection's tasks on the LUN, a TARGET reset all tasks.
+     */
+    private void taskManagement(TaskMgmtRequest m) throws IOException {
+        if (!m.immediate()) {
+            expCmdSn = m.cmdSn() + 1;
+        }
+        int function = m.function();
+        if (target.ignoredTaskManagement.contains(function)) {
+            return;
+        }
+        int response = target.taskManagementAnswers.getOrDefault(function, 0);
+        if (response == 0) {
+            int lun = (int) LunField.decode(m.lun());
+            switch (function) {
+                case TaskMgmtRequest.ABORT_TASK -> {
+                    writes.remove(m.referencedTaskTag());
+                    ignored.remove(m.referencedTaskTag());
+                }
+                case TaskMgmtRequest.ABORT_TASK_SET, TaskMgmtRequest.CLEAR_TASK_SET -> dropCommands(lun);
+                case TaskMgmtRequest.LOGICAL_UNIT_RESET -> target.dropCommands(lun);
+                case TaskMgmtRequest.TARGET_WARM_RESET, TaskMgmtRequest.TARGET_COLD_RESET -> target.dropCommands(-1);
+                default -> {
+                    // CLEAR ACA, TASK REASSIGN: nothing held here to change
+                }
+            }
+        }
+        send(new TaskMgmtResponse(response, m.itt(), statSn++, expCmdSn, maxCmdSn()));
     }
 
     // ------------------------------------------------------------------ login
@@ -172,6 +306,10 @@ final class TargetConnection implements Runnable {
         if (firstLoginPdu) {
             firstLoginPdu = false;
             target.logins.incrementAndGet();
+            target.loginAttempts.add(new LoginAttempt(r.isid(), r.tsih(), r.cid()));
+            isid = r.isid();
+            cid = r.cid();
+            requestedTsih = r.tsih();
             if (target.redirectTo != null) {
                 int status = target.redirectPermanent ? 0x0102 : 0x0101;
                 String addr = "TargetAddress=" + target.redirectTo.hostPort() + "," + Math.max(1, target.redirectTo.tpgt()) + "\0";
@@ -185,6 +323,10 @@ final class TargetConnection implements Runnable {
                 loginResponse(r, false, 0, target.refuseStatus, "");
                 return false;
             }
+            if (r.tsih() != 0 && !target.hasSession(r.tsih(), r.isid())) {
+                loginResponse(r, false, 0, 0x020A, ""); // session does not exist
+                return false;
+            }
         }
         loginText.add(r.data(), "test target");
         if (r.cont()) {
@@ -192,6 +334,11 @@ final class TargetConnection implements Runnable {
             return true;
         }
         List<KeyValue> keys = loginText.finish("test target");
+        for (KeyValue kv : keys) {
+            if (kv.key().equals("InitiatorName")) {
+                initiatorName = kv.value();
+            }
+        }
         StringBuilder answer = new StringBuilder();
         if (r.csg() == 0) {
             for (KeyValue kv : keys) {
@@ -227,6 +374,11 @@ final class TargetConnection implements Runnable {
             answer.append("TargetAlias=").append(target.aliasToDeclare).append('\0');
         }
         boolean transit = r.transit() && r.nsg() == 3;
+        // taken before the answer goes out: once it has, the initiator may start the next login
+        boolean stallNow = transit && target.stallAfterLogin.getAndSet(false);
+        if (transit) {
+            session = target.bind(this, initiatorName, isid, requestedTsih);
+        }
         loginResponse(r, transit, transit ? 3 : 0, 0, answer.toString());
         if (transit) {
             loggedIn = true;
@@ -238,12 +390,13 @@ final class TargetConnection implements Runnable {
                 out.write(target.rawAfterLogin);
                 out.flush();
             }
+            stalled = stallNow;
         }
         return true;
     }
 
     private void loginResponse(LoginRequest r, boolean transit, int nsg, int status, String text) throws IOException {
-        int tsih = transit && nsg == 3 ? target.nextTsih.incrementAndGet() : 0;
+        int tsih = transit && nsg == 3 ? session.tsih : 0;
         send(new LoginResponse(transit, false, r.csg(), transit ? nsg : 0, 0, 0, r.isid(), tsih, r.itt(), statSn++,
                 r.cmdSn(), r.cmdSn() + target.commandWindow - 1, status >> 8, status & 0xFF,
                 ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8))));
@@ -267,10 +420,11 @@ final class TargetConnection implements Runnable {
 
     private void command(ScsiCommand c) throws IOException {
         expCmdSn = c.cmdSn() + 1;
-        if (target.ignoreCommands) {
+        int lunNumber = (int) LunField.decode(c.lun());
+        if (target.ignores(lunNumber)) {
+            ignored.put(c.itt(), lunNumber);
             return;
         }
-        int lunNumber = (int) LunField.decode(c.lun());
         if (target.pendingUnitAttention >= 0) {
             int ua = target.pendingUnitAttention;
             target.pendingUnitAttention = -1;
@@ -350,7 +504,9 @@ final class TargetConnection implements Runnable {
         if (w.received < w.data.length) {
             return; // data of the last R2T still coming
         }
-        writes.remove(w.cmd.itt());
+        if (writes.remove(w.cmd.itt()) == null) {
+            return; // dropped by a reset meanwhile
+        }
         if (w.discard) {
             return; // already answered (unit attention)
         }

@@ -5,25 +5,61 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.kiscsi.api.Portal;
+import org.kiscsi.protocol.pdu.AsyncMessage;
+import org.kiscsi.protocol.pdu.Bhs;
 import org.kiscsi.protocol.pdu.InitiatorPdu;
+import org.kiscsi.protocol.pdu.LunField;
+import org.kiscsi.protocol.pdu.NopOut;
+import org.kiscsi.testkit.loopback.LoopbackEndpoint;
+import org.kiscsi.testkit.loopback.LoopbackLink;
+import org.kiscsi.testkit.loopback.LoopbackTransport;
 
 /**
- * An iSCSI target in the test JVM on a free loopback port. One target name, any number of RAM LUNs,
- * and knobs for the behaviour tests need. Thread per connection; everything bounded; close() stops
- * it all.
+ * An iSCSI target in the test JVM on a free loopback port, and on any {@link LoopbackTransport} it is
+ * {@linkplain #attach attached} to. One target name, any number of RAM LUNs, and knobs for the
+ * behaviour tests need. Sessions are kept as a real target keeps them: a login with TSIH 0 and the
+ * ISID of a live session of the same initiator reinstates that session (its connections are
+ * closed, its commands dropped); a login with a TSIH adds a connection to that session, replacing
+ * one with the same CID. Thread per connection; everything bounded; close() stops it all.
  */
 public final class TestTarget implements AutoCloseable {
+    /** How long after announcing a connection or session drop (async events 2, 3) the target drops it. */
+    public static final Duration ASYNC_DROP_DELAY = Duration.ofMillis(200);
+
     private final String name;
     private final ServerSocket server;
     private final Thread acceptor;
-    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final List<TargetConnection> connections = new CopyOnWriteArrayList<>();
+    private final List<LoopbackEndpoint> endpoints = new CopyOnWriteArrayList<>();
+    private final Map<Integer, TargetSession> sessions = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "test-target-timer");
+        t.setDaemon(true);
+        return t;
+    });
+    private ScheduledFuture<?> pinging; // guarded by this
+    final List<LoginAttempt> loginAttempts = new CopyOnWriteArrayList<>();
+    private final AtomicInteger nopOuts = new AtomicInteger();
+    private final AtomicInteger pingsSent = new AtomicInteger();
+    private final AtomicInteger pingReplies = new AtomicInteger();
+    private final Set<Integer> pingsAwaited = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger nextPingTag = new AtomicInteger(0x5000_0000);
     final Map<Integer, RamLun> luns = new ConcurrentHashMap<>();
     final List<InitiatorPdu> received = new CopyOnWriteArrayList<>();
     final AtomicInteger logins = new AtomicInteger();
@@ -42,6 +78,11 @@ public final class TestTarget implements AutoCloseable {
     volatile int reorderWindow = 1;
     volatile boolean separateStatus;
     volatile boolean ignoreCommands;
+    private final Set<Integer> ignoredLuns = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger commandsToIgnore = new AtomicInteger();
+    final Map<Integer, Integer> taskManagementAnswers = new ConcurrentHashMap<>();
+    final Set<Integer> ignoredTaskManagement = ConcurrentHashMap.newKeySet();
+    final AtomicBoolean stallAfterLogin = new AtomicBoolean();
     volatile byte[] rawAfterLogin;
     volatile int commandWindow = 64;
     volatile String aliasToDeclare = "kiscsi-testkit";
@@ -179,36 +220,295 @@ public final class TestTarget implements AutoCloseable {
         return this;
     }
 
+    /** Never answers the next {@code n} SCSI commands (task management for them is answered as set). */
+    public TestTarget ignoreNextCommands(int n) {
+        commandsToIgnore.set(n);
+        return this;
+    }
+
+    /** Never answers SCSI commands to {@code lun} from now on (task management is still answered). */
+    public TestTarget ignoreCommandsFor(int lun) {
+        ignoredLuns.add(lun);
+        return this;
+    }
+
+    /**
+     * Answers task management function {@code function} (RFC 7143 11.5.1: 1 ABORT TASK ... 6 TARGET
+     * WARM RESET) with {@code response} (11.6.1: 0 function complete, 1 task does not exist, 5
+     * function not supported, 255 rejected...). Every function is answered 0 unless set here; only
+     * an answer 0 has an effect on the commands the target holds.
+     */
+    public TestTarget taskManagementAnswers(int function, int response) {
+        taskManagementAnswers.put(function, response);
+        return this;
+    }
+
+    /** Whether to leave task management function {@code function} unanswered (and without effect). */
+    public TestTarget ignoreTaskManagement(int function, boolean ignore) {
+        if (ignore) {
+            ignoredTaskManagement.add(function);
+        } else {
+            ignoredTaskManagement.remove(function);
+        }
+        return this;
+    }
+
+    /**
+     * After the next login completes, that connection reads and answers nothing more (NOP-Outs
+     * included) and sends nothing of its own, but stays open until it is closed: by the initiator
+     * (noticed at once on a loopback link; on a socket only when the target closes), by
+     * {@link #dropConnections()} or {@link #close()}.
+     */
+    public TestTarget stallAfterLogin(boolean stall) {
+        stallAfterLogin.set(stall);
+        return this;
+    }
+
+    /**
+     * Pings every connection in full feature phase at this interval with a NOP-In asking for an
+     * answer (ITT 0xffffffff, a TTT of its own); {@link Duration#ZERO} stops pinging.
+     */
+    public synchronized TestTarget nopInInterval(Duration interval) {
+        if (pinging != null) {
+            pinging.cancel(false);
+            pinging = null;
+        }
+        if (!interval.isZero() && !interval.isNegative()) {
+            long ms = Math.max(1, interval.toMillis());
+            pinging = timer.scheduleAtFixedRate(this::pingAll, ms, ms, TimeUnit.MILLISECONDS);
+        }
+        return this;
+    }
+
+    /** NOP-Outs received on any connection, pings and answers to the target's pings alike. */
+    public int nopOutsSeen() {
+        return nopOuts.get();
+    }
+
+    /** NOP-Ins the target sent as pings ({@link #nopInInterval}). */
+    public int pingsSent() {
+        return pingsSent.get();
+    }
+
+    /** NOP-Outs that answered one of the target's pings (ITT 0xffffffff, the ping's TTT). */
+    public int pingRepliesSeen() {
+        return pingReplies.get();
+    }
+
+    /** Every login, in the order their first Login Request came, redirected and refused ones included. */
+    public List<LoginAttempt> loginAttempts() {
+        return List.copyOf(loginAttempts);
+    }
+
+    /** ITTs of SCSI commands received and not answered: ignored by a knob, or writes still waiting for data. */
+    public List<Integer> unansweredCommands() {
+        List<Integer> itts = new ArrayList<>();
+        for (TargetConnection c : connections) {
+            itts.addAll(c.unansweredCommands());
+        }
+        return itts;
+    }
+
+    /**
+     * Sends an Asynchronous Message (RFC 7143 11.9) with LUN field 0 to every connection in full
+     * feature phase now; see {@link #sendAsyncMessage(int, int, int, int, int)}.
+     *
+     * @return how many connections it was sent to
+     */
+    public int sendAsyncMessage(int asyncEvent, int parameter1, int parameter2, int parameter3) {
+        return sendAsyncMessage(0, asyncEvent, parameter1, parameter2, parameter3);
+    }
+
+    /**
+     * Sends an Asynchronous Message about {@code lun} to every connection in full feature phase now
+     * (stalled connections excepted), with an empty data segment. Events: 1 logout requested
+     * (Parameter3: seconds to log out within); 2 connection drop (Parameter2 Time2Wait, Parameter3
+     * Time2Retain): the target closes each connection {@link #ASYNC_DROP_DELAY} later unless it ended
+     * first; 3 session drop: the same for every connection of each session; 4 parameter
+     * negotiation requested; 5 all tasks on {@code lun} terminated: the target forgets them at once.
+     * For event 0 use {@link #sendScsiAsyncEvent}.
+     *
+     * @return how many connections it was sent to
+     */
+    public int sendAsyncMessage(int lun, int asyncEvent, int parameter1, int parameter2, int parameter3) {
+        int sent = 0;
+        List<TargetConnection> toDrop = new ArrayList<>();
+        for (TargetConnection c : connections) {
+            if (c.sendAsync(LunField.encode(lun), asyncEvent, parameter1, parameter2, parameter3, null)) {
+                sent++;
+                if (asyncEvent == AsyncMessage.CONNECTION_DROP) {
+                    toDrop.add(c);
+                } else if (asyncEvent == AsyncMessage.SESSION_DROP) {
+                    toDrop.addAll(sessionOf(c));
+                }
+            }
+        }
+        if (asyncEvent == 5) {
+            dropCommands(lun);
+        }
+        if (!toDrop.isEmpty()) {
+            timer.schedule(() -> toDrop.forEach(TargetConnection::close), ASYNC_DROP_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return sent;
+    }
+
+    /**
+     * Sends a SCSI asynchronous event (Asynchronous Message event 0) about {@code lun} with this sense
+     * data to every connection in full feature phase now.
+     *
+     * @return how many connections it was sent to
+     */
+    public int sendScsiAsyncEvent(int lun, byte[] sense) {
+        int sent = 0;
+        for (TargetConnection c : connections) {
+            ByteBuffer data = ByteBuffer.allocate(2 + sense.length);
+            data.putShort((short) sense.length).put(sense).flip();
+            if (c.sendAsync(LunField.encode(lun), AsyncMessage.SCSI_EVENT, 0, 0, 0, data)) {
+                sent++;
+            }
+        }
+        return sent;
+    }
+
+    /**
+     * Serves this target on a new portal of {@code loopback} too: each connection made there runs
+     * the same target logic as a socket's, over the in-memory link. The portal closes with the target.
+     *
+     * @return the portal to log in to through {@code loopback}
+     */
+    public Portal attach(LoopbackTransport loopback) {
+        LoopbackEndpoint e = loopback.listen(link -> serve(new Wire(link.in(), link.out(), link, link::isOpen,
+                link.initiatorAddress(), link.portal()), "test-target-loopback-" + link.initiatorAddress()));
+        endpoints.add(e);
+        return e.portal();
+    }
+
     private void acceptLoop() {
         while (!server.isClosed()) {
             try {
                 Socket s = server.accept();
                 s.setTcpNoDelay(true);
-                sockets.add(s);
-                Thread t = new Thread(new TargetConnection(this, s), "test-target-conn-" + s.getPort());
-                t.setDaemon(true);
-                t.start();
+                serve(new Wire(s.getInputStream(), s.getOutputStream(), s, () -> !s.isClosed(),
+                        String.valueOf(s.getRemoteSocketAddress()), portal()), "test-target-conn-" + s.getPort());
             } catch (IOException e) {
                 return; // closed
             }
         }
     }
 
-    /** Drops every connection (as a crash of the target would) but keeps listening. */
-    public void dropConnections() {
-        for (Socket s : sockets) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // already closed
+    private void serve(Wire wire, String threadName) {
+        TargetConnection c = new TargetConnection(this, wire);
+        connections.add(c);
+        Thread t = new Thread(c, threadName);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    boolean ignores(int lun) {
+        return ignoreCommands || ignoredLuns.contains(lun)
+                || commandsToIgnore.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
+    }
+
+    /** Forgets the commands held for {@code lun} (all LUNs when negative) on every connection. */
+    void dropCommands(int lun) {
+        connections.forEach(c -> c.dropCommands(lun));
+    }
+
+    void nopOutSeen(NopOut n) {
+        nopOuts.incrementAndGet();
+        if (n.itt() == Bhs.RESERVED_TAG && pingsAwaited.remove(n.ttt())) {
+            pingReplies.incrementAndGet();
+        }
+    }
+
+    private void pingAll() {
+        for (TargetConnection c : connections) {
+            int ttt = nextPingTag.incrementAndGet();
+            pingsAwaited.add(ttt);
+            if (c.ping(ttt)) {
+                pingsSent.incrementAndGet();
+            } else {
+                pingsAwaited.remove(ttt);
             }
         }
-        sockets.clear();
+    }
+
+    boolean hasSession(int tsih, long isid) {
+        TargetSession s = sessions.get(tsih);
+        return s != null && s.isid == isid;
+    }
+
+    /**
+     * Puts a connection that completed its login into its session. TSIH 0 starts a new session,
+     * reinstating (closing) a live one of the same initiator and ISID; a TSIH joins that session,
+     * replacing a connection with the same CID.
+     */
+    synchronized TargetSession bind(TargetConnection c, String initiatorName, long isid, int tsih) {
+        TargetSession s = tsih == 0 ? null : sessions.get(tsih);
+        if (s == null) {
+            for (TargetSession old : sessions.values()) {
+                if (old.belongsTo(initiatorName, isid)) {
+                    sessions.remove(old.tsih);
+                    old.connections.forEach(o -> {
+                        o.dropCommands(-1);
+                        o.close();
+                    });
+                }
+            }
+            s = new TargetSession(initiatorName, isid, tsih == 0 ? nextTsih.incrementAndGet() : tsih);
+            sessions.put(s.tsih, s);
+        } else {
+            for (TargetConnection o : s.connections) {
+                if (o.cid() == c.cid()) {
+                    o.dropCommands(-1);
+                    o.close();
+                }
+            }
+        }
+        s.connections.add(c);
+        return s;
+    }
+
+    /** A logout closing the session: its other connections go too. */
+    synchronized void endSession(TargetSession s, TargetConnection loggingOut) {
+        sessions.remove(s.tsih, s);
+        s.connections.stream().filter(c -> c != loggingOut).forEach(TargetConnection::close);
+    }
+
+    synchronized void connectionEnded(TargetConnection c, TargetSession s) {
+        connections.remove(c);
+        if (s != null) {
+            s.connections.remove(c);
+            if (s.connections.isEmpty()) {
+                sessions.remove(s.tsih, s);
+            }
+        }
+    }
+
+    private List<TargetConnection> sessionOf(TargetConnection c) {
+        for (TargetSession s : sessions.values()) {
+            if (s.connections.contains(c)) {
+                return List.copyOf(s.connections);
+            }
+        }
+        return List.of(c);
+    }
+
+    /** Connections open now (logged in or not). */
+    public int openConnections() {
+        return connections.size();
+    }
+
+    /** Drops every connection (as a crash of the target would) but keeps listening. */
+    public void dropConnections() {
+        connections.forEach(TargetConnection::close);
     }
 
     @Override
     public void close() throws IOException {
         server.close();
+        endpoints.forEach(LoopbackEndpoint::close);
+        timer.shutdownNow();
         dropConnections();
         try {
             acceptor.join(5000);

@@ -14,7 +14,7 @@ class LoopbackTransportContractTest extends TransportContract {
 
     @Override
     protected EchoPeer createPeer() {
-        return new LoopbackTransport.Peer();
+        return ((LoopbackTransport) transport).echoPeer();
     }
 
     @Override
