@@ -35,12 +35,6 @@ public final class ReadLoopProcessor extends NioProcessor {
 
     /** MINA creates processors with just an executor: this one also carries the polling settings. */
     record Threads(Executor executor, Supplier<TcpOptions> options) implements Executor {
-        /** Fixed settings. */
-        Threads(Executor executor, long busyPollNanos, long coalesceNanos, int coalesceMinReplies) {
-            this(executor, new LiveOptions(TcpOptions.DEFAULTS.withBusyPollNanos(busyPollNanos)
-                    .withReadCoalescing(coalesceNanos, coalesceMinReplies)));
-        }
-
         @Override
         public void execute(Runnable command) {
             executor.execute(command);
@@ -49,7 +43,8 @@ public final class ReadLoopProcessor extends NioProcessor {
 
     public ReadLoopProcessor(Executor executor) {
         super(executor);
-        Threads t = executor instanceof Threads x ? x : new Threads(executor, 0, 0, Integer.MAX_VALUE);
+        Threads t = executor instanceof Threads x ? x
+                : new Threads(executor, new LiveOptions(TcpOptions.DEFAULTS.withBusyPollNanos(0).withReadCoalescing(0, Integer.MAX_VALUE)));
         this.options = t.options();
     }
 
