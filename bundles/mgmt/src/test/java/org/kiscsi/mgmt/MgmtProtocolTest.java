@@ -48,6 +48,15 @@ class MgmtProtocolTest {
     }
 
     @Test
+    void anErrorAnswerKeepsItsRows() throws IOException {
+        MgmtResponse r = new MgmtResponse(MgmtProtocol.VERSION, 15, "default: 1 session requested, but 1 already present.",
+                List.of(Map.of("sid", "1"), Map.of("status", "15", "message", "default: 1 session requested, but 1 already present.")));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        MgmtProtocol.writeResponse(r, out);
+        assertEquals(r, MgmtProtocol.readResponse(new ByteArrayInputStream(out.toByteArray())));
+    }
+
+    @Test
     void unknownVersionIsReportedAndTheStreamStaysInStep() throws IOException {
         byte[] v2 = encode(new MgmtRequest(2, "status", Map.of("x", "y")));
         byte[] v1 = encode(MgmtRequest.of(MgmtOp.VERSION));

@@ -61,7 +61,20 @@ public final class DaemonClient {
         return base.resolve(s.isEmpty() ? DEFAULT_SOCKET : s).toAbsolutePath().normalize();
     }
 
+    /** The daemon's answer to a request; an error answer throws, its status the exit code. */
     public MgmtResponse call(MgmtRequest request) throws ClientException {
+        MgmtResponse r = answer(request);
+        if (!r.isOk()) {
+            throw new ClientException(r.status(), r.message());
+        }
+        return r;
+    }
+
+    /**
+     * The daemon's answer whatever its status, for requests whose error answers carry rows (a login
+     * of several records, some up already); failing to get one still throws.
+     */
+    public MgmtResponse answer(MgmtRequest request) throws ClientException {
         MgmtResponse r;
         try {
             r = new MgmtClient(socket, timeout).call(request);
@@ -76,9 +89,6 @@ public final class DaemonClient {
                     + e.getMessage());
         } catch (IOException e) {
             throw new ClientException(IscsiError.ISCSID_COMM, "talking to the iSCSI daemon at " + socket + " failed: " + e);
-        }
-        if (!r.isOk()) {
-            throw new ClientException(r.status(), r.message());
         }
         return r;
     }

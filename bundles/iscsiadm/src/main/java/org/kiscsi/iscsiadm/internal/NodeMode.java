@@ -1,7 +1,9 @@
 package org.kiscsi.iscsiadm.internal;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -41,22 +43,14 @@ final class NodeMode implements Mode {
         String portal = line.value(Option.PORTAL).orElse("all portals").replace(':', ',');
         String iface = line.value(Option.INTERFACE).orElse("default");
         if (login) {
-            String what = "[iface: " + iface + ", target: " + target + ", portal: " + portal + "]";
-            out.println("Logging in to " + what);
             MgmtResponse r;
             try {
-                r = daemon.call(MgmtRequest.of(MgmtOp.LOGIN, args));
+                r = daemon.answer(MgmtRequest.of(MgmtOp.LOGIN, args));
             } catch (ClientException e) {
-                // open-iscsi's wording, then kiscsi's own reason (what failed and where)
-                throw new ClientException(e.exitCode(), "Could not login to " + what + ".\n"
-                        + "iscsiadm: initiator reported error (" + e.exitCode() + " - "
-                        + IscsiError.ofCode(e.exitCode()).text() + "): " + e.getMessage() + "\n"
-                        + "iscsiadm: Could not log into all portals");
+                // no daemon, no answer: reported as a failed login, as open-iscsi does
+                r = MgmtResponse.error(e.exitCode(), e.getMessage());
             }
-            for (Map<String, String> row : r.rows()) {
-                out.println("Login to [iface: " + row.get("iface") + ", target: " + row.get("target") + ", portal: "
-                        + SessionMode.portalForMessages(row.get("portal")) + "] successful.");
-            }
+            return login(r, "[iface: " + iface + ", target: " + target + ", portal: " + portal + "]", out);
         } else {
             MgmtResponse r = daemon.call(MgmtRequest.of(MgmtOp.LOGOUT, args));
             for (Map<String, String> row : r.rows()) {
@@ -69,5 +63,45 @@ final class NodeMode implements Mode {
             }
         }
         return 0;
+    }
+
+    /**
+     * Prints a login's answer as open-iscsi prints its logins: the records logged in to on stdout;
+     * for each record whose sessions were all present already its line (exit code 15, as 2.1.8);
+     * another failure as "Could not login to" the request's records.
+     */
+    private static int login(MgmtResponse r, String asked, PrintStream out) throws ClientException {
+        List<Map<String, String>> loggedIn = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (Map<String, String> row : r.rows()) {
+            if (row.containsKey("status")) {
+                problems.add(row.get("message"));
+            } else {
+                loggedIn.add(row);
+            }
+        }
+        for (Map<String, String> row : loggedIn) {
+            out.println("Logging in to " + where(row));
+        }
+        for (Map<String, String> row : loggedIn) {
+            out.println("Login to " + where(row) + " successful.");
+        }
+        if (r.isOk()) {
+            return 0;
+        }
+        if (r.status() != IscsiError.SESS_EXISTS.code() || problems.isEmpty()) {
+            // open-iscsi's wording, then kiscsi's own reason (what failed and where)
+            out.println("Logging in to " + asked);
+            problems.add("Could not login to " + asked + ".\n"
+                    + "iscsiadm: initiator reported error (" + r.status() + " - "
+                    + IscsiError.ofCode(r.status()).text() + "): " + r.message());
+        }
+        problems.add("Could not log into all portals");
+        throw new ClientException(r.status(), String.join("\niscsiadm: ", problems));
+    }
+
+    private static String where(Map<String, String> row) {
+        return "[iface: " + row.get("iface") + ", target: " + row.get("target") + ", portal: "
+                + SessionMode.portalForMessages(row.get("portal")) + "]";
     }
 }

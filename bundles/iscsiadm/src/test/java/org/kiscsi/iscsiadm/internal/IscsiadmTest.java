@@ -98,6 +98,45 @@ class IscsiadmTest {
         }
     }
 
+    /** What the daemon answers when the engine finds all of a record's sessions up (SessionRequests.login). */
+    private static Map<String, String> presentRow(String portal) {
+        Map<String, String> row = new LinkedHashMap<>();
+        row.put("target", "iqn.2026-11.org.kiscsi:t");
+        row.put("portal", portal);
+        row.put("iface", "default");
+        row.put("status", "15");
+        row.put("message", "default: 1 session requested, but 1 already present.");
+        return row;
+    }
+
+    @Test
+    void aSecondLoginOfARecordThatIsUpIsExitCode15AsOpenIscsi218() throws Exception {
+        try (FakeDaemon d = new FakeDaemon(socket(), r -> new MgmtResponse(1, 15,
+                "default: 1 session requested, but 1 already present.", List.of(presentRow("127.0.0.1:3260,1"))))) {
+            assertEquals(15, run("-m", "node", "-T", "iqn.2026-11.org.kiscsi:t", "-p", "127.0.0.1:3260", "--login"));
+            assertEquals("", out(), "nothing is logged in to");
+            assertEquals("iscsiadm: default: 1 session requested, but 1 already present.\n"
+                    + "iscsiadm: Could not log into all portals\n", err());
+        }
+    }
+
+    @Test
+    void aLoginOfSeveralRecordsReportsTheOnesUpAndLogsInTheOthers() throws Exception {
+        Map<String, String> loggedIn = new LinkedHashMap<>();
+        loggedIn.put("sid", "4");
+        loggedIn.put("target", "iqn.2026-11.org.kiscsi:t");
+        loggedIn.put("portal", "127.0.0.2:3260,1");
+        loggedIn.put("iface", "default");
+        try (FakeDaemon d = new FakeDaemon(socket(), r -> new MgmtResponse(1, 15,
+                "default: 1 session requested, but 1 already present.", List.of(presentRow("127.0.0.1:3260,1"), loggedIn)))) {
+            assertEquals(15, run("-m", "node", "-T", "iqn.2026-11.org.kiscsi:t", "--login"));
+            assertEquals("Logging in to [iface: default, target: iqn.2026-11.org.kiscsi:t, portal: 127.0.0.2,3260]\n"
+                    + "Login to [iface: default, target: iqn.2026-11.org.kiscsi:t, portal: 127.0.0.2,3260] successful.\n", out());
+            assertEquals("iscsiadm: default: 1 session requested, but 1 already present.\n"
+                    + "iscsiadm: Could not log into all portals\n", err());
+        }
+    }
+
     @Test
     void noDaemonIsExitCode20() {
         assertEquals(IscsiError.ISCSID_NOTCONN.code(), run("-m", "daemon"));

@@ -272,4 +272,44 @@ class DaemonTest {
         assertTrue(kept.contains("iqn.2001-04.com.example:auto 127.0.0.1:3260,1 default"), kept);
         assertTrue(kept.contains("iqn.2001-04.com.example:manual 127.0.0.1:3260,1 default"), kept);
     }
+
+    @Test
+    void aSecondLoginOfARecordThatIsUpAnswersSessExistsAndTouchesNothing() throws Exception {
+        NodeKey one = new NodeKey(IscsiName.of("iqn.2001-04.com.example:one"), Portal.parse("127.0.0.1:3260,1"), null);
+        records.putNode(NodeRecord.create(one, RecordValues.empty()));
+        providers.addStore(provider("memory", records));
+        FakeSessionManager engine = new FakeSessionManager();
+        providers.setSessions(engine);
+        daemon().start();
+        MgmtRequest login = MgmtRequest.of(MgmtOp.LOGIN, Map.of("target", one.target().value(), "portal", "127.0.0.1:3260"));
+        assertTrue(call(login).isOk());
+
+        MgmtResponse again = call(login);
+        assertEquals(15, again.status());
+        assertEquals("default: 1 session requested, but 1 already present.", again.message());
+        assertEquals("15", row(again).get("status"));
+        assertEquals(1, engine.sessions().size(), "the session that is up is left alone");
+    }
+
+    @Test
+    void aLoginOfSeveralRecordsLogsInTheOthersWhenSomeAreUp() throws Exception {
+        NodeKey a = new NodeKey(IscsiName.of("iqn.2001-04.com.example:multi"), Portal.parse("127.0.0.1:3260,1"), null);
+        NodeKey b = new NodeKey(IscsiName.of("iqn.2001-04.com.example:multi"), Portal.parse("127.0.0.2:3260,1"), null);
+        records.putNode(NodeRecord.create(a, RecordValues.empty()));
+        records.putNode(NodeRecord.create(b, RecordValues.empty()));
+        providers.addStore(provider("memory", records));
+        FakeSessionManager engine = new FakeSessionManager();
+        providers.setSessions(engine);
+        daemon().start();
+        assertTrue(call(MgmtRequest.of(MgmtOp.LOGIN, Map.of("target", a.target().value(), "portal", "127.0.0.1:3260"))).isOk());
+
+        MgmtResponse both = call(MgmtRequest.of(MgmtOp.LOGIN, Map.of("target", a.target().value())));
+        assertEquals(15, both.status(), both.message());
+        assertEquals(2, engine.sessions().size(), "the record that was down is logged in");
+        Map<String, Map<String, String>> byPortal = new java.util.HashMap<>();
+        both.rows().forEach(r -> byPortal.put(r.get("portal"), r));
+        assertEquals("15", byPortal.get("127.0.0.1:3260,1").get("status"));
+        assertEquals("default: 1 session requested, but 1 already present.", byPortal.get("127.0.0.1:3260,1").get("message"));
+        assertEquals("LOGGED_IN", byPortal.get("127.0.0.2:3260,1").get("state"));
+    }
 }

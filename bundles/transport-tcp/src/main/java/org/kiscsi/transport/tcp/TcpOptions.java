@@ -1,7 +1,9 @@
 package org.kiscsi.transport.tcp;
 
 /**
- * Settings of a {@link TcpTransport}, fixed for its lifetime.
+ * Settings of a {@link TcpTransport}. {@link TcpTransport#reconfigure} changes them without closing
+ * a connection: the thread count and receive buffer apply to connections made afterwards, the
+ * others at once.
  *
  * @param ioThreads MINA I/O processor threads; 0 lets MINA choose (cores + 1)
  * @param maxQueuedSendBytes bytes a connection may hold queued for sending; a send that would go

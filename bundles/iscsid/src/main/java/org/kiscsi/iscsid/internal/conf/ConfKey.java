@@ -15,6 +15,11 @@ public record ConfKey(String name, Use use, DiscoveryType discoveryType, ValueRu
     public enum Use {
         /** A default for new node records. */
         NODE,
+        /**
+         * A default for new node records that kiscsi does not act on but keeps for open-iscsi's tools
+         * reading the same records: accepted with an informational line.
+         */
+        NODE_NOT_ACTED_ON,
         /** A default for new discovery records of {@link ConfKey#discoveryType()}. */
         DISCOVERY,
         /** open-iscsi ships it; kiscsi has no use for it: accepted with an informational line. */

@@ -60,12 +60,14 @@ public final class ConfKeys {
         }
         node(m, NodeKeys.SCSI_CMD_TIMEOUT, intRange(1, SECONDS));
         node(m, NodeKeys.INITIAL_LOGIN_RETRY_MAX, intRange(0, Integer.MAX_VALUE));
-        node(m, "node.session.reopen_max", intRange(0, Integer.MAX_VALUE));
+        node(m, NodeKeys.REOPEN_MAX, intRange(0, Integer.MAX_VALUE));
         // queue and session shape
         node(m, NodeKeys.CMDS_MAX, intRange(2, 2048));
-        node(m, NodeKeys.QUEUE_DEPTH, intRange(1, 1024));
         node(m, NodeKeys.NR_SESSIONS, intRange(1, 65535));
-        node(m, "node.session.scan", oneOf("auto", "manual"));
+        // open-iscsi's tools read these from the records kiscsi writes; kiscsi itself does not act on them
+        // (a LUN's queue is the caller's, and LUNs are scanned when a caller opens them)
+        recordOnly(m, NodeKeys.QUEUE_DEPTH, intRange(1, 1024));
+        recordOnly(m, "node.session.scan", oneOf("auto", "manual"));
         // operational text keys offered at login
         node(m, NodeKeys.INITIAL_R2T, yesNo());
         node(m, NodeKeys.IMMEDIATE_DATA, yesNo());
@@ -111,6 +113,10 @@ public final class ConfKeys {
 
     private static void node(Map<String, ConfKey> m, String name, ValueRule rule) {
         m.put(name, new ConfKey(name, Use.NODE, null, rule));
+    }
+
+    private static void recordOnly(Map<String, ConfKey> m, String name, ValueRule rule) {
+        m.put(name, new ConfKey(name, Use.NODE_NOT_ACTED_ON, null, rule));
     }
 
     private static void discovery(Map<String, ConfKey> m, DiscoveryType type, String name, ValueRule rule) {

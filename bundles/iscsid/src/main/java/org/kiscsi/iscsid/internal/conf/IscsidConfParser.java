@@ -90,6 +90,11 @@ public final class IscsidConfParser {
                 case NODE:
                     node.put(key, value);
                     break;
+                case NODE_NOT_ACTED_ON:
+                    node.put(key, value);
+                    messages.add(new ConfMessage(ConfMessage.Level.INFO, where + ": " + key
+                            + " is open-iscsi's; kiscsi writes it into new records but does not act on it"));
+                    break;
                 case DISCOVERY:
                     discovery.computeIfAbsent(k.discoveryType(), t -> new LinkedHashMap<>()).put(key, value);
                     break;

@@ -12,8 +12,6 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 
 import org.kiscsi.api.IscsiException;
-import org.kiscsi.api.IscsiName;
-import org.kiscsi.api.Portal;
 import org.kiscsi.api.node.NodeKey;
 import org.kiscsi.api.session.SessionInfo;
 import org.kiscsi.api.session.SessionListener;
@@ -24,20 +22,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node records whose sessions were logged in, kept in a 0600 file so that a daemon that stopped
- * (or died) logs them in again when it starts: kiscsi's equivalent of iscsid syncing the sessions
- * it finds in the kernel. One line per record: {@code <target> <portal,tpgt> <iface>}.
+ * The sessions that were logged in, kept in a 0600 file so that a daemon that stopped (or died)
+ * logs them in again when it starts: kiscsi's equivalent of iscsid syncing the sessions it finds in
+ * the kernel. One line per session, {@code <target> <portal,tpgt> <iface> <isid-hex>}: a record
+ * with {@code node.session.nr_sessions} above 1 has a line for each of its sessions. Lines of older
+ * lists without the ISID still load ({@link ResyncEntry}).
  *
  * <p>Listens to the session engine: a normal session that reaches LOGGED_IN is added, one that is
- * CLOSED is removed. At shutdown the list is {@link #freeze() frozen} before the sessions are logged
- * out, so it still holds them for the next start.
+ * CLOSED is removed, and every other state leaves the list as it is (a session in recovery is still
+ * a session to re-establish). At shutdown the list is {@link #freeze() frozen} before the sessions
+ * are logged out, so it still holds them for the next start.
  */
 public final class ResyncList implements SessionListener {
     private static final Logger LOG = LoggerFactory.getLogger(ResyncList.class);
 
     private final Path file;
     private final Executor writer;
-    private final Set<NodeKey> keys = new LinkedHashSet<>();
+    private final Set<ResyncEntry> entries = new LinkedHashSet<>();
     private boolean frozen;
 
     /** @param writer where the file is written (the daemon's timer thread): listeners must not block */
@@ -47,8 +48,8 @@ public final class ResyncList implements SessionListener {
     }
 
     /** Reads the file; lines that do not parse are logged (file and line) and dropped. */
-    public synchronized List<NodeKey> load() {
-        keys.clear();
+    public synchronized List<ResyncEntry> load() {
+        entries.clear();
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -64,35 +65,30 @@ public final class ResyncList implements SessionListener {
                 continue;
             }
             try {
-                keys.add(parse(line));
+                entries.add(ResyncEntry.parse(line));
             } catch (IscsiException | IllegalArgumentException e) {
                 LOG.warn("{}:{}: skipped ({})", file, i + 1, e.getMessage());
             }
         }
-        return new ArrayList<>(keys);
+        return new ArrayList<>(entries);
     }
 
-    static NodeKey parse(String line) {
-        String[] f = line.split("\\s+");
-        if (f.length != 3) {
-            throw new IllegalArgumentException("expected '<target> <portal> <iface>'");
-        }
-        return new NodeKey(IscsiName.of(f[0]), Portal.parse(f[1]), f[2]);
+    public synchronized List<ResyncEntry> entries() {
+        return new ArrayList<>(entries);
     }
 
-    static String format(NodeKey k) {
-        return k.target().value() + " " + k.portal() + " " + k.iface();
-    }
-
+    /** The records of the list, each once, in the order of their first entry. */
     public synchronized List<NodeKey> keys() {
+        Set<NodeKey> keys = new LinkedHashSet<>();
+        entries.forEach(e -> keys.add(e.node()));
         return new ArrayList<>(keys);
     }
 
-    /** Forgets a record (it no longer exists). */
+    /** Forgets every entry of a record (it no longer exists). */
     public void remove(NodeKey key) {
         boolean changed;
         synchronized (this) {
-            changed = !frozen && keys.remove(key);
+            changed = !frozen && entries.removeIf(e -> e.node().equals(key));
         }
         if (changed) {
             writer.execute(this::save);
@@ -104,15 +100,18 @@ public final class ResyncList implements SessionListener {
         if (session.type() != SessionType.NORMAL) {
             return;
         }
+        ResyncEntry entry = new ResyncEntry(session.node(), session.isid());
+        // an entry of an older list stood for this record's sessions: the session's own entry replaces it
+        ResyncEntry older = ResyncEntry.withoutIsid(session.node());
         boolean changed;
         synchronized (this) {
             if (frozen) {
                 return;
             }
             if (session.state() == SessionState.LOGGED_IN) {
-                changed = keys.add(session.node());
+                changed = entries.remove(older) | entries.add(entry);
             } else if (session.state() == SessionState.CLOSED) {
-                changed = keys.remove(session.node());
+                changed = entries.remove(older) | entries.remove(entry);
             } else {
                 changed = false;
             }
@@ -131,8 +130,8 @@ public final class ResyncList implements SessionListener {
     public void save() {
         StringBuilder b = new StringBuilder("# kiscsi iscsid: sessions to re-establish at start-up (written by the daemon)\n");
         synchronized (this) {
-            for (NodeKey k : keys) {
-                b.append(format(k)).append('\n');
+            for (ResyncEntry e : entries) {
+                b.append(e.format()).append('\n');
             }
         }
         try {

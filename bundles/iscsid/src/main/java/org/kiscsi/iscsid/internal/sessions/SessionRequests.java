@@ -40,19 +40,24 @@ public final class SessionRequests {
                 what + ": no session engine installed"));
     }
 
-    /** Args {@code target} (required), {@code portal}, {@code iface}: logs in to every matching record. */
+    /**
+     * Args {@code target} (required), {@code portal}, {@code iface}: logs in to every matching record,
+     * as open-iscsi does: a record whose sessions are all up already (the engine's SESS_EXISTS) does
+     * not stop the others. One row per record: the session opened, or for a record already up its
+     * {@code status} (15) and {@code message}. The answer's status is that of the first other
+     * failure, else 15 when some record was up already, else 0.
+     */
     public CompletionStage<Reply> login(MgmtRequest r) {
         SessionManager sm = engine("login");
         NodeStore s = store.get().orElseThrow(() -> new IscsiException(IscsiError.IDBM, "login: the node store is not available"));
         List<NodeRecord> records = matching(s, r);
-        List<CompletableFuture<Map<String, String>>> logins = new ArrayList<>();
+        List<CompletableFuture<LoginOutcome>> logins = new ArrayList<>();
         for (NodeRecord rec : records) {
-            logins.add(sm.login(rec).thenApply(SessionRequests::row).toCompletableFuture());
+            logins.add(LoginOutcome.of(rec, () -> sm.login(rec)));
         }
         return CompletableFuture.allOf(logins.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
-            List<Map<String, String>> rows = new ArrayList<>();
-            logins.forEach(f -> rows.add(f.join()));
-            return Reply.of(MgmtResponse.ok("logged in to " + rows.size() + " portal(s)", rows));
+            List<LoginOutcome> outcomes = logins.stream().map(CompletableFuture::join).toList();
+            return Reply.of(LoginOutcome.response(r.op(), outcomes));
         });
     }
 

@@ -12,6 +12,8 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.kiscsi.api.node.DiscoveryType;
 import org.kiscsi.api.node.NodeKeys;
 
@@ -70,6 +72,41 @@ class IscsidConfParserTest {
         assertEquals(List.of(), c.warnings());
         assertEquals(2, c.messages().size());
         assertTrue(c.messages().get(0).text().contains(":1: iscsid.startup is open-iscsi's and has no use in kiscsi"));
+    }
+
+    /** Node keys the engine acts on: record defaults, and no line at start. */
+    @ParameterizedTest
+    @ValueSource(strings = {"node.conn[0].timeo.noop_out_interval = 5", "node.conn[0].timeo.noop_out_timeout = 5",
+            "node.session.timeo.replacement_timeout = 120", "node.session.err_timeo.abort_timeout = 15",
+            "node.session.err_timeo.lu_reset_timeout = 30", "node.session.err_timeo.tgt_reset_timeout = 30",
+            "node.session.reopen_max = 0", "node.session.initial_login_retry_max = 8", "node.session.nr_sessions = 2",
+            "node.session.cmds_max = 128"})
+    void keysTheEngineActsOnAreDefaultsWithoutALine(String line) throws Exception {
+        IscsidConf c = parse(line);
+        assertEquals(List.of(), c.messages());
+        String key = line.substring(0, line.indexOf(' '));
+        assertEquals(Optional.of(line.substring(line.indexOf('=') + 1).strip()), c.nodeDefaults().get(key));
+    }
+
+    /** open-iscsi keys kiscsi does not act on keep their informational line. */
+    @ParameterizedTest
+    @ValueSource(strings = {"node.session.err_timeo.host_reset_timeout = 60", "node.session.queue_depth = 32",
+            "node.session.xmit_thread_priority = -20", "node.conn[0].tcp.window_size = 524288",
+            "node.conn[0].tcp.type_of_service = 0", "node.session.scan = auto", "iscsid.safe_logout = No"})
+    void keysNotActedOnGetAnInfoLine(String line) throws Exception {
+        IscsidConf c = parse(line);
+        assertEquals(List.of(), c.warnings());
+        assertEquals(1, c.messages().size(), c.messages().toString());
+        String key = line.substring(0, line.indexOf(' '));
+        assertEquals(ConfMessage.Level.INFO, c.messages().get(0).level());
+        assertTrue(c.messages().get(0).text().contains(":1: " + key + " is open-iscsi's"), c.messages().get(0).text());
+    }
+
+    @Test
+    void recordOnlyKeysStillDefaultNewRecords() throws Exception {
+        IscsidConf c = parse("node.session.queue_depth = 32", "node.session.scan = manual");
+        assertEquals(Optional.of("32"), c.nodeDefaults().get(NodeKeys.QUEUE_DEPTH), "open-iscsi's tools read it from the record");
+        assertEquals(Optional.of("manual"), c.nodeDefaults().get("node.session.scan"));
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.kiscsi.api.IscsiError;
 import org.kiscsi.api.IscsiException;
 import org.kiscsi.api.Isid;
 import org.kiscsi.api.node.DiscoveryRecord;
+import org.kiscsi.api.node.NodeKeys;
 import org.kiscsi.api.node.NodeRecord;
 import org.kiscsi.api.scsi.ScsiTaskExecutor;
 import org.kiscsi.api.session.DiscoverySession;
@@ -25,8 +26,10 @@ import org.kiscsi.api.session.SessionState;
 import org.kiscsi.api.session.SessionType;
 
 /**
- * A test double of the session engine (the real one arrives with its own issue): logins succeed at
- * once unless the target's name contains "fail"; it tells its listeners as the real one must.
+ * A test double of the session engine: logins succeed at once unless the target's name contains
+ * "fail"; like the engine, a login opens the sessions missing up to the record's
+ * {@code node.session.nr_sessions} and fails with SESS_EXISTS when none is missing. It tells its
+ * listeners as the real one must.
  */
 public final class FakeSessionManager implements SessionManager {
     public final List<String> calls = new CopyOnWriteArrayList<>();
@@ -40,10 +43,29 @@ public final class FakeSessionManager implements SessionManager {
         if (record.target().value().contains("fail")) {
             return CompletableFuture.failedFuture(new IscsiException(IscsiError.LOGIN, "login to " + record.portal() + " refused"));
         }
-        SessionInfo s = info(nextSid++, record, SessionState.LOGGED_IN);
-        sessions.put(s.sid(), s);
-        listeners.forEach(l -> l.stateChanged(s, SessionState.LOGGING_IN));
-        return CompletableFuture.completedFuture(s);
+        int wanted = record.values().get(NodeKeys.NR_SESSIONS).map(Integer::parseInt).orElse(1);
+        long present = sessions.values().stream().filter(s -> s.node().equals(record.key())).count();
+        if (present >= wanted) {
+            return CompletableFuture.failedFuture(new IscsiException(IscsiError.SESS_EXISTS, record.iface() + ": " + wanted
+                    + " session" + (wanted == 1 ? "" : "s") + " requested, but " + present + " already present."));
+        }
+        SessionInfo first = null;
+        for (long i = present; i < wanted; i++) {
+            SessionInfo s = info(nextSid++, record, SessionState.LOGGED_IN);
+            sessions.put(s.sid(), s);
+            listeners.forEach(l -> l.stateChanged(s, SessionState.LOGGING_IN));
+            first = first == null ? s : first;
+        }
+        return CompletableFuture.completedFuture(first);
+    }
+
+    /** Moves a session to another state (recovery, a logout under way), telling the listeners. */
+    public synchronized void enter(long sid, SessionState state) {
+        SessionInfo s = sessions.get(sid);
+        SessionInfo next = new SessionInfo(s.sid(), s.node(), s.type(), s.isid(), s.tsih(), state, RecoveryStage.NONE,
+                List.of(), Map.of(), "", Instant.now());
+        sessions.put(sid, next);
+        listeners.forEach(l -> l.stateChanged(next, s.state()));
     }
 
     private static SessionInfo info(long sid, NodeRecord r, SessionState state) {
@@ -60,7 +82,7 @@ public final class FakeSessionManager implements SessionManager {
         }
         SessionInfo closed = new SessionInfo(s.sid(), s.node(), s.type(), s.isid(), s.tsih(), SessionState.CLOSED,
                 RecoveryStage.NONE, List.of(), Map.of(), "", Instant.now());
-        listeners.forEach(l -> l.stateChanged(closed, SessionState.LOGGED_IN));
+        listeners.forEach(l -> l.stateChanged(closed, s.state()));
         return CompletableFuture.completedFuture(null);
     }
 

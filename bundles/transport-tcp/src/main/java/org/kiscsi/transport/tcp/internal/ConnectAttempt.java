@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.apache.mina.core.future.ConnectFuture;
 import org.apache.mina.core.future.IoFuture;
@@ -26,7 +27,7 @@ import org.kiscsi.transport.tcp.TcpOptions;
 final class ConnectAttempt {
     private final ConnectRequest request;
     private final TransportListener listener;
-    private final TcpOptions options;
+    private final Supplier<TcpOptions> options;
     private final NioSocketConnector connector;
     private final IoThreads threads;
     private final String portal;
@@ -35,7 +36,7 @@ final class ConnectAttempt {
     private volatile TcpConnection connection;
     private volatile ScheduledFuture<?> timeout;
 
-    ConnectAttempt(ConnectRequest request, TransportListener listener, TcpOptions options, NioSocketConnector connector,
+    ConnectAttempt(ConnectRequest request, TransportListener listener, Supplier<TcpOptions> options, NioSocketConnector connector,
             IoThreads threads) {
         this.request = request;
         this.listener = listener;

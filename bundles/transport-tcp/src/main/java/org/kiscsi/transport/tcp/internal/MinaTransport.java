@@ -21,28 +21,34 @@ import org.kiscsi.transport.tcp.TcpOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The MINA side of a {@code TcpTransport}: one connector, its I/O processors and threads. */
+/**
+ * The MINA side of a {@code TcpTransport}: one connector, its I/O processors and threads. Its thread
+ * count is fixed; a transport whose {@code ioThreads} changes makes a new one for new connections and
+ * {@link #retire() retires} this one, which closes once its last connection has.
+ */
 public final class MinaTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MinaTransport.class);
     private static final long SHUTDOWN_MILLIS = 5_000;
 
-    private final TcpOptions options;
+    private final LiveOptions options;
     private final IoThreads threads = new IoThreads();
     private final SimpleIoProcessorPool<NioSession> processors;
     private final NioSocketConnector connector;
     private final Set<ConnectAttempt> connecting = ConcurrentHashMap.newKeySet();
     private final Set<TransportConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean retired;
 
     static {
         ReadBuffers.install();
     }
 
-    public MinaTransport(TcpOptions options) {
+    /** With the thread count and receive buffer of {@code options} now; the other settings are read live. */
+    public MinaTransport(LiveOptions options) {
         this.options = options;
-        int n = options.ioThreads() > 0 ? options.ioThreads() : Runtime.getRuntime().availableProcessors() + 1;
-        ReadLoopProcessor.Threads processorThreads = new ReadLoopProcessor.Threads(threads.pool, options.busyPollNanos(),
-                options.readCoalesceNanos(), options.readCoalesceMinReplies());
+        TcpOptions now = options.get();
+        int n = now.ioThreads() > 0 ? now.ioThreads() : Runtime.getRuntime().availableProcessors() + 1;
+        ReadLoopProcessor.Threads processorThreads = new ReadLoopProcessor.Threads(threads.pool, options);
         processors = new SimpleIoProcessorPool<>(ReadLoopProcessor.class, processorThreads, n, null);
         connector = new NioSocketConnector(threads.pool, processors);
         connector.setHandler(new SessionHandler());
@@ -56,9 +62,13 @@ public final class MinaTransport implements AutoCloseable {
         c.setReadBufferSize(16 * 1024);
         c.setMinReadBufferSize(4 * 1024);
         c.setMaxReadBufferSize(64 * 1024);
-        if (options.receiveBufferSize() > 0) {
-            c.setReceiveBufferSize(options.receiveBufferSize());
-        }
+        receiveBufferSize(now.receiveBufferSize());
+    }
+
+    /** SO_RCVBUF of the connections made from now on (0: the system's default); open ones keep theirs. */
+    public void receiveBufferSize(int bytes) {
+        // MINA applies it to each new socket, large values before it connects; -1 is its "unset"
+        connector.getSessionConfig().setReceiveBufferSize(bytes > 0 ? bytes : -1);
     }
 
     public CompletionStage<TransportConnection> connect(ConnectRequest request, TransportListener listener) {
@@ -69,14 +79,18 @@ public final class MinaTransport implements AutoCloseable {
         ConnectAttempt a = new ConnectAttempt(request, listener, options, connector, threads);
         connecting.add(a);
         a.result.whenComplete((c, e) -> {
-            connecting.remove(a);
             if (c != null) {
                 connections.add(c);
-                c.closeFuture().whenComplete((x, y) -> connections.remove(c));
+                c.closeFuture().whenComplete((x, y) -> {
+                    connections.remove(c);
+                    closeIfRetiredAndIdle();
+                });
                 if (closed.get()) {
                     c.close(); // the transport closed meanwhile
                 }
             }
+            connecting.remove(a);
+            closeIfRetiredAndIdle();
         });
         try {
             a.start();
@@ -84,6 +98,25 @@ public final class MinaTransport implements AutoCloseable {
             a.abort("the TCP transport is closed");
         }
         return a.result.minimalCompletionStage();
+    }
+
+    /**
+     * No new connections come through here any more (a transport with another thread count took
+     * over): closes once the last of its connections, and connects under way, have ended.
+     */
+    public void retire() {
+        retired = true;
+        closeIfRetiredAndIdle();
+    }
+
+    private void closeIfRetiredAndIdle() {
+        if (retired && connecting.isEmpty() && connections.isEmpty()) {
+            close();
+        }
+    }
+
+    public boolean isClosed() {
+        return closed.get();
     }
 
     /** Connections open now (for tests and diagnostics). */

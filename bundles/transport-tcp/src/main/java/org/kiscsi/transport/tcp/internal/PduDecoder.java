@@ -1,6 +1,7 @@
 package org.kiscsi.transport.tcp.internal;
 
 import java.nio.ByteBuffer;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import org.kiscsi.protocol.Framing;
@@ -22,7 +23,8 @@ final class PduDecoder {
     private enum Stage { BHS, AHS, HEADER_DIGEST, DATA, TRAILER }
 
     private final String peer;
-    private final boolean checkAhsEntries;
+    /** Read for each PDU with an AHS: a changed configuration applies from the next one. */
+    private final BooleanSupplier checkAhsEntries;
     private final ByteBuffer scratch = ByteBuffer.allocate(8);
 
     private Stage stage = Stage.BHS;
@@ -35,6 +37,10 @@ final class PduDecoder {
     private long pduNumber;
 
     PduDecoder(String peer, boolean checkAhsEntries) {
+        this(peer, () -> checkAhsEntries);
+    }
+
+    PduDecoder(String peer, BooleanSupplier checkAhsEntries) {
         this.peer = peer;
         this.checkAhsEntries = checkAhsEntries;
     }
@@ -225,7 +231,7 @@ final class PduDecoder {
             throw error(Problem.DATA_SEGMENT_TOO_LONG, String.format("DataSegmentLength %d exceeds MaxRecvDataSegmentLength %d (opcode 0x%02x)",
                     dataLength, settings.maxRecvDataSegmentLength(), header.get(0) & 0x3F));
         }
-        if (checkAhsEntries) {
+        if (checkAhsEntries.getAsBoolean()) {
             checkAhs();
         }
         if (dataLength == 0) {

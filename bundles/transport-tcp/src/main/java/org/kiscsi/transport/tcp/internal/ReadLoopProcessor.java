@@ -2,10 +2,12 @@ package org.kiscsi.transport.tcp.internal;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 import org.apache.mina.core.buffer.IoBuffer;
 import org.apache.mina.transport.socket.nio.NioProcessor;
 import org.apache.mina.transport.socket.nio.NioSession;
+import org.kiscsi.transport.tcp.TcpOptions;
 
 /**
  * MINA's NIO processor without the empty read that ends each of its read loops. MINA reads a
@@ -22,9 +24,8 @@ import org.apache.mina.transport.socket.nio.NioSession;
  */
 public final class ReadLoopProcessor extends NioProcessor {
     private final ShortReads shortReads = new ShortReads();
-    private final long busyPollNanos;
-    private final long coalesceNanos;
-    private final int coalesceMinReplies;
+    /** Read on every pass: a changed configuration applies at once. */
+    private final Supplier<TcpOptions> options;
     /** Someone asked the selector to wake up (new session, writes to flush): a busy poll must not swallow it. */
     private volatile boolean wakeupAsked;
     /** This processor's thread while it pauses to coalesce reads: a wake-up asked for unparks it. */
@@ -33,7 +34,7 @@ public final class ReadLoopProcessor extends NioProcessor {
     private TcpConnection busiest;
 
     /** MINA creates processors with just an executor: this one also carries the polling settings. */
-    record Threads(Executor executor, long busyPollNanos, long coalesceNanos, int coalesceMinReplies) implements Executor {
+    record Threads(Executor executor, Supplier<TcpOptions> options) implements Executor {
         @Override
         public void execute(Runnable command) {
             executor.execute(command);
@@ -42,14 +43,13 @@ public final class ReadLoopProcessor extends NioProcessor {
 
     public ReadLoopProcessor(Executor executor) {
         super(executor);
-        Threads t = executor instanceof Threads x ? x : new Threads(executor, 0, 0, Integer.MAX_VALUE);
-        this.busyPollNanos = t.busyPollNanos();
-        this.coalesceNanos = t.coalesceNanos();
-        this.coalesceMinReplies = t.coalesceMinReplies();
+        Threads t = executor instanceof Threads x ? x
+                : new Threads(executor, new LiveOptions(TcpOptions.DEFAULTS.withBusyPollNanos(0).withReadCoalescing(0, Integer.MAX_VALUE)));
+        this.options = t.options();
     }
 
     long busyPollNanos() {
-        return busyPollNanos;
+        return options.get().busyPollNanos();
     }
 
     @Override
@@ -64,7 +64,11 @@ public final class ReadLoopProcessor extends NioProcessor {
 
     /** Whether the thread pauses to coalesce reads while {@code due} replies are awaited. */
     boolean pausesFor(int due) {
-        return coalesceNanos > 0 && due >= coalesceMinReplies;
+        return pausesFor(options.get(), due);
+    }
+
+    private static boolean pausesFor(TcpOptions o, int due) {
+        return o.readCoalesceNanos() > 0 && due >= o.readCoalesceMinReplies();
     }
 
     /**
@@ -75,7 +79,11 @@ public final class ReadLoopProcessor extends NioProcessor {
      * transfer's own time dwarfs a wake-up there, and the CPU is better left to the peer.
      */
     boolean pollsFor(int due, long recentBytes) {
-        return busyPollNanos > 0 && due > 0 && due <= POLL_MAX_DUE && due < coalesceMinReplies
+        return pollsFor(options.get(), due, recentBytes);
+    }
+
+    private static boolean pollsFor(TcpOptions o, int due, long recentBytes) {
+        return o.busyPollNanos() > 0 && due > 0 && due <= POLL_MAX_DUE && due < o.readCoalesceMinReplies()
                 && recentBytes <= POLL_MAX_RECENT_BYTES;
     }
 
@@ -103,15 +111,16 @@ public final class ReadLoopProcessor extends NioProcessor {
         TcpConnection c = busiest;
         busiest = null;
         int due = c != null && c.isOpen() ? c.repliesAwaited() : 0;
-        if (pausesFor(due)) {
-            pause();
+        TcpOptions o = options.get();
+        if (pausesFor(o, due)) {
+            pause(o.readCoalesceNanos());
         }
-        if (!pollsFor(due, c == null ? 0 : c.recentBytes())) {
+        if (!pollsFor(o, due, c == null ? 0 : c.recentBytes())) {
             // a wake-up asked for from here on is pending in the selector: the select returns at once
             wakeupAsked = false;
             return super.select(timeout);
         }
-        long end = System.nanoTime() + busyPollNanos;
+        long end = System.nanoTime() + o.busyPollNanos();
         selectorLock.readLock().lock();
         try {
             while (true) {
@@ -142,7 +151,7 @@ public final class ReadLoopProcessor extends NioProcessor {
      * then read, and answered, in one go instead of one wake-up each (at queue depth 32 about one
      * wake-up per reply otherwise). Ends early when a wake-up is asked for.
      */
-    private void pause() {
+    private void pause(long coalesceNanos) {
         long end = System.nanoTime() + coalesceNanos;
         pausing = Thread.currentThread();
         try {

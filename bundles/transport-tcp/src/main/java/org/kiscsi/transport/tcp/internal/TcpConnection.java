@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import org.apache.mina.core.buffer.IoBuffer;
 import org.apache.mina.core.future.WriteFuture;
@@ -40,7 +41,8 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
     static final long MAX_HELD_BYTES = 256 * 1024;
 
     private final IoSession session;
-    private final long maxQueuedSendBytes;
+    /** The send-queue limit and the AHS check are read where they are used: a changed configuration applies at once. */
+    private final Supplier<TcpOptions> options;
     private final String local;
     private final String peer;
     private final BufferCount buffers = new BufferCount();
@@ -68,13 +70,19 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
     private final AtomicReference<Throwable> ioError = new AtomicReference<>();
     private volatile LinkSettings settings = UNCONFIGURED;
 
-    TcpConnection(IoSession session, TransportListener listener, TcpOptions options) {
+    TcpConnection(IoSession session, TransportListener listener, Supplier<TcpOptions> options) {
         this.session = session;
-        this.maxQueuedSendBytes = options.maxQueuedSendBytes();
+        this.options = options;
         this.local = Addresses.format(session.getLocalAddress());
         this.peer = Addresses.format(session.getRemoteAddress());
-        this.inbound = new Inbound(listener, new PduDecoder(peer, options.checkAhsEntries()), () -> settings, buffers, this, peer);
+        this.inbound = new Inbound(listener, new PduDecoder(peer, () -> options.get().checkAhsEntries()), () -> settings, buffers,
+                this, peer);
         this.closeFuture = sessionClosed.thenCombine(closedDelivered, (a, b) -> null);
+    }
+
+    /** The MINA session (for tests and diagnostics: its processor, its socket's options). */
+    IoSession session() {
+        return session;
     }
 
     // --- TransportConnection
@@ -127,6 +135,7 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
         for (ByteBuffer b : wire) {
             bytes += b.remaining();
         }
+        long maxQueuedSendBytes = options.get().maxQueuedSendBytes();
         long before = queuedBytes.getAndAdd(bytes);
         if (before > 0 && before + bytes > maxQueuedSendBytes) {
             queuedBytes.addAndGet(-bytes);

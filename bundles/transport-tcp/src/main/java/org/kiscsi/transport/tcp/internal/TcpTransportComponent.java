@@ -14,8 +14,14 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The TCP transport as a service: one {@link TcpTransport} from activation to deactivation. */
+/**
+ * The TCP transport as a service: one {@link TcpTransport} from activation to deactivation. A changed
+ * configuration is applied in place ({@link #modified}), so it never drops a session.
+ */
 @Component(service = TransportProvider.class, configurationPid = "org.kiscsi.transport.tcp",
         configurationPolicy = ConfigurationPolicy.OPTIONAL, property = TransportProvider.NAME_PROPERTY + "=" + TcpTransport.NAME)
 public final class TcpTransportComponent implements TransportProvider {
@@ -39,11 +45,25 @@ public final class TcpTransportComponent implements TransportProvider {
         int readCoalesceMinReplies() default 16;
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(TcpTransportComponent.class);
+
     private TcpTransport transport;
 
     @Activate
     public void activate(Config config) {
         transport = new TcpTransport(options(config));
+    }
+
+    /** Without this DS would deactivate and reactivate the component, closing every connection. */
+    @Modified
+    public void modified(Config config) {
+        TcpOptions next = options(config);
+        OptionsChange change = OptionsChange.between(transport.options(), next);
+        if (change.isEmpty()) {
+            return;
+        }
+        transport.reconfigure(next);
+        LOG.info("TCP transport configuration changed: {}", change);
     }
 
     /** The transport's options from its configuration (microseconds there, nanoseconds in TcpOptions). */
