@@ -11,6 +11,7 @@ import org.kiscsi.api.node.NodeRecord;
 import org.kiscsi.api.scsi.ScsiTaskExecutor;
 import org.kiscsi.api.session.DiscoverySession;
 import org.kiscsi.api.session.InitiatorIdentity;
+import org.kiscsi.api.session.NodeRecordSource;
 import org.kiscsi.api.session.SessionInfo;
 import org.kiscsi.api.session.SessionListener;
 import org.kiscsi.api.session.SessionManager;
@@ -31,12 +32,17 @@ import org.kiscsi.spi.transport.TransportProvider;
  *
  * Closing the engine logs out every session. Completion stages complete on kiscsi's I/O threads:
  * callbacks must not block (use the *Async variants with an executor of your own if they must).
+ *
+ * <p>Transports, authenticators, the identity and the record source may also change while the engine
+ * runs (the OSGi component, a subclass, does exactly that as services come and go).
  */
-public final class IscsiEngine implements SessionManager, AutoCloseable {
+public class IscsiEngine implements SessionManager, AutoCloseable {
     private final Engine engine;
+    private volatile InitiatorIdentity identity;
 
-    private IscsiEngine(Engine engine) {
-        this.engine = engine;
+    /** An engine with no transport and no identity yet: add them with the methods below. */
+    protected IscsiEngine() {
+        this.engine = new Engine(() -> identity);
     }
 
     public static Builder builder() {
@@ -49,6 +55,7 @@ public final class IscsiEngine implements SessionManager, AutoCloseable {
         private String initiatorAlias;
         private final List<TransportProvider> transports = new ArrayList<>();
         private final List<AuthenticatorFactory> authenticators = new ArrayList<>();
+        private NodeRecordSource recordSource;
 
         /** The InitiatorName logins send (validated). */
         public Builder initiatorName(String name) {
@@ -71,13 +78,48 @@ public final class IscsiEngine implements SessionManager, AutoCloseable {
             return this;
         }
 
+        /** Where a session's record is read again before it logs in anew (recovery); default: none. */
+        public Builder recordSource(NodeRecordSource source) {
+            this.recordSource = source;
+            return this;
+        }
+
         public IscsiEngine build() {
-            InitiatorIdentity id = InitiatorIdentity.of(initiatorName, initiatorAlias);
-            Engine e = new Engine(() -> id);
+            IscsiEngine e = new IscsiEngine();
+            e.setIdentity(InitiatorIdentity.of(initiatorName, initiatorAlias));
             transports.forEach(e::addTransport);
             authenticators.forEach(e::addAuthenticator);
-            return new IscsiEngine(e);
+            e.setRecordSource(recordSource);
+            return e;
         }
+    }
+
+    /** A transport to log in over; sessions recovering over one of its name try again at once. */
+    public void addTransport(TransportProvider transport) {
+        engine.addTransport(transport);
+    }
+
+    /** A transport goes away: sessions over it recover (they are not logged out) until one of its name is back. */
+    public void removeTransport(TransportProvider transport) {
+        engine.removeTransport(transport);
+    }
+
+    public void addAuthenticator(AuthenticatorFactory factory) {
+        engine.addAuthenticator(factory);
+    }
+
+    public void removeAuthenticator(AuthenticatorFactory factory) {
+        engine.removeAuthenticator(factory);
+    }
+
+    /** Who logins say this initiator is (null: none, logins then fail saying so). */
+    public void setIdentity(InitiatorIdentity identity) {
+        this.identity = identity;
+    }
+
+    /** Where records are read again before a session in recovery logs in anew (null: none). */
+    public void setRecordSource(NodeRecordSource source) {
+        engine.setRecordSource(source);
     }
 
     @Override

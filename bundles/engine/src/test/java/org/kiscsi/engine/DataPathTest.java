@@ -2,6 +2,7 @@ package org.kiscsi.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,6 +30,7 @@ import org.kiscsi.api.scsi.ScsiTask;
 import org.kiscsi.api.scsi.ScsiTaskExecutor;
 import org.kiscsi.api.session.SessionInfo;
 import org.kiscsi.api.session.SessionListener;
+import org.kiscsi.api.session.SessionState;
 import org.kiscsi.api.node.NodeKeys;
 import org.kiscsi.protocol.pdu.DataOut;
 import org.kiscsi.protocol.pdu.InitiatorPdu;
@@ -249,16 +251,26 @@ class DataPathTest {
     }
 
     @Test
-    void malformedPduFromTheTargetClosesTheSessionWithAClearError() throws Exception {
+    void malformedPduFromTheTargetDropsTheConnectionAndTheSessionRecovers() throws Exception {
         byte[] bad = new byte[48];
         bad[0] = 0x3a; // no such opcode
         target.sendAfterLogin(bad);
         SessionInfo s = await(f.engine.login(record(IQN, target.portal())));
         long deadline = System.currentTimeMillis() + 5000;
-        while (!f.engine.sessions().isEmpty() && System.currentTimeMillis() < deadline) {
+        while (f.engine.session(s.sid()).map(i -> i.state() != SessionState.RECOVERING).orElse(true)
+                && System.currentTimeMillis() < deadline) {
             Thread.sleep(10);
         }
-        assertTrue(f.engine.sessions().isEmpty(), "the session should have been closed");
+        assertEquals(SessionState.RECOVERING, f.engine.session(s.sid()).orElseThrow().state(),
+                "a PDU that breaks the protocol drops the connection; the session recovers");
+        // commands wait for the session instead of failing; a logout ends the recovery and fails them
+        CompletableFuture<ScsiResult> held = f.engine.executor(s.sid()).execute(ScsiTask.noData(0, Cdbs.testUnitReady()))
+                .toCompletableFuture();
+        assertFalse(held.isDone());
+        await(f.engine.logout(s.sid()));
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> held.get(5, TimeUnit.SECONDS));
+        assertTrue(failed.getCause().getMessage().contains("logged out"), failed.getCause().getMessage());
+        assertTrue(f.engine.sessions().isEmpty(), "the session is closed");
         IscsiException e = assertThrows(IscsiException.class, () -> f.engine.executor(s.sid()));
         assertEquals(IscsiError.SESS_NOT_FOUND, e.error());
     }

@@ -94,6 +94,7 @@ class LoginTest {
         await(f.engine.logout(a.sid()));
         SessionInfo b = await(f.engine.login(record(IQN, target.portal())));
         assertEquals(a.isid(), b.isid());
+        await(f.engine.logout(b.sid()));
         SessionInfo kept = await(f.engine.login(record(IQN, target.portal()).with("node.session.isid[0]", "80aabbcc0001")));
         assertEquals("80aabbcc0001", kept.isid().toString());
     }

@@ -239,7 +239,7 @@ final class CommandRunner {
         /** The same command, with buffers as they were before the first try. */
         private ScsiTask fresh() {
             return new ScsiTask(first.lun(), first.cdb(), first.direction(), reset(first.dataOut(), outPosition, outLimit),
-                    reset(first.dataIn(), inPosition, inLimit), first.attribute());
+                    reset(first.dataIn(), inPosition, inLimit), first.attribute(), first.repeatable());
         }
 
         private ByteBuffer reset(ByteBuffer b, int position, int limit) {

@@ -47,7 +47,7 @@ public final class NodeKeys {
     public static final String LU_RESET_TIMEOUT = "node.session.err_timeo.lu_reset_timeout";
     public static final String TGT_RESET_TIMEOUT = "node.session.err_timeo.tgt_reset_timeout";
     public static final String INITIAL_LOGIN_RETRY_MAX = "node.session.initial_login_retry_max";
-    /** How often a session that lost its connection is reopened before it fails (open-iscsi's, default 0: no limit). */
+    /** Reconnection attempts of a session in recovery before it is given up (0: keep trying). */
     public static final String REOPEN_MAX = "node.session.reopen_max";
     /** kiscsi's own: seconds a SCSI command may take before the session escalates (default 30). */
     public static final String SCSI_CMD_TIMEOUT = "node.session.scsi.cmd_timeout";

@@ -12,9 +12,20 @@ import java.util.Objects;
  * @param dataOut data to send, from its position to its limit (OUT and BIDIRECTIONAL); not modified
  * @param dataIn where received data goes, from its position up to its limit (IN and BIDIRECTIONAL)
  * @param attribute task attribute, SIMPLE for ordinary I/O
+ * @param repeatable whether the command may be sent again when the executor cannot tell if it ran
+ *        (its connection failed while it was in flight and the session recovered): true for reads and
+ *        plain writes, false for commands whose second run differs from the first (see
+ *        {@link #repeatableByDefault}). A command that is not repeatable fails instead, saying it may
+ *        have executed. @since 1.3
  */
 public record ScsiTask(long lun, byte[] cdb, DataDirection direction, ByteBuffer dataOut, ByteBuffer dataIn,
-        TaskAttribute attribute) {
+        TaskAttribute attribute, boolean repeatable) {
+    /** A task whose {@link #repeatable} marker follows its operation code ({@link #repeatableByDefault}). */
+    public ScsiTask(long lun, byte[] cdb, DataDirection direction, ByteBuffer dataOut, ByteBuffer dataIn,
+            TaskAttribute attribute) {
+        this(lun, cdb, direction, dataOut, dataIn, attribute, repeatableByDefault(cdb));
+    }
+
     public ScsiTask {
         Objects.requireNonNull(cdb, "cdb");
         Objects.requireNonNull(direction, "direction");
@@ -28,6 +39,28 @@ public record ScsiTask(long lun, byte[] cdb, DataDirection direction, ByteBuffer
         if ((direction == DataDirection.IN || direction == DataDirection.BIDIRECTIONAL) && dataIn == null) {
             throw new IllegalArgumentException("direction " + direction + " without a buffer to receive into");
         }
+    }
+
+    /**
+     * Whether a command with this CDB may run twice with the effect of once. Not so: COMPARE AND WRITE
+     * (0x89, the second compare fails or, worse, matches what the first wrote), PERSISTENT RESERVE OUT
+     * (0x5F: a second REGISTER or PREEMPT acts on what the first left), and the XOR and ORWRITE commands
+     * (0x50 XDWRITE(10), 0x51 XPWRITE(10), 0x53 XDWRITEREAD(10), 0x8B ORWRITE(16)), which combine new data
+     * with what is stored. @since 1.3
+     */
+    public static boolean repeatableByDefault(byte[] cdb) {
+        if (cdb == null || cdb.length == 0) {
+            return true; // the canonical constructor refuses such a CDB with a clearer message
+        }
+        return switch (cdb[0] & 0xFF) {
+            case 0x89, 0x5F, 0x50, 0x51, 0x53, 0x8B -> false;
+            default -> true;
+        };
+    }
+
+    /** This task with the given {@link #repeatable} marker. @since 1.3 */
+    public ScsiTask withRepeatable(boolean repeatable) {
+        return new ScsiTask(lun, cdb, direction, dataOut, dataIn, attribute, repeatable);
     }
 
     /** A command that moves no data. */

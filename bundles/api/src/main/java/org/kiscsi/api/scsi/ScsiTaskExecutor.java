@@ -1,6 +1,10 @@
 package org.kiscsi.api.scsi;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+
+import org.kiscsi.api.IscsiError;
+import org.kiscsi.api.IscsiException;
 
 /**
  * Sends SCSI commands to a target and completes with their results. An iSCSI session is one; the
@@ -25,5 +29,26 @@ public interface ScsiTaskExecutor {
      */
     default boolean retriesUnitAttentions() {
         return false;
+    }
+
+    /**
+     * Sends LOGICAL UNIT RESET for {@code lun} and completes when the target has done it; commands of
+     * that LUN in flight end with it (repeatable ones are sent again, others fail saying they may have
+     * executed). Fails with an {@link IscsiException} naming the target's answer when it refuses.
+     * Default: not supported. @since 1.3
+     */
+    default CompletionStage<Void> resetLogicalUnit(long lun) {
+        return CompletableFuture.failedFuture(new IscsiException(IscsiError.OP_NOT_SUPP,
+                getClass().getSimpleName() + " cannot reset a logical unit"));
+    }
+
+    /**
+     * Sends TARGET WARM RESET and completes when the target has done it; every command in flight ends
+     * with it, as for {@link #resetLogicalUnit}. Many targets refuse it (tgtd answers "not supported").
+     * Default: not supported. @since 1.3
+     */
+    default CompletionStage<Void> resetTarget() {
+        return CompletableFuture.failedFuture(new IscsiException(IscsiError.OP_NOT_SUPP,
+                getClass().getSimpleName() + " cannot reset a target"));
     }
 }

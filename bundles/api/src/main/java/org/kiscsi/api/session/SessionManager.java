@@ -17,12 +17,15 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface SessionManager {
     /**
-     * Opens a normal session for {@code record} and logs in. Opens {@code node.session.nr_sessions}
-     * sessions when that key asks for more than one; the stage completes with the first.
+     * Opens normal sessions for {@code record} and logs in: as many as are missing up to
+     * {@code node.session.nr_sessions} (sessions in recovery count as present); the stage completes
+     * with the first opened. When all are present it touches nothing and fails with
+     * {@link org.kiscsi.api.IscsiError#SESS_EXISTS}, saying as open-iscsi does
+     * {@code "default: 1 session requested, but 1 already present."}.
      */
     CompletionStage<SessionInfo> login(NodeRecord record);
 
-    /** Logs the session out and closes it. */
+    /** Logs the session out and closes it; a session in recovery stops trying and closes. */
     CompletionStage<Void> logout(long sid);
 
     /** Opens and logs in a discovery session to the record's portal. */

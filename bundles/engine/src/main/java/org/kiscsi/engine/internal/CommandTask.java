@@ -13,13 +13,19 @@ final class CommandTask extends Task {
     /** How many unit attentions this command has been retried after. */
     int unitAttentionRetries;
 
+    /** When the command first went to the target (System.nanoTime()), for its timeout across re-sends. */
+    long firstSent;
+    /** Its command timeout passed: task management is finding out whether the target still runs it. */
+    boolean timedOut;
+    /** It went to a target that may have run it: sending it again needs {@link ScsiTask#repeatable()}. */
+    boolean mayHaveRun;
+
     // per attempt
     int cmdSn;
     int expectedDataSn;
     int bytesIn;
     /** Data-In offset the transport was told to place directly into the caller's buffer, or -1. */
     int placedOffset = -1;
-    boolean aborting;
 
     CommandTask(ScsiTask scsi, CompletableFuture<ScsiResult> future) {
         this.scsi = scsi;
@@ -30,7 +36,6 @@ final class CommandTask extends Task {
         expectedDataSn = 0;
         bytesIn = 0;
         placedOffset = -1;
-        aborting = false;
     }
 
     boolean reads() {

@@ -1,6 +1,9 @@
 package org.kiscsi.engine.internal;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,10 +21,13 @@ import java.util.function.Supplier;
 import org.kiscsi.api.IscsiError;
 import org.kiscsi.api.IscsiException;
 import org.kiscsi.api.node.DiscoveryRecord;
+import org.kiscsi.api.node.NodeKey;
 import org.kiscsi.api.node.NodeRecord;
 import org.kiscsi.api.scsi.ScsiTaskExecutor;
 import org.kiscsi.api.session.DiscoverySession;
 import org.kiscsi.api.session.InitiatorIdentity;
+import org.kiscsi.api.session.NodeRecordSource;
+import org.kiscsi.api.session.SessionType;
 import org.kiscsi.api.session.SessionInfo;
 import org.kiscsi.api.session.SessionListener;
 import org.kiscsi.api.session.SessionManager;
@@ -43,6 +49,9 @@ public final class Engine implements SessionManager {
     private final ScheduledThreadPoolExecutor scheduler;
     private final SessionOpener opener;
     private volatile Supplier<InitiatorIdentity> identity;
+    private volatile NodeRecordSource records;
+    /** Session indices being opened, per record and type, so concurrent logins do not pick the same one. */
+    private final Map<String, Set<Integer>> opening = new HashMap<>();
 
     public Engine(Supplier<InitiatorIdentity> identity) {
         this.identity = identity;
@@ -57,12 +66,87 @@ public final class Engine implements SessionManager {
 
     // ---------------------------------------------------------------- plug-ins
 
+    /** A transport (back): sessions recovering try to log in again at once. */
     public void addTransport(TransportProvider t) {
         transports.put(t.name(), t);
+        sessions.values().forEach(SessionImpl::transportAvailable);
     }
 
+    /**
+     * A transport goes away (its bundle stopped or updated): its connections are lost, and their
+     * sessions recover, not log out; they come back when a transport of that name is there again.
+     */
     public void removeTransport(TransportProvider t) {
-        transports.remove(t.name(), t);
+        if (transports.remove(t.name(), t)) {
+            sessions.values().forEach(s -> s.transportGone(t.name()));
+        }
+    }
+
+    /** Where records are read again before a session logs in anew (null: sessions keep their own). */
+    public void setRecordSource(NodeRecordSource source) {
+        this.records = source;
+    }
+
+    /** The record as it is now, or {@code record} when there is no source or it has no such record. */
+    NodeRecord currentRecord(NodeRecord record) {
+        NodeRecordSource source = records;
+        if (source == null) {
+            return record;
+        }
+        try {
+            return source.node(record.key()).orElseGet(() -> {
+                LOG.warn("record {} no longer exists; recovering its session with the values it had", record.key());
+                return record;
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("record {} cannot be read again ({}); recovering its session with the values it had", record.key(), e.toString());
+            return record;
+        }
+    }
+
+    /**
+     * Reserves the session indices missing for {@code key}: for normal sessions those below
+     * {@code wanted} that no open (or opening) session has, failing as open-iscsi does when none is
+     * missing; for discovery sessions the lowest free one.
+     */
+    synchronized List<Integer> reserve(NodeKey key, SessionType type, int wanted) {
+        Set<Integer> taken = new HashSet<>(opening.getOrDefault(key + "|" + type, Set.of()));
+        for (SessionImpl s : sessions.values()) {
+            if (s.type == type && s.key.equals(key) && s.state() != SessionState.CLOSED) {
+                taken.add(s.index);
+            }
+        }
+        List<Integer> free = new ArrayList<>();
+        if (type == SessionType.DISCOVERY) {
+            int i = 0;
+            while (taken.contains(i)) {
+                i++;
+            }
+            free.add(i);
+        } else {
+            for (int i = 0; i < wanted; i++) {
+                if (!taken.contains(i)) {
+                    free.add(i);
+                }
+            }
+            if (free.isEmpty()) {
+                throw new IscsiException(IscsiError.SESS_EXISTS, key.iface() + ": " + wanted + " session requested, but "
+                        + taken.size() + " already present.");
+            }
+        }
+        opening.computeIfAbsent(key + "|" + type, k -> new HashSet<>()).addAll(free);
+        return free;
+    }
+
+    synchronized void release(NodeKey key, SessionType type, int index) {
+        Set<Integer> s = opening.get(key + "|" + type);
+        if (s != null && s.remove(index) && s.isEmpty()) {
+            opening.remove(key + "|" + type);
+        }
+    }
+
+    SessionOpener opener() {
+        return opener;
     }
 
     public void addAuthenticator(AuthenticatorFactory f) {
@@ -71,10 +155,6 @@ public final class Engine implements SessionManager {
 
     public void removeAuthenticator(AuthenticatorFactory f) {
         authenticators.remove(f.authMethod(), f);
-    }
-
-    public void setIdentity(Supplier<InitiatorIdentity> identity) {
-        this.identity = identity;
     }
 
     TransportProvider transport(String name) {
@@ -205,7 +285,7 @@ public final class Engine implements SessionManager {
             CompletableFuture.allOf(outs.toArray(new CompletableFuture[0])).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("not every session logged out in time: {}", e.toString());
-            sessions.values().forEach(s -> s.connection.close());
+            sessions.values().forEach(s -> s.close(e));
         }
         scheduler.shutdownNow();
     }

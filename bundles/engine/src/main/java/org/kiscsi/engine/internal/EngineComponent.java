@@ -1,20 +1,11 @@
 package org.kiscsi.engine.internal;
 
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletionStage;
-
-import org.kiscsi.api.node.DiscoveryRecord;
-import org.kiscsi.api.node.NodeRecord;
-import org.kiscsi.api.scsi.ScsiTaskExecutor;
-import org.kiscsi.api.session.DiscoverySession;
 import org.kiscsi.api.session.InitiatorIdentity;
-import org.kiscsi.api.session.SessionInfo;
-import org.kiscsi.api.session.SessionListener;
+import org.kiscsi.api.session.NodeRecordSource;
 import org.kiscsi.api.session.SessionManager;
+import org.kiscsi.engine.IscsiEngine;
 import org.kiscsi.spi.auth.AuthenticatorFactory;
 import org.kiscsi.spi.transport.TransportProvider;
-import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
@@ -23,93 +14,65 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
- * The engine inside OSGi: transports, authenticators and the initiator identity come and go as
- * services; the engine keeps running and uses whatever is there when a login starts.
+ * The engine inside OSGi: transports, authenticators, the initiator identity and the record source
+ * come and go as services; the engine keeps running and uses whatever is there. A transport that
+ * goes away puts its sessions in recovery; they return when it is back.
  */
 @Component(service = SessionManager.class, immediate = true)
-public class EngineComponent implements SessionManager {
+public class EngineComponent extends IscsiEngine {
     private volatile InitiatorIdentity identity;
-    private final Engine engine = new Engine(() -> identity);
-
-    @Activate
-    void activate() {
-        // nothing to start: the engine's timer thread starts with it, sessions start on login
-    }
+    private volatile NodeRecordSource records;
 
     @Deactivate
     void deactivate() {
-        engine.close();
+        close();
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void addTransport(TransportProvider t) {
-        engine.addTransport(t);
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindTransport")
+    void bindTransport(TransportProvider t) {
+        addTransport(t);
     }
 
-    void removeTransport(TransportProvider t) {
-        engine.removeTransport(t);
+    void unbindTransport(TransportProvider t) {
+        removeTransport(t);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void addAuthenticator(AuthenticatorFactory f) {
-        engine.addAuthenticator(f);
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindAuthenticator")
+    void bindAuthenticator(AuthenticatorFactory f) {
+        addAuthenticator(f);
     }
 
-    void removeAuthenticator(AuthenticatorFactory f) {
-        engine.removeAuthenticator(f);
+    void unbindAuthenticator(AuthenticatorFactory f) {
+        removeAuthenticator(f);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void setIdentity(InitiatorIdentity id) {
-        this.identity = id;
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindIdentity")
+    void bindIdentity(InitiatorIdentity id) {
+        identity = id;
+        setIdentity(id);
     }
 
-    void unsetIdentity(InitiatorIdentity id) {
-        if (this.identity == id) {
-            this.identity = null;
+    void unbindIdentity(InitiatorIdentity id) {
+        if (identity == id) {
+            identity = null;
+            setIdentity(null);
         }
     }
 
-    @Override
-    public CompletionStage<SessionInfo> login(NodeRecord record) {
-        return engine.login(record);
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindRecordSource")
+    void bindRecordSource(NodeRecordSource source) {
+        records = source;
+        setRecordSource(source);
     }
 
-    @Override
-    public CompletionStage<Void> logout(long sid) {
-        return engine.logout(sid);
-    }
-
-    @Override
-    public CompletionStage<DiscoverySession> openDiscoverySession(DiscoveryRecord record) {
-        return engine.openDiscoverySession(record);
-    }
-
-    @Override
-    public List<SessionInfo> sessions() {
-        return engine.sessions();
-    }
-
-    @Override
-    public Optional<SessionInfo> session(long sid) {
-        return engine.session(sid);
-    }
-
-    @Override
-    public ScsiTaskExecutor executor(long sid) {
-        return engine.executor(sid);
-    }
-
-    @Override
-    public void addListener(SessionListener listener) {
-        engine.addListener(listener);
-    }
-
-    @Override
-    public void removeListener(SessionListener listener) {
-        engine.removeListener(listener);
+    void unbindRecordSource(NodeRecordSource source) {
+        if (records == source) {
+            records = null;
+            setRecordSource(null);
+        }
     }
 }

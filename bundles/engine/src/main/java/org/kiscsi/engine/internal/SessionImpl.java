@@ -1,11 +1,14 @@
 package org.kiscsi.engine.internal;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -15,115 +18,180 @@ import java.util.concurrent.TimeUnit;
 import org.kiscsi.api.IscsiError;
 import org.kiscsi.api.IscsiException;
 import org.kiscsi.api.Isid;
+import org.kiscsi.api.node.NodeKey;
 import org.kiscsi.api.node.NodeRecord;
 import org.kiscsi.api.scsi.ScsiResult;
 import org.kiscsi.api.scsi.ScsiTask;
 import org.kiscsi.api.scsi.ScsiTaskExecutor;
 import org.kiscsi.api.session.ConnectionInfo;
 import org.kiscsi.api.session.ConnectionState;
-import org.kiscsi.api.session.RecoveryStage;
 import org.kiscsi.api.session.SessionInfo;
 import org.kiscsi.api.session.SessionState;
 import org.kiscsi.api.session.SessionType;
 import org.kiscsi.protocol.Opcode;
 import org.kiscsi.protocol.ProtocolException;
 import org.kiscsi.protocol.ProtocolException.Kind;
-import org.kiscsi.protocol.SerialNumber;
-import org.kiscsi.protocol.login.LoginResult;
-import org.kiscsi.protocol.pdu.AsyncMessage;
 import org.kiscsi.protocol.pdu.Bhs;
-import org.kiscsi.protocol.pdu.DataIn;
-import org.kiscsi.protocol.pdu.DataOut;
 import org.kiscsi.protocol.pdu.LogoutRequest;
-import org.kiscsi.protocol.pdu.LogoutResponse;
-import org.kiscsi.protocol.pdu.LunField;
-import org.kiscsi.protocol.pdu.NopIn;
 import org.kiscsi.protocol.pdu.NopOut;
-import org.kiscsi.protocol.pdu.Pdu;
 import org.kiscsi.protocol.pdu.PduCodec;
-import org.kiscsi.protocol.pdu.R2t;
-import org.kiscsi.protocol.pdu.Reject;
-import org.kiscsi.protocol.pdu.ScsiCommand;
-import org.kiscsi.protocol.pdu.ScsiResponse;
 import org.kiscsi.protocol.pdu.SequenceNumbers;
 import org.kiscsi.protocol.pdu.TargetPdu;
-import org.kiscsi.protocol.pdu.TaskMgmtRequest;
-import org.kiscsi.protocol.pdu.TaskMgmtResponse;
 import org.kiscsi.protocol.pdu.TextRequest;
-import org.kiscsi.protocol.pdu.TextResponse;
 import org.kiscsi.protocol.text.NegotiatedParameters;
-import org.kiscsi.spi.transport.LinkSettings;
 import org.kiscsi.spi.transport.PduBuffer;
-import org.kiscsi.spi.transport.TransportConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A logged-in session in full feature phase: the command window (CmdSN, ExpCmdSN, MaxCmdSN), the
- * task table, StatSN acknowledgement, the SCSI data path (immediate data, unsolicited Data-Out,
- * R2T, Data-In) and the control requests (text, task management, NOP, logout).
+ * A session: the command window, the task table, the commands waiting for a slot, its state and its
+ * recovery. It outlives its connections: when one fails, outstanding commands are held, the
+ * {@link Recovery} logs in again with the same ISID, and the held commands go again on the new
+ * connection. What belongs to one connection is in {@link ConnectionContext}; moving data in
+ * {@link DataMover}; timeouts' escalation in {@link TaskManagement}; what target PDUs mean in
+ * {@link TargetPdus}.
  *
- * <p>Threading: state changes happen under this object's lock, taken by callers submitting work
- * and by the transport thread delivering PDUs. The lock is never held while waiting. Futures are
- * completed after the lock is released, on the thread that completed the work (usually the
- * transport's): callbacks must not block.
+ * <p>Threading: state changes happen under this object's lock, taken by callers submitting work, by
+ * the transport thread delivering PDUs and by the engine's timer. The lock is never held while
+ * waiting. Futures complete after the lock is released ({@link #defer}), on the thread that completed
+ * the work (usually the transport's): callbacks must not block.
  */
-final class SessionImpl implements Connection.Handler, ScsiTaskExecutor {
+final class SessionImpl implements ScsiTaskExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(SessionImpl.class);
     /** Unit attentions a command is retried after before its CHECK CONDITION is returned. */
     static final int MAX_UNIT_ATTENTION_RETRIES = 10;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final Engine engine;
     final long sid;
-    final NodeRecord record;
     final SessionType type;
     final Isid isid;
-    final int tsih;
-    final SessionSettings settings;
-    final NegotiatedParameters params;
-    final Connection connection;
+    /** Which of its record's {@code nr_sessions} this is. */
+    final int index;
+    final NodeKey key;
     final String where;
-    private final Map<String, String> declared;
     private final TaskTable tasks;
+    private final CommandWindow window = new CommandWindow();
     private final ArrayDeque<CommandTask> waiting = new ArrayDeque<>();
-    private final ScheduledFuture<?> sweeper;
+    private final TaskManagement taskManagement = new TaskManagement(this);
+    private final Recovery recovery = new Recovery(this);
+    private final TargetPdus targetPdus = new TargetPdus(this);
+    private final ScheduledFuture<?> ticker;
+    private final List<Runnable> deferred = new ArrayList<>();
 
-    // runtime state, guarded by this
-    private int cmdSn;
-    private int expCmdSn;
-    private int maxCmdSn;
-    private int expStatSn;
+    // guarded by this
+    private NodeRecord record;
+    private SessionSettings settings;
+    private ConnectionContext current;
+    /** The last connection's negotiated values and TSIH, for info() while recovering. */
+    private NegotiatedParameters lastParams;
+    private Map<String, String> lastDeclared;
+    private int tsih;
     private SessionState state = SessionState.LOGGED_IN;
     private Instant since = Instant.now();
+    /** The logout a caller asked for. */
     private Task.Control<Void> logout;
-    /** Why the connection is being closed, when it failed. */
-    private Throwable failure;
+    /** A logout the target asked for (async event), after which the session logs in again. */
+    private Task.Control<Void> recoveryLogout;
+    /** New commands wait while in-flight ones finish, ahead of {@link #recoveryLogout}; until when. */
+    private boolean draining;
+    private long drainDeadline;
 
-    SessionImpl(Engine engine, long sid, NodeRecord record, SessionType type, Isid isid, SessionSettings settings,
-            Connection connection, LoginResult login) {
+    SessionImpl(Engine engine, long sid, NodeRecord record, SessionSettings settings, SessionType type, int index,
+            SessionOpener.Established login) {
         this.engine = engine;
         this.sid = sid;
         this.record = record;
-        this.type = type;
-        this.isid = isid;
-        this.tsih = login.tsih();
         this.settings = settings;
-        this.params = login.parameters();
-        this.connection = connection;
-        this.declared = login.declaredByTarget();
+        this.type = type;
+        this.isid = login.isid();
+        this.index = index;
+        this.key = record.key();
         this.where = (type == SessionType.DISCOVERY ? "discovery session" : record.target().value()) + " at "
-                + connection.remoteAddress() + " (sid " + sid + ")";
+                + record.portal().hostPort() + " (sid " + sid + ")";
         // a few slots beyond cmds_max for control requests; the transport hears how many replies are due
-        this.tasks = new TaskTable(settings.cmdsMax() + 8, connection.transport()::repliesAwaited);
-        this.cmdSn = login.expCmdSn();
-        this.expCmdSn = login.expCmdSn();
-        this.maxCmdSn = login.maxCmdSn();
-        this.expStatSn = login.statSn() + 1;
-        connection.transport().configure(new LinkSettings(params.headerDigest(), params.dataDigest(),
-                params.maxRecvDataSegmentLength()));
-        connection.state = ConnectionState.LOGGED_IN;
-        long period = Math.max(100, Math.min(1000, settings.commandTimeout().toMillis() / 4));
-        this.sweeper = engine.scheduler().scheduleAtFixedRate(this::sweep, period, period, TimeUnit.MILLISECONDS);
+        this.tasks = new TaskTable(settings.cmdsMax() + 8, this::repliesAwaited);
+        synchronized (this) {
+            attach(login);
+        }
+        long period = tickPeriod(settings).toMillis();
+        this.ticker = engine.scheduler().scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Often enough to keep every timeout of the record to within a quarter of itself. */
+    static Duration tickPeriod(SessionSettings s) {
+        SessionSettings.RecoverySettings r = s.recovery();
+        long shortest = Math.min(s.commandTimeout().toMillis(), r.noopOutTimeout().toMillis());
+        if (!r.noopOutInterval().isZero()) {
+            shortest = Math.min(shortest, r.noopOutInterval().toMillis());
+        }
+        shortest = Math.min(shortest, Math.min(r.abortTimeout().toMillis(), s.logoutTimeout().toMillis()));
+        return Duration.ofMillis(Math.max(50, Math.min(1000, shortest / 4)));
+    }
+
+    private void repliesAwaited(int n) {
+        ConnectionContext c = current;
+        if (c != null) {
+            c.transport().repliesAwaited(n);
+        }
+    }
+
+    /** Makes a freshly logged-in connection the session's. */
+    private void attach(SessionOpener.Established login) {
+        ConnectionContext c = new ConnectionContext(this, login.connection(), login.result().parameters(),
+                login.result().declaredByTarget(), login.result().tsih(), login.result().statSn(), System.nanoTime());
+        current = c;
+        lastParams = c.params;
+        lastDeclared = c.declared;
+        tsih = c.tsih;
+        window.reset(login.result().expCmdSn(), login.result().maxCmdSn());
+        login.connection().handOver(c);
+        c.transport().repliesAwaited(tasks.outstanding());
+    }
+
+    // ---------------------------------------------------------------- what the parts use
+
+    Engine engine() {
+        return engine;
+    }
+
+    SessionSettings settings() {
+        return settings;
+    }
+
+    TaskTable tasks() {
+        return tasks;
+    }
+
+    CommandWindow window() {
+        return window;
+    }
+
+    ConnectionContext current() {
+        return current;
+    }
+
+    TaskManagement taskManagement() {
+        return taskManagement;
+    }
+
+    synchronized NodeRecord record() {
+        return record;
+    }
+
+    /** Runs {@code r} once the lock is released (future completions: callbacks must not run under the lock). */
+    void defer(Runnable r) {
+        deferred.add(r);
+    }
+
+    /** Takes what {@link #defer} collected, to run after the caller leaves the lock. */
+    Runnable takeDeferred() {
+        if (deferred.isEmpty()) {
+            return () -> { };
+        }
+        List<Runnable> todo = new ArrayList<>(deferred);
+        deferred.clear();
+        return () -> todo.forEach(Runnable::run);
     }
 
     // ---------------------------------------------------------------- submitting
@@ -132,15 +200,18 @@ final class SessionImpl implements Connection.Handler, ScsiTaskExecutor {
     public CompletionStage<ScsiResult> execute(ScsiTask task) {
         CompletableFuture<ScsiResult> f = new CompletableFuture<>();
         CommandTask t = new CommandTask(task, f);
-        IscsiException refused;
+        IscsiException refused = null;
         synchronized (this) {
-            refused = state == SessionState.LOGGED_IN ? null : checkUsable("cannot send " + t.describe());
-            if (refused == null) {
-                if (waiting.isEmpty() && canStart()) {
+            if (state == SessionState.LOGGED_IN) {
+                if (waiting.isEmpty() && !draining && canStart()) {
                     start(t);
                 } else {
                     waiting.add(t);
                 }
+            } else if (state == SessionState.RECOVERING && !recovery.refusesCommands()) {
+                waiting.add(t); // held until the session is back or replacement_timeout
+            } else {
+                refused = notUsable("cannot send " + t.describe());
             }
         }
         if (refused != null) {
@@ -154,78 +225,118 @@ final class SessionImpl implements Connection.Handler, ScsiTaskExecutor {
         return settings.cmdsMax();
     }
 
-    /** Yes: {@link #finish} sends a command again after a unit attention and raises rescans itself. */
+    /** Yes: a command is sent again after a unit attention, and rescans are raised here. */
     @Override
     public boolean retriesUnitAttentions() {
         return true;
     }
 
-    private IscsiException checkUsable(String what) {
-        if (state != SessionState.LOGGED_IN) {
-            return new IscsiException(IscsiError.SESSION_NOT_CONNECTED, where + " is " + state.name().toLowerCase(java.util.Locale.ROOT)
-                    + ": " + what);
+    @Override
+    public CompletionStage<Void> resetLogicalUnit(long lun) {
+        return reset(TaskManagement.Step.LUN_RESET, lun);
+    }
+
+    @Override
+    public CompletionStage<Void> resetTarget() {
+        return reset(TaskManagement.Step.TARGET_RESET, 0);
+    }
+
+    private CompletionStage<Void> reset(TaskManagement.Step step, long lun) {
+        CompletableFuture<Void> f;
+        Runnable after;
+        synchronized (this) {
+            IscsiException refused = state == SessionState.LOGGED_IN ? null : notUsable("cannot send " + step.text);
+            if (refused != null) {
+                return CompletableFuture.failedFuture(refused);
+            }
+            f = taskManagement.reset(step, lun);
+            after = takeDeferred();
         }
-        return null;
+        after.run();
+        return f;
+    }
+
+    private IscsiException notUsable(String what) {
+        String s = state.name().toLowerCase(Locale.ROOT);
+        if (state == SessionState.RECOVERING) {
+            return new IscsiException(IscsiError.SESSION_NOT_CONNECTED, recovery.replacementMessage() + ": " + what);
+        }
+        return new IscsiException(IscsiError.SESSION_NOT_CONNECTED, where + " is " + s + ": " + what);
     }
 
     /** Whether a command may go now: a free slot within cmds_max and an open window. */
     private boolean canStart() {
-        return tasks.outstanding() < settings.cmdsMax() && SerialNumber.lessOrEqual(cmdSn, maxCmdSn);
+        return tasks.outstanding() < settings.cmdsMax() && window.isOpen();
     }
 
     private void start(CommandTask t) {
         tasks.add(t);
         t.resetAttempt();
-        t.cmdSn = cmdSn++;
-        t.deadline = System.nanoTime() + settings.commandTimeout().toNanos();
-        ScsiTask s = t.scsi;
-        int outLength = s.outLength();
-        ByteBuffer out = s.dataOut();
-        int immediate = 0;
-        if (t.writes() && params.immediateData()) {
-            immediate = Math.min(outLength, Math.min(params.firstBurstLength(), params.maxXmitDataSegmentLength()));
+        t.cmdSn = window.take();
+        long now = System.nanoTime();
+        if (t.firstSent == 0) {
+            t.firstSent = now;
         }
-        int unsolicitedEnd = t.writes() && !params.initialR2T() ? Math.min(outLength, params.firstBurstLength()) : immediate;
-        boolean finalBit = unsolicitedEnd <= immediate;
-        int edtl = t.writes() ? outLength : s.expectedInLength();
-        ByteBuffer immediateData = immediate > 0 ? slice(out, 0, immediate) : null;
-        ScsiCommand cmd = new ScsiCommand(finalBit, t.reads(), t.writes(), s.attribute().code(), LunField.encode(s.lun()),
-                t.itt, edtl, t.cmdSn, expStatSn, s.cdb(), t.writes() && t.reads() ? s.expectedInLength() : -1, immediateData);
-        send(cmd);
-        if (unsolicitedEnd > immediate) {
-            sendDataOut(t, 0xFFFFFFFF, immediate, unsolicitedEnd - immediate);
-        }
-    }
-
-    /** Data-Out PDUs for [offset, offset + length) of the task's data, each within MaxXmitDataSegmentLength. */
-    private void sendDataOut(CommandTask t, int ttt, int offset, int length) {
-        int max = params.maxXmitDataSegmentLength();
-        long lun = LunField.encode(t.scsi.lun());
-        int dataSn = 0;
-        for (int done = 0; done < length; ) {
-            int n = Math.min(max, length - done);
-            boolean last = done + n == length;
-            send(new DataOut(last, lun, t.itt, ttt, expStatSn, dataSn++, offset + done, slice(t.scsi.dataOut(), offset + done, n)));
-            done += n;
-        }
-    }
-
-    private static ByteBuffer slice(ByteBuffer b, int offset, int length) {
-        int p = b.position() + offset;
-        return b.duplicate().limit(p + length).position(p).slice();
-    }
-
-    private void send(Pdu pdu) {
-        TransportConnection t = connection.transport();
-        PduBuffer b = pdu.data().hasRemaining() ? t.allocate(pdu.ahsLength(), pdu.data()) : t.allocate(pdu.ahsLength(), 0);
-        pdu.writeHeader(b.header());
-        t.post(b); // a PDU that cannot go closes the connection: closed() fails what is outstanding
+        t.deadline = now + settings.commandTimeout().toNanos();
+        t.mayHaveRun = true;
+        current.mover.start(t, t.cmdSn);
     }
 
     /** Starts waiting commands while slots and the window allow. */
-    private void drain() {
-        while (!waiting.isEmpty() && canStart() && state == SessionState.LOGGED_IN) {
+    void drain() {
+        while (!waiting.isEmpty() && state == SessionState.LOGGED_IN && !draining && canStart()) {
             start(waiting.poll());
+        }
+    }
+
+    /** A command goes again first (after a unit attention: the target did not run it). */
+    void requeue(CommandTask t) {
+        waiting.addFirst(t);
+    }
+
+    /** A command ended by task management or the target: its caller hears of it (or it goes again). */
+    void taskGone(CommandTask c, String how) {
+        if (tasks.get(c.itt) != c) {
+            return; // it completed meanwhile
+        }
+        tasks.remove(c);
+        IscsiException e = new IscsiException(IscsiError.REQ_TIMEDOUT, where + ": " + c.describe() + " timed out after "
+                + settings.commandTimeout().toSeconds() + " s (node.session.scsi.cmd_timeout) and was " + how);
+        defer(() -> c.fail(e));
+    }
+
+    /**
+     * Every command of {@code lun} (all LUNs when null) ended at the target without an answer (a
+     * reset, a task termination): those that timed out fail, repeatable ones go again, others fail
+     * saying they may have executed.
+     */
+    void tasksGone(Long lun, String how) {
+        List<CommandTask> again = new ArrayList<>();
+        for (Task t : tasks.all()) {
+            if (t instanceof CommandTask c && (lun == null || c.scsi.lun() == lun)) {
+                tasks.remove(c);
+                if (c.timedOut) {
+                    IscsiException e = new IscsiException(IscsiError.REQ_TIMEDOUT, where + ": " + c.describe() + " timed out after "
+                            + settings.commandTimeout().toSeconds() + " s (node.session.scsi.cmd_timeout) and was ended by " + how);
+                    defer(() -> c.fail(e));
+                } else if (!c.scsi.repeatable()) {
+                    IscsiException e = new IscsiException(IscsiError.TRANS, where + ": " + c.describe() + " was ended by " + how
+                            + " and is not safe to repeat; it may have executed");
+                    defer(() -> c.fail(e));
+                } else {
+                    again.add(c);
+                }
+            }
+        }
+        requeueFirst(again);
+        drain();
+    }
+
+    /** Puts commands back at the head of the queue, in the order they were first sent. */
+    private void requeueFirst(List<CommandTask> commands) {
+        commands.sort(Comparator.comparingInt((CommandTask c) -> c.cmdSn - commands.get(0).cmdSn));
+        for (int i = commands.size() - 1; i >= 0; i--) {
+            waiting.addFirst(commands.get(i));
         }
     }
 
@@ -233,18 +344,16 @@ final class SessionImpl implements Connection.Handler, ScsiTaskExecutor {
 
     /** Sends a Text request and completes with the whole answer (continuations followed). */
     CompletableFuture<List<ByteBuffer>> text(byte[] text) {
-        TextExchange x = new TextExchange(text);
-        IscsiException refused;
+        TargetPdus.TextExchange x = new TargetPdus.TextExchange(text);
+        IscsiException refused = null;
         synchronized (this) {
-            refused = checkUsable("cannot send a Text request");
-            if (refused == null) {
-                if (!tasks.hasFreeSlot()) {
-                    refused = new IscsiException(IscsiError.BUSY, where + ": no free task tag for a Text request");
-                } else {
-                    tasks.add(x);
-                    x.deadline = System.nanoTime() + settings.loginTimeout().toNanos();
-                    sendText(x, 0xFFFFFFFF, ByteBuffer.wrap(text));
-                }
+            if (state != SessionState.LOGGED_IN) {
+                refused = notUsable("cannot send a Text request");
+            } else if (!tasks.hasFreeSlot()) {
+                refused = new IscsiException(IscsiError.BUSY, where + ": no free task tag for a Text request");
+            } else {
+                tasks.add(x);
+                sendText(x, 0xFFFFFFFF, ByteBuffer.wrap(text));
             }
         }
         if (refused != null) {
@@ -253,516 +362,509 @@ final class SessionImpl implements Connection.Handler, ScsiTaskExecutor {
         return x.future;
     }
 
-    private void sendText(TextExchange x, int ttt, ByteBuffer data) {
+    void sendText(TargetPdus.TextExchange x, int ttt, ByteBuffer data) {
+        x.deadline = System.nanoTime() + settings.loginTimeout().toNanos();
         // text requests take a CmdSN (non-immediate), as SendTargets in the full feature phase does
-        send(new TextRequest(false, true, false, 0, x.itt, ttt, cmdSn++, expStatSn, data));
+        current.send(new TextRequest(false, true, false, 0, x.itt, ttt, window.take(), current.expStatSn, data));
     }
 
-    /** A text exchange: collects the answer across continued Text Responses. */
-    static final class TextExchange extends Task {
-        final CompletableFuture<List<ByteBuffer>> future = new CompletableFuture<>();
-        final List<ByteBuffer> parts = new ArrayList<>();
-        final byte[] request;
-
-        TextExchange(byte[] request) {
-            this.request = request;
-        }
-
-        @Override
-        void fail(Throwable cause) {
-            future.completeExceptionally(cause);
-        }
-
-        @Override
-        String describe() {
-            return "Text request";
-        }
-    }
-
-    /** Logs out (reason: close the session) and closes the connection. */
+    /** Logs out (reason: close the session) and closes the connection; ends a recovery under way. */
     CompletableFuture<Void> logout() {
         Task.Control<Void> l;
+        Runnable after;
         synchronized (this) {
             if (logout != null) {
                 return logout.future;
             }
             l = new Task.Control<>("Logout request");
             logout = l;
-            if (state != SessionState.LOGGED_IN || !tasks.hasFreeSlot()) {
-                // nothing to say to the target: just close
-                setState(SessionState.LOGGING_OUT);
-                connection.close();
+            if (state == SessionState.CLOSED) {
+                l.future.complete(null);
+                return l.future;
+            }
+            ConnectionContext c = current;
+            setState(SessionState.LOGGING_OUT);
+            if (c == null || recoveryLogout != null || !tasks.hasFreeSlot()) {
+                // nothing to say to the target (or it is logging out already): just close
+                closeSession(null);
             } else {
-                setState(SessionState.LOGGING_OUT);
-                connection.state = ConnectionState.IN_LOGOUT;
+                c.connection.state = ConnectionState.IN_LOGOUT;
                 tasks.add(l);
                 l.deadline = System.nanoTime() + settings.logoutTimeout().toNanos();
-                send(new LogoutRequest(true, LogoutRequest.CLOSE_SESSION, l.itt, connection.cid, cmdSn, expStatSn));
+                c.send(new LogoutRequest(true, LogoutRequest.CLOSE_SESSION, l.itt, c.connection.cid, window.current(), c.expStatSn));
             }
+            after = takeDeferred();
         }
+        after.run();
         return l.future;
     }
 
-    // ---------------------------------------------------------------- receiving
+    /** Whether {@code t} is the caller's logout (as opposed to one the target asked for). */
+    boolean isLogout(Task t) {
+        return t == logout;
+    }
 
-    @Override
-    public ByteBuffer placementFor(ByteBuffer header) {
+    boolean isRecoveryLogout(Task t) {
+        return t == recoveryLogout;
+    }
+
+    /** The target asked for a logout (or renegotiation): let what is in flight finish, then log out and in again. */
+    void drainAndRelogin(Duration within) {
+        if (draining || recoveryLogout != null || state != SessionState.LOGGED_IN) {
+            return;
+        }
+        draining = true;
+        drainDeadline = System.nanoTime() + within.toNanos();
+        maybeLogoutForRecovery(System.nanoTime());
+    }
+
+    /** Once draining is done (no command in flight, or its time is up), sends the logout the target asked for. */
+    void maybeLogoutForRecovery(long now) {
+        ConnectionContext c = current;
+        if (!draining || c == null) {
+            return;
+        }
+        boolean busy = false;
+        for (Task t : tasks.all()) {
+            busy |= t instanceof CommandTask;
+        }
+        if (busy && now - drainDeadline < 0) {
+            return;
+        }
+        draining = false;
+        if (!tasks.hasFreeSlot()) {
+            dropConnection(new IscsiException(IscsiError.LOGOUT, where + ": no free task tag for the logout the target asked for"));
+            return;
+        }
+        Task.Control<Void> l = new Task.Control<>("Logout request (asked by the target)");
+        recoveryLogout = l;
+        tasks.add(l);
+        l.deadline = now + settings.logoutTimeout().toNanos();
+        c.connection.state = ConnectionState.IN_LOGOUT;
+        c.send(new LogoutRequest(true, LogoutRequest.CLOSE_SESSION, l.itt, c.connection.cid, window.current(), c.expStatSn));
+    }
+
+    /** The logout the target asked for is answered: the connection goes, the session logs in again after Time2Wait. */
+    void recoveryLogoutAnswered(int time2Wait) {
+        tasks.remove(recoveryLogout);
+        recoveryLogout = null;
+        ConnectionContext c = current;
+        lost(c, new IscsiException(IscsiError.LOGOUT, "logged out at the target's request"), Duration.ofSeconds(time2Wait));
+        defer(c.connection::close);
+    }
+
+    // ---------------------------------------------------------------- from the transport
+
+    ByteBuffer placementFor(ConnectionContext c, ByteBuffer header) {
         if (Bhs.opcodeBits(header) != Opcode.DATA_IN.code()) {
             return null;
         }
         int len = org.kiscsi.protocol.Framing.dataSegmentLength(header);
         int offset = header.getInt(40);
         synchronized (this) {
-            Task t = tasks.get(Bhs.itt(header));
-            if (t instanceof CommandTask c && c.reads() && offset >= 0 && len > 0
-                    && (long) offset + len <= c.scsi.expectedInLength()) {
-                c.placedOffset = offset;
-                return slice(c.scsi.dataIn(), offset, len);
+            Task t = c == current ? tasks.get(Bhs.itt(header)) : null;
+            if (t instanceof CommandTask ct && ct.reads() && offset >= 0 && len > 0
+                    && (long) offset + len <= ct.scsi.expectedInLength()) {
+                ct.placedOffset = offset;
+                return DataMover.slice(ct.scsi.dataIn(), offset, len);
             }
         }
         return null;
     }
 
-    @Override
-    public void received(PduBuffer buffer) {
+    void received(ConnectionContext c, PduBuffer buffer) {
         Task done = null;
         Object outcome = null;
+        Runnable after = null;
+        boolean released = false;
         try {
             if (!buffer.dataDigestOk()) {
                 throw new ProtocolException(Kind.DATA_DIGEST, where + ": data digest error in a "
-                        + org.kiscsi.protocol.Opcode.of(buffer.header().get(0)) + " PDU");
+                        + Opcode.of(buffer.header().get(0)) + " PDU");
             }
             TargetPdu pdu = PduCodec.decodeTargetPdu(buffer.header(), buffer.data());
             synchronized (this) {
-                updateWindow(pdu, buffer.header());
-                Completion c = dispatch(pdu);
-                if (c != null) {
-                    done = c.task;
-                    outcome = c.outcome;
+                if (c != current) {
+                    return; // a connection the session has given up: whatever it still brings is stale
+                }
+                c.lastReceived = System.nanoTime();
+                ByteBuffer h = buffer.header();
+                switch (pdu.opcode()) {
+                    case NOP_IN, SCSI_RESPONSE, TASK_MGMT_RESPONSE, TEXT_RESPONSE, DATA_IN, LOGOUT_RESPONSE, R2T,
+                            ASYNC_MESSAGE, REJECT -> {
+                        window.update(SequenceNumbers.expCmdSn(h), SequenceNumbers.maxCmdSn(h));
+                        c.acknowledge(pdu, h);
+                    }
+                    default -> throw new ProtocolException(Kind.SEQUENCE, where + ": unexpected " + pdu.opcode()
+                            + " in full feature phase");
+                }
+                TargetPdus.Completion done1 = targetPdus.dispatch(c, pdu);
+                if (done1 != null) {
+                    done = done1.task();
+                    outcome = done1.outcome();
+                }
+                if (draining) {
+                    maybeLogoutForRecovery(c.lastReceived);
                 }
                 drain();
+                if (!deferred.isEmpty()) {
+                    after = takeDeferred();
+                }
             }
         } catch (RuntimeException e) {
-            buffer.release();
-            fail(e);
+            buffer.release(); // before the connection closes under it
+            released = true;
+            failConnection(c, e);
+            return;
+        } finally {
+            if (!released) {
+                buffer.release();
+            }
+        }
+        if (done != null) {
+            TargetPdus.complete(done, outcome);
+        }
+        if (after != null) {
+            after.run();
+        }
+    }
+
+    /** The transport closed the connection (the target or the network did). */
+    void connectionClosed(ConnectionContext c, Throwable cause) {
+        Runnable after;
+        synchronized (this) {
+            if (c != current) {
+                return;
+            }
+            if (state == SessionState.LOGGING_OUT) {
+                closeSession(null); // the target closes after answering a logout, or instead of it
+            } else {
+                lost(c, new IscsiException(IscsiError.TRANS, "connection to " + c.remoteAddress() + " closed"
+                        + (cause == null ? " by the target" : ": " + cause.getMessage()), cause), time2Wait());
+            }
+            after = takeDeferred();
+        }
+        after.run();
+    }
+
+    /** The transport closed the connection before the session took it over. */
+    void connectionClosedRightAfterLogin() {
+        ConnectionContext c;
+        synchronized (this) {
+            c = current;
+        }
+        if (c != null) {
+            connectionClosed(c, new IscsiException(IscsiError.TRANS, "connection closed right after login"));
+        }
+    }
+
+    /** Closes the session at once, without a logout (the engine closing, a logout that could not be waited for). */
+    void close(Throwable why) {
+        Runnable after;
+        synchronized (this) {
+            closeSession(why);
+            after = takeDeferred();
+        }
+        after.run();
+    }
+
+    /** A failure found on the connection (a PDU that breaks the protocol, a digest error): drop it and recover. */
+    private void failConnection(ConnectionContext c, Throwable cause) {
+        Runnable after;
+        synchronized (this) {
+            if (c != current) {
+                return;
+            }
+            dropConnection(cause);
+            after = takeDeferred();
+        }
+        after.run();
+    }
+
+    /** Gives up the current connection with this cause and starts recovery. Under the lock. */
+    void dropConnection(Throwable cause) {
+        dropConnection(cause, time2Wait());
+    }
+
+    void dropConnection(Throwable cause, Duration time2Wait) {
+        ConnectionContext c = current;
+        if (c == null) {
             return;
         }
-        buffer.release();
-        if (done != null) {
-            complete(done, outcome);
+        LOG.warn("{}: {}", where, cause.getMessage());
+        if (state == SessionState.LOGGING_OUT) {
+            closeSession(cause);
+        } else {
+            lost(c, cause, time2Wait);
         }
+        defer(c.connection::close);
     }
 
-    /** A task that finished with this PDU: completed outside the lock. */
-    private record Completion(Task task, Object outcome) {
+    /** DefaultTime2Wait as the last login negotiated it. */
+    private Duration time2Wait() {
+        return Duration.ofSeconds(lastParams == null ? 2 : lastParams.defaultTime2Wait());
     }
 
-    private void updateWindow(TargetPdu pdu, ByteBuffer h) {
-        switch (pdu.opcode()) {
-            case NOP_IN, SCSI_RESPONSE, TASK_MGMT_RESPONSE, TEXT_RESPONSE, DATA_IN, LOGOUT_RESPONSE, R2T, ASYNC_MESSAGE, REJECT -> {
-                int exp = SequenceNumbers.expCmdSn(h);
-                int max = SequenceNumbers.maxCmdSn(h);
-                // RFC 7143 section 4.2.2.1: ignore a window whose MaxCmdSN < ExpCmdSN - 1
-                if (!SerialNumber.lessThan(max, exp - 1)) {
-                    if (SerialNumber.greaterThan(exp, expCmdSn)) {
-                        expCmdSn = exp;
-                    }
-                    if (SerialNumber.greaterThan(max, maxCmdSn)) {
-                        maxCmdSn = max;
-                    }
-                }
-                boolean statusBearing;
-                if (pdu instanceof DataIn d) {
-                    statusBearing = d.hasStatus();
-                } else if (pdu instanceof R2t) {
-                    statusBearing = false;
-                } else if (pdu instanceof NopIn n) {
-                    statusBearing = n.itt() != Bhs.RESERVED_TAG;
-                } else {
-                    statusBearing = true;
-                }
-                int statSn = SequenceNumbers.statSn(h);
-                int next = statusBearing ? statSn + 1 : statSn;
-                if (SerialNumber.greaterThan(next, expStatSn)) {
-                    expStatSn = next;
-                }
-            }
-            default -> throw new ProtocolException(Kind.SEQUENCE, where + ": unexpected " + pdu.opcode() + " in full feature phase");
+    /**
+     * The connection is gone: hold its commands, fail its control requests, and recover — or close,
+     * for a discovery session or one that was closing anyway.
+     */
+    private void lost(ConnectionContext c, Throwable cause, Duration time2Wait) {
+        c.abandoned = true;
+        current = null;
+        c.connection.state = ConnectionState.CLEANUP_WAIT;
+        taskManagement.connectionLost();
+        draining = false;
+        if (type == SessionType.DISCOVERY || state == SessionState.CLOSED || state == SessionState.LOGGING_OUT) {
+            closeSession(cause);
+            return;
         }
-    }
-
-    private Completion dispatch(TargetPdu pdu) {
-        // the data path first: Data-In and SCSI Response are most of the traffic
-        if (pdu instanceof DataIn d) {
-            return dataIn(d);
-        } else if (pdu instanceof ScsiResponse r) {
-            return scsiResponse(r);
-        } else if (pdu instanceof R2t r) {
-            return r2t(r);
-        } else if (pdu instanceof NopIn n) {
-            return nopIn(n);
-        } else if (pdu instanceof TextResponse t) {
-            return textResponse(t);
-        } else if (pdu instanceof LogoutResponse l) {
-            return logoutResponse(l);
-        } else if (pdu instanceof TaskMgmtResponse t) {
-            return taskMgmtResponse(t);
-        } else if (pdu instanceof AsyncMessage a) {
-            return asyncMessage(a);
-        } else if (pdu instanceof Reject r) {
-            return reject(r);
-        }
-        throw new ProtocolException(Kind.SEQUENCE, where + ": unexpected " + pdu.opcode());
-    }
-
-    private CommandTask command(int itt, String pduName) {
-        Task t = tasks.get(itt);
-        if (t instanceof CommandTask c) {
-            return c;
-        }
-        throw new ProtocolException(Kind.SEQUENCE, String.format("%s: %s for ITT 0x%08x, which is not an outstanding command",
-                where, pduName, itt));
-    }
-
-    private Completion dataIn(DataIn d) {
-        CommandTask t = command(d.itt(), "Data-In");
-        if (!t.reads()) {
-            throw new ProtocolException(Kind.SEQUENCE, where + ": Data-In for " + t.describe() + ", which reads nothing");
-        }
-        if (d.dataSn() != t.expectedDataSn) {
-            throw new ProtocolException(Kind.SEQUENCE, where + ": Data-In DataSN " + Integer.toUnsignedString(d.dataSn())
-                    + " for " + t.describe() + ", expected " + t.expectedDataSn);
-        }
-        t.expectedDataSn++;
-        int len = d.data().remaining();
-        int offset = d.bufferOffset();
-        if (offset < 0 || (long) offset + len > t.scsi.expectedInLength()) {
-            throw new ProtocolException(Kind.BAD_FIELD, where + ": Data-In for " + t.describe() + " at offset "
-                    + Integer.toUnsignedString(offset) + " length " + len + " overruns the expected " + t.scsi.expectedInLength() + " bytes");
-        }
-        if (params.dataPduInOrder() && offset != t.bytesIn) {
-            throw new ProtocolException(Kind.SEQUENCE, where + ": Data-In for " + t.describe() + " at offset " + offset
-                    + ", expected " + t.bytesIn + " (DataPDUInOrder=Yes)");
-        }
-        if (len > 0 && t.placedOffset != offset) {
-            ByteBuffer dst = t.scsi.dataIn();
-            dst.put(dst.position() + offset, d.data(), d.data().position(), len);
-        }
-        t.placedOffset = -1;
-        t.bytesIn = Math.max(t.bytesIn, offset + len);
-        if (!d.hasStatus()) {
-            return null;
-        }
-        ScsiResult.Residual kind = (d.flags() & DataIn.FLAG_UNDERFLOW) != 0 ? ScsiResult.Residual.UNDERFLOW
-                : (d.flags() & DataIn.FLAG_OVERFLOW) != 0 ? ScsiResult.Residual.OVERFLOW : ScsiResult.Residual.NONE;
-        return finish(t, new ScsiResult(d.status(), new byte[0], t.bytesIn, d.residualCount(), kind));
-    }
-
-    private Completion scsiResponse(ScsiResponse r) {
-        CommandTask t = command(r.itt(), "SCSI Response");
-        if (r.response() != 0) {
+        List<CommandTask> held = new ArrayList<>();
+        IscsiException gone = new IscsiException(IscsiError.SESSION_NOT_CONNECTED, where + ": " + cause.getMessage(), cause);
+        for (Task t : tasks.all()) {
             tasks.remove(t);
-            return new Completion(t, new IscsiException(IscsiError.TRANS, where + ": target failure (iSCSI response 0x"
-                    + Integer.toHexString(r.response()) + ") for " + t.describe()));
-        }
-        ByteBuffer sense = r.sense();
-        byte[] s = new byte[sense.remaining()];
-        sense.get(s);
-        ScsiResult.Residual kind = r.underflow() ? ScsiResult.Residual.UNDERFLOW
-                : r.overflow() ? ScsiResult.Residual.OVERFLOW : ScsiResult.Residual.NONE;
-        return finish(t, new ScsiResult(r.status(), s, t.bytesIn, r.residualCount(), kind));
-    }
-
-    /** A command ended: retry it after a unit attention, else free its slot and complete it. */
-    private Completion finish(CommandTask t, ScsiResult result) {
-        tasks.remove(t);
-        if (result.status() == ScsiResult.CHECK_CONDITION) {
-            Sense s = Sense.parse(result.sense());
-            if (s != null && s.isUnitAttention()) {
-                if (s.reportedLunsChanged() || s.capacityChanged()) {
-                    engine.rescanNeeded(sid, t.scsi.lun(), s.reportedLunsChanged() ? "REPORTED LUNS DATA HAS CHANGED"
-                            : "CAPACITY DATA HAS CHANGED");
-                }
-                if (t.unitAttentionRetries++ < MAX_UNIT_ATTENTION_RETRIES && !t.aborting) {
-                    if (LOG.isDebugEnabled()) {
-                        LOG.debug("{}: {} got a unit attention ({}), sending it again", where, t.describe(), s);
-                    }
-                    waiting.addFirst(t);
-                    return null;
-                }
+            if (t instanceof CommandTask ct) {
+                held.add(ct);
+            } else if (t != recoveryLogout) {
+                defer(() -> t.fail(gone));
             }
         }
-        if (t.aborting) {
-            return null; // its caller already heard of the timeout
+        recoveryLogout = null;
+        if (!held.isEmpty()) {
+            requeueFirst(held);
         }
-        return new Completion(t, result);
+        LOG.info("{}: connection lost ({}); holding {} command(s), logging in again in {} s", where, cause.getMessage(),
+                waiting.size(), time2Wait.toSeconds());
+        setState(SessionState.RECOVERING);
+        recovery.start(cause, time2Wait);
     }
 
-    private Completion r2t(R2t r) {
-        CommandTask t = command(r.itt(), "R2T");
-        long end = Integer.toUnsignedLong(r.bufferOffset()) + Integer.toUnsignedLong(r.desiredDataTransferLength());
-        if (!t.writes() || end > t.scsi.outLength() || r.desiredDataTransferLength() == 0) {
-            throw new ProtocolException(Kind.BAD_FIELD, where + ": R2T for " + t.describe() + " asks for "
-                    + Integer.toUnsignedString(r.desiredDataTransferLength()) + " bytes at offset "
-                    + Integer.toUnsignedString(r.bufferOffset()) + " of " + t.scsi.outLength());
+    /** Fails every held command (replacement_timeout passed, or the session is given up). */
+    void failHeld(String why) {
+        for (CommandTask t : waiting) {
+            IscsiException e = new IscsiException(IscsiError.SESSION_NOT_CONNECTED, why + ": " + t.describe()
+                    + (t.mayHaveRun ? " failed; it may have executed" : " was not sent"));
+            defer(() -> t.fail(e));
         }
-        if (Integer.toUnsignedLong(r.desiredDataTransferLength()) > params.maxBurstLength()) {
-            throw new ProtocolException(Kind.BAD_FIELD, where + ": R2T asks for " + r.desiredDataTransferLength()
-                    + " bytes, over MaxBurstLength " + params.maxBurstLength());
-        }
-        sendDataOut(t, r.ttt(), r.bufferOffset(), r.desiredDataTransferLength());
-        return null;
+        waiting.clear();
     }
 
-    private Completion nopIn(NopIn n) {
-        if (n.itt() == Bhs.RESERVED_TAG) {
-            if (n.wantsReply()) {
-                // the target pings: answer with the same TTT (and its data), immediate, no new CmdSN
-                send(new NopOut(true, n.lun(), Bhs.RESERVED_TAG, n.ttt(), cmdSn, expStatSn, copy(n.data())));
-            }
-            return null;
-        }
-        Task t = tasks.get(n.itt());
-        if (t == null) {
-            throw new ProtocolException(Kind.SEQUENCE, String.format("%s: NOP-In for unknown ITT 0x%08x", where, n.itt()));
-        }
-        tasks.remove(t);
-        return new Completion(t, null);
-    }
+    // ---------------------------------------------------------------- recovery
 
-    private static ByteBuffer copy(ByteBuffer b) {
-        ByteBuffer c = ByteBuffer.allocate(b.remaining());
-        c.put(b.duplicate()).flip();
-        return c;
-    }
-
-    private Completion textResponse(TextResponse r) {
-        Task t = tasks.get(r.itt());
-        if (!(t instanceof TextExchange x)) {
-            throw new ProtocolException(Kind.SEQUENCE, String.format("%s: Text Response for unknown ITT 0x%08x", where, r.itt()));
-        }
-        x.parts.add(copy(r.data()));
-        if (r.cont() || !r.finalBit()) {
-            // more to come: ask for it with the target's TTT
-            x.deadline = System.nanoTime() + settings.loginTimeout().toNanos();
-            sendText(x, r.ttt(), ByteBuffer.allocate(0));
-            return null;
-        }
-        tasks.remove(x);
-        return new Completion(x, x.parts);
-    }
-
-    private Completion logoutResponse(LogoutResponse r) {
-        Task t = tasks.get(r.itt());
-        if (t == null || t != logout) {
-            throw new ProtocolException(Kind.SEQUENCE, String.format("%s: Logout Response for unknown ITT 0x%08x", where, r.itt()));
-        }
-        tasks.remove(t);
-        if (r.response() != 0) {
-            LOG.warn("{}: logout answered with response {} ({}); closing the connection anyway", where, r.response(),
-                    r.response() == 1 ? "CID not found" : r.response() == 2 ? "recovery not supported" : "cleanup failed");
-        }
-        connection.close();
-        return null; // the close completes the logout
-    }
-
-    private Completion taskMgmtResponse(TaskMgmtResponse r) {
-        Task t = tasks.get(r.itt());
-        if (!(t instanceof AbortTask a)) {
-            throw new ProtocolException(Kind.SEQUENCE, String.format("%s: Task Management Response for unknown ITT 0x%08x",
-                    where, r.itt()));
-        }
-        tasks.remove(a);
-        // whatever the answer, the aborted task is over: free its tag
-        Task aborted = tasks.get(a.referencedItt);
-        if (aborted != null) {
-            tasks.remove(aborted);
-        }
-        LOG.debug("{}: ABORT TASK for {} answered {}", where, a.what, r.response());
-        return null;
-    }
-
-    private Completion asyncMessage(AsyncMessage a) {
-        switch (a.asyncEvent()) {
-            case AsyncMessage.SCSI_EVENT -> {
-                ByteBuffer d = a.data();
-                if (d.remaining() > 2) {
-                    byte[] s = new byte[Math.min(d.getShort(d.position()) & 0xFFFF, d.remaining() - 2)];
-                    d.duplicate().position(d.position() + 2).get(s);
-                    Sense sense = Sense.parse(s);
-                    if (sense != null && (sense.reportedLunsChanged() || sense.capacityChanged())) {
-                        long lun;
-                        try {
-                            lun = LunField.decode(a.lun());
-                        } catch (IllegalArgumentException e) {
-                            LOG.warn("{}: SCSI async event for a LUN kiscsi cannot address: {}", where, e.getMessage());
-                            return null;
-                        }
-                        engine.rescanNeeded(sid, lun, sense.reportedLunsChanged()
-                                ? "REPORTED LUNS DATA HAS CHANGED" : "CAPACITY DATA HAS CHANGED");
-                    }
-                }
-            }
-            case AsyncMessage.LOGOUT_REQUESTED -> {
-                LOG.info("{}: the target asks for a logout", where);
-                engine.scheduler().execute(this::logout);
-            }
-            case AsyncMessage.CONNECTION_DROP, AsyncMessage.SESSION_DROP ->
-                LOG.info("{}: the target announces it will drop the connection (event {})", where, a.asyncEvent());
-            default -> LOG.debug("{}: async event {} ignored", where, a.asyncEvent());
-        }
-        return null;
-    }
-
-    private Completion reject(Reject r) {
-        int itt = r.rejectedItt();
-        Task t = itt == Bhs.RESERVED_TAG ? null : tasks.get(itt);
-        String why = where + ": target rejected a PDU: " + r.reasonText();
-        if (t == null) {
-            LOG.warn(why);
-            return null;
-        }
-        tasks.remove(t);
-        return new Completion(t, new IscsiException(IscsiError.TRANS, why + " (" + t.describe() + ")"));
-    }
-
-    @SuppressWarnings("unchecked")
-    private void complete(Task t, Object outcome) {
-        if (outcome instanceof Throwable e) {
-            t.fail(e);
-        } else if (t instanceof CommandTask c) {
-            c.future.complete((ScsiResult) outcome);
-        } else if (t instanceof TextExchange x) {
-            x.future.complete((List<ByteBuffer>) outcome);
-        } else if (t instanceof Task.Control<?> c) {
-            ((Task.Control<Object>) c).future.complete(outcome);
-        }
-    }
-
-    // ---------------------------------------------------------------- timeouts and failure
-
-    /** ABORT TASK for a command that timed out. */
-    static final class AbortTask extends Task {
-        final int referencedItt;
-        final String what;
-
-        AbortTask(int referencedItt, String what) {
-            this.referencedItt = referencedItt;
-            this.what = what;
-        }
-
-        @Override
-        void fail(Throwable cause) {
-        }
-
-        @Override
-        String describe() {
-            return "ABORT TASK for " + what;
-        }
-    }
-
-    private void sweep() {
-        List<Task> expired = new ArrayList<>();
-        IscsiException escalate = null;
+    /** The recovery's timer: the next reconnection attempt. */
+    void reconnect() {
+        NodeRecord rec;
+        SessionSettings s;
+        Runnable after;
         synchronized (this) {
-            if (state == SessionState.CLOSED) {
+            if (state != SessionState.RECOVERING || current != null) {
+                return;
+            }
+            if (!recovery.attempt()) {
+                closeSession(recovery.abandoned());
+                after = takeDeferred();
+                after.run();
+                return;
+            }
+            rec = engine.currentRecord(record);
+            try {
+                s = SessionSettings.of(rec);
+                record = rec;
+                settings = s;
+            } catch (IscsiException e) {
+                LOG.warn("{}: record {} is not usable now ({}); logging in with its earlier values", where, rec.key(), e.getMessage());
+                rec = record;
+                s = settings;
+            }
+        }
+        engine.opener().reconnect(this, rec, s).whenComplete(this::reconnected);
+    }
+
+    private void reconnected(SessionOpener.Established login, Throwable failure) {
+        Runnable after;
+        synchronized (this) {
+            if (state != SessionState.RECOVERING) {
+                if (login != null) {
+                    defer(login.connection()::close); // logged out meanwhile
+                }
+            } else if (failure != null) {
+                recovery.attemptFailed(SessionOpener.unwrap(failure), time2Wait());
+            } else {
+                attach(login);
+                recovery.succeeded();
+                setState(SessionState.LOGGED_IN);
+                LOG.info("{}: logged in again (TSIH {}); sending {} held command(s) again", where, tsih, waiting.size());
+                resendHeld();
+                drain();
+            }
+            after = takeDeferred();
+        }
+        after.run();
+    }
+
+    /**
+     * The old session's tasks ended with it: commands that timed out or are not safe to repeat fail
+     * now, the others go again in order.
+     */
+    private void resendHeld() {
+        for (var it = waiting.iterator(); it.hasNext(); ) {
+            CommandTask t = it.next();
+            IscsiException e = null;
+            if (t.timedOut) {
+                e = new IscsiException(IscsiError.REQ_TIMEDOUT, where + ": " + t.describe() + " timed out after "
+                        + settings.commandTimeout().toSeconds() + " s (node.session.scsi.cmd_timeout); its task ended with the connection");
+            } else if (t.mayHaveRun && !t.scsi.repeatable()) {
+                e = new IscsiException(IscsiError.TRANS, where + ": " + t.describe() + " was in flight when the connection failed"
+                        + " and is not safe to repeat; it may have executed");
+            }
+            if (e != null) {
+                it.remove();
+                IscsiException fail = e;
+                defer(() -> t.fail(fail));
+            }
+        }
+    }
+
+    /** A transport of this name went away: its connection is lost, and the session recovers when it is back. */
+    void transportGone(String name) {
+        Runnable after;
+        synchronized (this) {
+            ConnectionContext c = current;
+            if (c == null || !c.connection.transportName.equals(name)) {
+                return;
+            }
+            dropConnection(new IscsiException(IscsiError.TRANS, "transport '" + name + "' went away"));
+            after = takeDeferred();
+        }
+        after.run();
+    }
+
+    /** A transport came (back): a recovering session tries at once. */
+    synchronized void transportAvailable() {
+        if (state == SessionState.RECOVERING) {
+            recovery.retryNow();
+        }
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    /** Timeouts of tasks, the NOP-Out ping, and the end of draining. */
+    private void tick() {
+        Runnable after;
+        synchronized (this) {
+            ConnectionContext c = current;
+            if (state == SessionState.CLOSED || c == null) {
                 return;
             }
             long now = System.nanoTime();
             for (Task t : tasks.all()) {
-                if (now - t.deadline < 0) {
+                if (current != c) {
+                    break; // dropped meanwhile
+                }
+                if (now - t.deadline < 0 || tasks.get(t.itt) != t) {
                     continue;
                 }
-                if (t instanceof CommandTask c && !c.aborting) {
-                    c.aborting = true;
-                    expired.add(c);
-                    if (tasks.hasFreeSlot()) {
-                        AbortTask a = new AbortTask(c.itt, c.describe());
-                        tasks.add(a);
-                        a.deadline = now + settings.commandTimeout().toNanos();
-                        send(new TaskMgmtRequest(true, TaskMgmtRequest.ABORT_TASK, LunField.encode(c.scsi.lun()), a.itt,
-                                c.itt, cmdSn, expStatSn, c.cmdSn, c.expectedDataSn));
+                if (t instanceof CommandTask ct) {
+                    if (!ct.timedOut) {
+                        taskManagement.commandTimedOut(ct);
                     }
-                } else if (t instanceof AbortTask a) {
-                    escalate = new IscsiException(IscsiError.REQ_TIMEDOUT, where + ": ABORT TASK for " + a.what
-                            + " was not answered; closing the connection");
+                } else if (t instanceof TaskManagement.Request r) {
+                    taskManagement.expired(r);
                 } else if (t == logout) {
-                    escalate = new IscsiException(IscsiError.LOGOUT, where + ": logout not answered within "
-                            + settings.logoutTimeout().toSeconds() + " s (node.conn[0].timeo.logout_timeout); closing the connection");
-                } else if (!(t instanceof CommandTask)) {
+                    dropConnection(new IscsiException(IscsiError.LOGOUT, where + ": logout not answered within "
+                            + settings.logoutTimeout().toSeconds() + " s (node.conn[0].timeo.logout_timeout); closing the connection"));
+                } else if (t == recoveryLogout) {
+                    dropConnection(new IscsiException(IscsiError.LOGOUT, where + ": the logout the target asked for was not answered"
+                            + " within " + settings.logoutTimeout().toSeconds() + " s"));
+                } else if (t != c.ping) {
                     tasks.remove(t);
-                    expired.add(t);
+                    IscsiException e = new IscsiException(IscsiError.REQ_TIMEDOUT, where + ": " + t.describe() + " timed out after "
+                            + settings.loginTimeout().toSeconds() + " s");
+                    defer(() -> t.fail(e));
                 }
             }
+            if (current == c) {
+                ping(c, now);
+            }
+            if (current == c && draining) {
+                maybeLogoutForRecovery(now);
+            }
+            after = takeDeferred();
         }
-        for (Task t : expired) {
-            t.fail(new IscsiException(IscsiError.REQ_TIMEDOUT, where + ": " + t.describe() + " timed out after "
-                    + (t instanceof CommandTask ? settings.commandTimeout().toSeconds() + " s (node.session.scsi.cmd_timeout)"
-                            : settings.loginTimeout().toSeconds() + " s")));
-        }
-        if (escalate != null) {
-            LOG.warn(escalate.getMessage());
-            fail(escalate);
-        }
+        after.run();
     }
 
-    /** The connection failed: close it and fail everything outstanding. */
-    private void fail(Throwable cause) {
-        LOG.warn("{}: {}", where, cause.getMessage());
-        synchronized (this) {
-            if (failure == null) {
-                failure = cause;
-            }
+    /**
+     * NOP-Out keep-alive: pings after {@code noop_out_interval} without hearing from the target, and
+     * declares the connection dead when {@code noop_out_timeout} more pass with nothing received.
+     */
+    private void ping(ConnectionContext c, long now) {
+        SessionSettings.RecoverySettings r = settings.recovery();
+        if (r.noopOutInterval().isZero()) {
+            return;
         }
-        connection.close();
+        long interval = r.noopOutInterval().toNanos();
+        long timeout = r.noopOutTimeout().toNanos();
+        long silent = now - c.lastReceived;
+        if (c.ping != null ? silent >= timeout && now - c.pingSent >= timeout : silent >= interval + timeout) {
+            dropConnection(new IscsiException(IscsiError.PDU_TIMEOUT, "nothing received for " + (silent / 1_000_000) + " ms: no answer to NOP-Out within "
+                    + r.noopOutTimeout().toSeconds() + " s (node.conn[0].timeo.noop_out_timeout); connection declared dead"));
+            return;
+        }
+        if (c.ping != null || silent < interval || !tasks.hasFreeSlot()) {
+            return;
+        }
+        Task.Control<Void> p = new Task.Control<>("NOP-Out ping");
+        tasks.add(p);
+        p.deadline = now + Long.MAX_VALUE / 4; // the ping's own timeout is the check above
+        c.ping = p;
+        c.pingSent = now;
+        c.send(new NopOut(true, 0L, p.itt, Bhs.RESERVED_TAG, window.current(), c.expStatSn, EMPTY));
     }
 
-    @Override
-    public void closed(Throwable cause) {
-        List<Task> outstanding;
-        List<CommandTask> queued;
-        Task.Control<Void> l;
-        Throwable why;
-        synchronized (this) {
-            if (state == SessionState.CLOSED) {
-                return;
-            }
-            why = failure != null ? failure : cause;
-            boolean loggingOut = state == SessionState.LOGGING_OUT;
-            setState(SessionState.CLOSED);
-            outstanding = tasks.all();
-            for (Task t : outstanding) {
-                tasks.remove(t);
-            }
-            queued = new ArrayList<>(waiting);
-            waiting.clear();
-            l = logout;
-            if (loggingOut && failure == null) {
-                why = null;
-            }
+    // ---------------------------------------------------------------- closing, state and info
+
+    /** The session ends: everything outstanding or waiting fails (or the logout completes). Under the lock. */
+    void closeSession(Throwable why) {
+        if (state == SessionState.CLOSED) {
+            return;
         }
-        sweeper.cancel(false);
+        setState(SessionState.CLOSED);
+        recovery.stop();
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        ConnectionContext c = current;
+        current = null;
+        if (c != null) {
+            c.abandoned = true;
+            c.connection.state = ConnectionState.FREE;
+            defer(c.connection::close);
+        }
+        List<Task> outstanding = tasks.all();
+        outstanding.forEach(tasks::remove);
+        List<CommandTask> queued = new ArrayList<>(waiting);
+        waiting.clear();
         engine.sessionClosed(this); // gone from the session list before anyone hears of it
-        IscsiException gone = new IscsiException(IscsiError.SESSION_NOT_CONNECTED, where + ": connection closed"
-                + (why == null ? " (logged out)" : ": " + why.getMessage()), why);
-        for (Task t : outstanding) {
-            if (!(t instanceof CommandTask c && c.aborting) && t != l) {
-                t.fail(gone);
+        IscsiException gone = new IscsiException(IscsiError.SESSION_NOT_CONNECTED, where + ": "
+                + (why == null ? "logged out" : "closed: " + why.getMessage()), why);
+        Task.Control<Void> l = logout;
+        defer(() -> {
+            for (Task t : outstanding) {
+                if (t != l) {
+                    t.fail(gone);
+                }
             }
-        }
-        for (CommandTask t : queued) {
-            t.fail(gone);
-        }
-        if (l != null) {
-            if (why == null) {
-                l.future.complete(null);
-            } else {
-                l.future.completeExceptionally(gone);
+            queued.forEach(t -> t.fail(gone));
+            if (l != null) {
+                if (why == null) {
+                    l.future.complete(null);
+                } else {
+                    l.future.completeExceptionally(gone);
+                }
             }
-        }
+        });
     }
-
-    // ---------------------------------------------------------------- state and info
 
     private void setState(SessionState next) {
         SessionState previous = state;
@@ -778,17 +880,22 @@ final class SessionImpl implements Connection.Handler, ScsiTaskExecutor {
     }
 
     synchronized SessionInfo info() {
-        Map<String, String> conn = new LinkedHashMap<>(params.connectionValues());
-        ConnectionInfo ci = new ConnectionInfo(connection.cid, connection.state, connection.transportName,
-                connection.localAddress(), connection.remoteAddress(), conn);
-        Map<String, String> sess = new LinkedHashMap<>(params.sessionValues());
-        sess.put("CmdSN", Integer.toUnsignedString(cmdSn));
-        sess.put("ExpCmdSN", Integer.toUnsignedString(expCmdSn));
-        sess.put("MaxCmdSN", Integer.toUnsignedString(maxCmdSn));
-        sess.put("ExpStatSN", Integer.toUnsignedString(expStatSn));
-        sess.put("TargetPortalGroupTag", declared.getOrDefault("TargetPortalGroupTag", ""));
-        return new SessionInfo(sid, record.key(), type, isid, tsih, state, RecoveryStage.NONE, List.of(ci), sess,
-                declared.getOrDefault("TargetAlias", ""), since);
+        ConnectionContext c = current;
+        Map<String, String> conn = lastParams == null ? Map.of() : new LinkedHashMap<>(lastParams.connectionValues());
+        ConnectionInfo ci = c != null
+                ? new ConnectionInfo(c.connection.cid, c.connection.state, c.connection.transportName,
+                        c.connection.localAddress(), c.connection.remoteAddress(), conn)
+                : new ConnectionInfo(0, state == SessionState.CLOSED ? ConnectionState.FREE
+                        : recovery.stage() == org.kiscsi.api.session.RecoveryStage.REINSTATING ? ConnectionState.IN_LOGIN
+                        : ConnectionState.CLEANUP_WAIT, settings.transportName(), "", record.portal().hostPort(), conn);
+        Map<String, String> sess = lastParams == null ? new LinkedHashMap<>() : new LinkedHashMap<>(lastParams.sessionValues());
+        sess.put("CmdSN", Integer.toUnsignedString(window.current()));
+        sess.put("ExpCmdSN", Integer.toUnsignedString(window.expCmdSn()));
+        sess.put("MaxCmdSN", Integer.toUnsignedString(window.maxCmdSn()));
+        sess.put("ExpStatSN", c == null ? "" : Integer.toUnsignedString(c.expStatSn));
+        sess.put("TargetPortalGroupTag", lastDeclared.getOrDefault("TargetPortalGroupTag", ""));
+        return new SessionInfo(sid, key, type, isid, tsih, state, recovery.stage(), List.of(ci), sess,
+                lastDeclared.getOrDefault("TargetAlias", ""), since);
     }
 
     /** Test hook: commands outstanding in the task table. */

@@ -25,6 +25,7 @@ import org.kiscsi.api.session.DiscoverySession;
 import org.kiscsi.api.session.InitiatorIdentity;
 import org.kiscsi.api.session.SessionInfo;
 import org.kiscsi.api.session.SessionType;
+import org.kiscsi.protocol.login.LoginResult;
 import org.kiscsi.protocol.login.AuthenticatorSource;
 import org.kiscsi.protocol.login.LoginException;
 import org.kiscsi.protocol.login.LoginMachine;
@@ -55,15 +56,21 @@ final class SessionOpener {
         this.engine = engine;
     }
 
+    /** A connection that has logged in: what a session is made of, or takes over in recovery. */
+    record Established(Connection connection, LoginResult result, Isid isid) {
+    }
+
     CompletionStage<SessionInfo> login(NodeRecord record) {
         SessionSettings settings;
+        List<Integer> indices;
         try {
             settings = SessionSettings.of(record);
+            indices = engine.reserve(record.key(), SessionType.NORMAL, settings.nrSessions());
         } catch (IscsiException e) {
             return CompletableFuture.failedFuture(e);
         }
         List<CompletableFuture<SessionImpl>> all = new ArrayList<>();
-        for (int i = 0; i < settings.nrSessions(); i++) {
+        for (int i : indices) {
             all.add(open(record, record.values(), settings, SessionType.NORMAL, i));
         }
         return all.get(0).thenApply(SessionImpl::info);
@@ -86,30 +93,41 @@ final class SessionOpener {
         NodeRecord pseudo = NodeRecord.create(new NodeKey(IscsiName.of("iqn.2026-11.org.kiscsi:discovery"),
                 record.address(), null), v);
         SessionSettings settings;
+        int index;
         try {
             settings = SessionSettings.of(pseudo);
+            // two discoveries of one portal at once (the discovery daemon and a command) need two ISIDs
+            index = engine.reserve(pseudo.key(), SessionType.DISCOVERY, 1).get(0);
         } catch (IscsiException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return open(pseudo, record.values(), settings, SessionType.DISCOVERY, 0)
+        return open(pseudo, record.values(), settings, SessionType.DISCOVERY, index)
                 .thenApply(s -> (DiscoverySession) new DiscoverySessionImpl(s));
     }
 
+    /** Opens session {@code index} of the record, retrying as initial_login_retry_max allows; frees the reservation. */
     private CompletableFuture<SessionImpl> open(NodeRecord record, RecordValues offersFrom, SessionSettings settings,
             SessionType type, int index) {
         CompletableFuture<SessionImpl> result = new CompletableFuture<>();
         attempt(record, offersFrom, settings, type, index, 0, result);
-        return result;
+        return result.whenComplete((s, e) -> engine.release(record.key(), type, index));
     }
 
     private void attempt(NodeRecord record, RecordValues offersFrom, SessionSettings settings, SessionType type, int index,
             int tries, CompletableFuture<SessionImpl> result) {
-        connectAndLogin(record, offersFrom, settings, type, index, record.portal(), 0).whenComplete((s, e) -> {
-            if (e == null) {
+        connectAndLogin(record, offersFrom, settings, type, index, null, record.portal(), 0).whenComplete((e, f) -> {
+            if (f == null) {
+                SessionImpl s = new SessionImpl(engine, engine.newSid(), record, settings, type, index, e);
+                engine.registered(s);
+                LOG.info("login to {} at {}: logged in, sid {}, TSIH {}", type == SessionType.NORMAL ? record.target() : "discovery portal",
+                        record.portal().hostPort(), s.sid, e.result().tsih());
+                if (!e.connection().transport().isOpen()) {
+                    s.connectionClosedRightAfterLogin();
+                }
                 result.complete(s);
                 return;
             }
-            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            Throwable cause = unwrap(f);
             if (retryable(cause) && tries < settings.initialLoginRetryMax()) {
                 long delay = Math.min(2000, settings.loginTimeout().toMillis());
                 LOG.info("login to {} failed ({}); retrying in {} ms ({} of {})", record.key(), cause.getMessage(), delay,
@@ -122,6 +140,19 @@ final class SessionOpener {
         });
     }
 
+    /**
+     * Logs in again for a session in recovery: its ISID, TSIH 0 (at ERL0 the target reinstates the
+     * nexus and ends the old session's tasks), the record as it is now. One attempt; the session's
+     * recovery decides about the next.
+     */
+    CompletableFuture<Established> reconnect(SessionImpl session, NodeRecord record, SessionSettings settings) {
+        return connectAndLogin(record, record.values(), settings, session.type, session.index, session.isid, record.portal(), 0);
+    }
+
+    static Throwable unwrap(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
     /** Transport trouble and target-side errors (class 3) may pass; initiator errors will not. */
     private static boolean retryable(Throwable e) {
         if (e instanceof LoginException l) {
@@ -130,8 +161,8 @@ final class SessionOpener {
         return e instanceof IscsiException i && (i.error() == IscsiError.TRANS || i.error() == IscsiError.TRANS_TIMEOUT);
     }
 
-    private CompletableFuture<SessionImpl> connectAndLogin(NodeRecord record, RecordValues offersFrom,
-            SessionSettings settings, SessionType type, int index, Portal portal, int redirects) {
+    private CompletableFuture<Established> connectAndLogin(NodeRecord record, RecordValues offersFrom,
+            SessionSettings settings, SessionType type, int index, Isid fixedIsid, Portal portal, int redirects) {
         String initiatorName;
         Isid isid;
         TransportProvider transport;
@@ -144,7 +175,7 @@ final class SessionOpener {
                         "no InitiatorName is configured (initiatorname file), so no login to " + record.key() + " is possible"));
             }
             IscsiName.of(initiatorName);
-            isid = Isids.forSession(record, initiatorName, index);
+            isid = fixedIsid != null ? fixedIsid : Isids.forSession(record, initiatorName, index);
             transport = engine.transport(settings.transportName());
             params = new LoginParameters(initiatorName, id.initiatorAlias().orElse(null),
                     type == SessionType.NORMAL ? record.target().value() : null, type, isid.value(), 0, 0, 0, 1,
@@ -169,7 +200,7 @@ final class SessionOpener {
         transport.connect(new ConnectRequest(portal, settings.localAddress(), timeout, record.values().asMap()), connection)
                 .whenComplete((t, e) -> {
                     if (e != null) {
-                        loggedIn.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+                        loggedIn.completeExceptionally(unwrap(e));
                         return;
                     }
                     connection.attach(t);
@@ -190,17 +221,9 @@ final class SessionOpener {
                     throw new IscsiException(IscsiError.LOGIN, what + ": more than " + MAX_REDIRECTS + " redirections");
                 }
                 LOG.info("{}: redirected {} to {}", what, r.permanent() ? "permanently" : "temporarily", r.portal());
-                return connectAndLogin(record, offersFrom, settings, type, index, r.portal(), redirects + 1);
+                return connectAndLogin(record, offersFrom, settings, type, index, isid, r.portal(), redirects + 1);
             }
-            LoginStep.Done done = (LoginStep.Done) step;
-            SessionImpl s = new SessionImpl(engine, engine.newSid(), record, type, isid, settings, connection, done.result());
-            connection.handOver(s);
-            if (!connection.transport().isOpen()) {
-                s.closed(new IscsiException(IscsiError.TRANS, what + ": connection closed right after login"));
-            }
-            engine.registered(s);
-            LOG.info("{}: logged in, sid {}, TSIH {}", what, s.sid, done.result().tsih());
-            return CompletableFuture.completedFuture(s);
+            return CompletableFuture.completedFuture(new Established(connection, ((LoginStep.Done) step).result(), isid));
         });
     }
 
@@ -235,9 +258,9 @@ final class SessionOpener {
         @Override
         public void close() {
             try {
-                session.logout().get(session.settings.logoutTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+                session.logout().get(session.settings().logoutTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
             } catch (Exception e) {
-                session.connection.close();
+                session.close(e);
             }
         }
     }

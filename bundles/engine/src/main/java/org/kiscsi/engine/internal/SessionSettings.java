@@ -21,7 +21,28 @@ import org.kiscsi.spi.auth.AuthCredentials;
 public record SessionSettings(Duration loginTimeout, Duration logoutTimeout, Duration commandTimeout,
         int cmdsMax, int nrSessions, int initialLoginRetryMax, String transportName, Optional<String> localAddress,
         String authMethod, List<String> chapAlgorithms, String username, boolean hasSecret, String usernameIn,
-        boolean hasSecretIn) {
+        boolean hasSecretIn, RecoverySettings recovery) {
+
+    /**
+     * How the session watches its connection and recovers it (open-iscsi's keys and defaults).
+     *
+     * @param noopOutInterval NOP-Out ping period; zero sends no pings
+     * @param noopOutTimeout how long a ping may go unanswered, with nothing else received, before
+     *        the connection is declared dead
+     * @param replacementTimeout how long commands are held while the session recovers before they
+     *        fail; zero fails them at once; negative holds them until the session returns or logs out
+     * @param abortTimeout wait for an ABORT TASK answer
+     * @param luResetTimeout wait for a LOGICAL UNIT RESET answer
+     * @param tgtResetTimeout wait for a TARGET WARM RESET answer
+     * @param reopenMax reconnection attempts before the session is given up; 0 keeps trying
+     */
+    public record RecoverySettings(Duration noopOutInterval, Duration noopOutTimeout, Duration replacementTimeout,
+            Duration abortTimeout, Duration luResetTimeout, Duration tgtResetTimeout, int reopenMax) {
+        /** Whether held commands wait for the session however long it takes. */
+        public boolean holdsForever() {
+            return replacementTimeout.isNegative();
+        }
+    }
 
     /** Seconds a SCSI command may take before the engine gives up on it (as the kernel's sd default). */
     public static final int DEFAULT_SCSI_CMD_TIMEOUT = 30;
@@ -49,7 +70,15 @@ public record SessionSettings(Duration loginTimeout, Duration logoutTimeout, Dur
                 localAddress(v),
                 auth, algs,
                 v.get(NodeKeys.USERNAME, ""), !v.get(NodeKeys.PASSWORD, "").isEmpty(),
-                v.get(NodeKeys.USERNAME_IN, ""), !v.get(NodeKeys.PASSWORD_IN, "").isEmpty());
+                v.get(NodeKeys.USERNAME_IN, ""), !v.get(NodeKeys.PASSWORD_IN, "").isEmpty(),
+                new RecoverySettings(
+                        seconds(v, NodeKeys.NOOP_OUT_INTERVAL, 5, 0),
+                        seconds(v, NodeKeys.NOOP_OUT_TIMEOUT, 5, 1),
+                        Duration.ofSeconds(range(v, NodeKeys.REPLACEMENT_TIMEOUT, 120, -86_400, 86_400)),
+                        seconds(v, NodeKeys.ABORT_TIMEOUT, 15, 1),
+                        seconds(v, NodeKeys.LU_RESET_TIMEOUT, 30, 1),
+                        seconds(v, NodeKeys.TGT_RESET_TIMEOUT, 30, 1),
+                        range(v, NodeKeys.REOPEN_MAX, 0, 0, 1_000_000)));
     }
 
     /** The AuthMethod values to offer. */

@@ -7,7 +7,7 @@ import org.kiscsi.protocol.Opcode;
 /**
  * Asynchronous Message (RFC 7143 section 11.9). Events: 0 SCSI async event (sense data in the data
  * segment), 1 target requests logout, 2 target will drop the connection, 3 target will drop all
- * connections, 4 target requests renegotiation, 255 vendor specific.
+ * connections, 4 target requests renegotiation, 5 task termination (RFC 7143), 255 vendor specific.
  */
 public record AsyncMessage(long lun, int statSn, int expCmdSn, int maxCmdSn, int asyncEvent, int asyncVCode,
         int parameter1, int parameter2, int parameter3, ByteBuffer data) implements TargetPdu {
@@ -16,6 +16,9 @@ public record AsyncMessage(long lun, int statSn, int expCmdSn, int maxCmdSn, int
     public static final int CONNECTION_DROP = 2;
     public static final int SESSION_DROP = 3;
     public static final int RENEGOTIATE = 4;
+    /** RFC 7143: all active tasks of the LU in the LUN field are being terminated. */
+    public static final int TASK_TERMINATION = 5;
+    public static final int VENDOR_SPECIFIC = 255;
 
     public AsyncMessage {
         data = Pdu.orEmpty(data);
