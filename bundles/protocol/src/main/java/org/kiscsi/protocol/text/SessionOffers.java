@@ -11,7 +11,7 @@ import org.kiscsi.api.node.RecordValues;
 /**
  * What an initiator offers in the operational stage, from a node record (which carries the
  * iscsid.conf defaults it was created with). Values the record lacks take open-iscsi's shipped
- * defaults; DefaultTime2Wait 2 and DefaultTime2Retain 0 are offered as open-iscsi does.
+ * defaults; DefaultTime2Wait (2) and DefaultTime2Retain (0) come from the record as open-iscsi's do.
  */
 public final class SessionOffers {
     /** Discovery sessions' MaxRecvDataSegmentLength key in discovery records and iscsid.conf. */
@@ -25,8 +25,8 @@ public final class SessionOffers {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(TextKeys.HEADER_DIGEST, digest(record, NodeKeys.HEADER_DIGEST));
         m.put(TextKeys.DATA_DIGEST, digest(record, NodeKeys.DATA_DIGEST));
-        m.put(TextKeys.DEFAULT_TIME2WAIT, "2");
-        m.put(TextKeys.DEFAULT_TIME2RETAIN, "0");
+        m.put(TextKeys.DEFAULT_TIME2WAIT, Integer.toString(number(record, NodeKeys.DEFAULT_TIME2WAIT, 2, 0, 3600)));
+        m.put(TextKeys.DEFAULT_TIME2RETAIN, Integer.toString(number(record, NodeKeys.DEFAULT_TIME2RETAIN, 0, 0, 3600)));
         m.put(TextKeys.ERROR_RECOVERY_LEVEL, "0");
         m.put(TextKeys.INITIAL_R2T, yesNo(record, NodeKeys.INITIAL_R2T, false));
         m.put(TextKeys.IMMEDIATE_DATA, yesNo(record, NodeKeys.IMMEDIATE_DATA, true));
