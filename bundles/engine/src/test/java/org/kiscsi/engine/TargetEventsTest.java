@@ -24,7 +24,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.kiscsi.api.IscsiError;
 import org.kiscsi.api.IscsiException;
+import org.kiscsi.api.node.DiscoveryRecord;
+import org.kiscsi.api.node.DiscoveryType;
 import org.kiscsi.api.node.NodeKeys;
+import org.kiscsi.api.node.RecordValues;
+import org.kiscsi.api.session.DiscoverySession;
+import org.kiscsi.testkit.loopback.LoopbackTransport;
+import org.kiscsi.testkit.target.LoginAttempt;
 import org.kiscsi.api.node.NodeRecord;
 import org.kiscsi.api.scsi.ScsiResult;
 import org.kiscsi.api.scsi.ScsiTask;
@@ -292,5 +298,19 @@ class TargetEventsTest {
         ExecutionException e = assertThrows(ExecutionException.class, () -> await(f.engine.login(f.record())));
         assertEquals(IscsiError.SESS_EXISTS, ((IscsiException) e.getCause()).error());
         f.loopback.refuse(false);
+    }
+
+    @Test
+    void twoDiscoveriesOfOnePortalAtOnceUseTwoIsids() throws Exception {
+        DiscoveryRecord d = new DiscoveryRecord(DiscoveryType.SENDTARGETS, f.portal, RecordValues.empty()
+                .with(NodeKeys.TRANSPORT_NAME, LoopbackTransport.NAME));
+        try (DiscoverySession a = await(f.engine.openDiscoverySession(d));
+             DiscoverySession b = await(f.engine.openDiscoverySession(d))) {
+            List<LoginAttempt> logins = f.target.loginAttempts();
+            assertEquals(2, logins.size());
+            assertNotEquals(logins.get(0).isid(), logins.get(1).isid(), "the second would otherwise reinstate (end) the first");
+            assertFalse(await(a.text(List.of("SendTargets=All"))).isEmpty());
+            assertFalse(await(b.text(List.of("SendTargets=All"))).isEmpty());
+        }
     }
 }
