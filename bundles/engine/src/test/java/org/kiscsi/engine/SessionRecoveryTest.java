@@ -22,8 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.kiscsi.api.IscsiError;
@@ -42,23 +40,7 @@ import org.kiscsi.testkit.target.LoginAttempt;
 
 /** ERL0 session recovery over the loopback transport: the session outlives its connection. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class SessionRecoveryTest {
-    private LoopbackFixture f;
-
-    @BeforeEach
-    void start() throws Exception {
-        f = new LoopbackFixture();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        f.close();
-    }
-
-    private SessionState state(long sid) {
-        return f.engine.session(sid).map(SessionInfo::state).orElse(SessionState.CLOSED);
-    }
-
+class SessionRecoveryTest extends LoopbackSessionTest {
     private Optional<SessionInfo> info(long sid) {
         return f.engine.session(sid);
     }
@@ -183,6 +165,15 @@ class SessionRecoveryTest {
 
     @Test
     void reopenMaxGivesTheSessionUpAfterThatManyAttempts() throws Exception {
+        List<SessionInfo> closed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        f.engine.addListener(new org.kiscsi.api.session.SessionListener() {
+            @Override
+            public void stateChanged(SessionInfo session, SessionState previous) {
+                if (session.state() == SessionState.CLOSED) {
+                    closed.add(session);
+                }
+            }
+        });
         SessionInfo s = await(f.engine.login(f.record().with(NodeKeys.REOPEN_MAX, "2")));
         ScsiTaskExecutor x = f.engine.executor(s.sid());
         f.loopback.refuse(true);
@@ -192,6 +183,8 @@ class SessionRecoveryTest {
         assertTrue(e.getCause().getMessage().contains("given up after 2 reconnection attempt(s) (node.session.reopen_max)"),
                 e.getCause().getMessage());
         assertTrue(eventually(Duration.ofSeconds(2), () -> f.engine.session(s.sid()).isEmpty()), "the session is gone");
+        assertTrue(eventually(Duration.ofSeconds(2), () -> !closed.isEmpty()));
+        assertEquals(RecoveryStage.ABANDONED, closed.get(0).recovery(), "its last state change says it was given up");
     }
 
     @Test

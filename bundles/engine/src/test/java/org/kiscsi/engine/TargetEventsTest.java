@@ -18,8 +18,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.kiscsi.api.IscsiError;
@@ -48,23 +46,7 @@ import org.kiscsi.protocol.pdu.TaskMgmtRequest;
  * management when a command times out — over the loopback transport with short per-node timeouts.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class TargetEventsTest {
-    private LoopbackFixture f;
-
-    @BeforeEach
-    void start() throws Exception {
-        f = new LoopbackFixture();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        f.close();
-    }
-
-    private SessionState state(long sid) {
-        return f.engine.session(sid).map(SessionInfo::state).orElse(SessionState.CLOSED);
-    }
-
+class TargetEventsTest extends LoopbackSessionTest {
     private boolean loggedInAgain(long sid, int logins) {
         return f.target.loginAttempts().size() >= logins && state(sid) == SessionState.LOGGED_IN;
     }

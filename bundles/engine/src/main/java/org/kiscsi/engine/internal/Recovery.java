@@ -27,6 +27,7 @@ final class Recovery {
     private boolean active;
     private boolean reinstating;
     private boolean commandsFailed;
+    private boolean abandoned;
     private int attempts;
     private Throwable lastFailure;
     private ScheduledFuture<?> replacementTimer;
@@ -37,6 +38,9 @@ final class Recovery {
     }
 
     RecoveryStage stage() {
+        if (abandoned) {
+            return RecoveryStage.ABANDONED;
+        }
         if (!active) {
             return RecoveryStage.NONE;
         }
@@ -96,6 +100,7 @@ final class Recovery {
 
     /** The error a session given up after {@code reopen_max} attempts closes with. */
     IscsiException abandoned() {
+        abandoned = true;
         return new IscsiException(IscsiError.SESSION_NOT_CONNECTED, session.where + ": given up after " + attempts
                 + " reconnection attempt(s) (node.session.reopen_max)"
                 + (lastFailure == null ? "" : "; last: " + lastFailure.getMessage()), lastFailure);

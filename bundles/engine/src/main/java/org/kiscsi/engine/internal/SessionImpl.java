@@ -415,6 +415,7 @@ final class SessionImpl implements ScsiTaskExecutor {
         }
         draining = true;
         drainDeadline = System.nanoTime() + within.toNanos();
+        current.connection.state = ConnectionState.LOGOUT_REQUESTED;
         maybeLogoutForRecovery(System.nanoTime());
     }
 

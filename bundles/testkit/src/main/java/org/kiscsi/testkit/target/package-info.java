@@ -4,7 +4,7 @@
  * commands never answered. It is never a replacement for tgtd where tgtd can show the behaviour.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.kiscsi.testkit.target;
 
 import org.osgi.annotation.bundle.Export;
