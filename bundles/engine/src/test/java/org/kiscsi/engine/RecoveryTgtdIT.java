@@ -318,8 +318,11 @@ class RecoveryTgtdIT {
         SessionInfo s = await(f.engine.login(node().with(NodeKeys.NOOP_OUT_INTERVAL, "1").with(NodeKeys.NOOP_OUT_TIMEOUT, "1")));
         ScsiTaskExecutor x = f.engine.executor(s.sid());
         read(x, 0, 4096);
+        byte[] expected = read(x, 64, 8192);
         proxy.stall();
         long t0 = System.nanoTime();
+        ByteBuffer into = ByteBuffer.allocate(8192);
+        CompletableFuture<ScsiResult> pending = x.execute(ScsiTask.read(1, Cdbs.read16(64, 16), into)).toCompletableFuture(); // in flight across the stall
         long seen = waitFor("RECOVERING after the stall", Duration.ofSeconds(6), () -> info(s.sid()).state() == SessionState.RECOVERING);
         long noticed = (seen - t0) / 1_000_000;
         System.out.printf("stall noticed after %d ms (noop_out_interval 1 s + noop_out_timeout 1 s)%n", noticed);
@@ -329,6 +332,8 @@ class RecoveryTgtdIT {
         long back = waitFor("LOGGED_IN again", Duration.ofSeconds(15), () -> info(s.sid()).state() == SessionState.LOGGED_IN);
         System.out.printf("back %d ms after resume%n", (back - seen) / 1_000_000);
         assertEquals(RecoveryStage.NONE, info(s.sid()).recovery());
+        assertTrue(pending.get(20, TimeUnit.SECONDS).isGood(), "the read in flight across the stall");
+        assertArrayEquals(expected, into.array());
         assertTrue(proxy.logins().size() >= 2, "no second login: " + proxy.logins());
         assertEquals(0, proxy.logins().get(proxy.logins().size() - 1).tsih());
         byte[] data = random(16384, 2);
@@ -342,7 +347,17 @@ class RecoveryTgtdIT {
      * GOOD and the block holds what the caller wrote.
      */
     @Test
-    void dataDigestErrorEndsInARecoveredWriteOfTheOriginalData() throws Exception {
+    void dataDigestErrorInADataOutEndsInARecoveredWriteOfTheOriginalData() throws Exception {
+        digestError(Opcode.DATA_OUT);
+    }
+
+    /** The same with the bit flipped in the immediate data of the SCSI Command. */
+    @Test
+    void dataDigestErrorInImmediateDataEndsInARecoveredWriteOfTheOriginalData() throws Exception {
+        digestError(Opcode.SCSI_COMMAND);
+    }
+
+    private void digestError(Opcode where) throws Exception {
         SessionInfo s = await(f.engine.login(node().with(NodeKeys.HEADER_DIGEST, "CRC32C").with(NodeKeys.DATA_DIGEST, "CRC32C")));
         assertEquals("CRC32C", s.connections().get(0).negotiated().get("HeaderDigest"));
         assertEquals("CRC32C", s.connections().get(0).negotiated().get("DataDigest"));
@@ -351,11 +366,11 @@ class RecoveryTgtdIT {
         byte[] before = random(32768, 30);
         assertTrue(await(x.execute(write(lba, before))).isGood());
         byte[] data = random(32768, 31); // 8 KiB immediate, then Data-Outs for one R2T
-        proxy.flipBitInNextDataSegment(Direction.TO_TARGET, Opcode.DATA_OUT);
+        proxy.flipBitInNextDataSegment(Direction.TO_TARGET, where);
         long t0 = System.nanoTime();
         ScsiResult w = await(x.execute(write(lba, data)));
-        System.out.printf("write with a corrupted Data-Out done in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
-        assertTrue(proxy.faultDone(), "no Data-Out was corrupted");
+        System.out.printf("write with corrupted %s data done in %d ms%n", where, (System.nanoTime() - t0) / 1_000_000);
+        assertTrue(proxy.faultDone(), "no " + where + " was corrupted");
         assertTrue(w.isGood(), "write status " + w.status());
         assertEquals(2, proxy.connectionsAccepted(), "tgtd did not drop the connection on the digest error: " + proxy.logins());
         assertEquals(2, proxy.logins().stream().map(LoginSeen::connection).distinct().count());
