@@ -430,6 +430,10 @@ class RecoveryTgtdIT {
             assertEquals(RecoveryStage.COMMANDS_FAILED, during.recovery());
             IscsiException e3 = failure(x.execute(write(400, random(4096, 43))).toCompletableFuture());
             assertTrue(e3.getMessage().contains("replacement_timeout"), "a new command: " + e3.getMessage());
+            // the session still counts: a second login of the record is refused
+            IscsiException twice = failure(f.engine.login(r).toCompletableFuture());
+            assertEquals(org.kiscsi.api.IscsiError.SESS_EXISTS, twice.error(), twice.getMessage());
+            assertEquals(1, f.engine.sessions().size());
 
             int port = dying.port();
             again = Tgtd.start(Loopback.IPV4, port, lunDir);
@@ -496,6 +500,32 @@ class RecoveryTgtdIT {
                 .map(PduSeen::opcode).toList();
         System.out.println("old connection, to target, last PDUs: " + old.subList(Math.max(0, old.size() - 6), old.size()));
         read(x, 0, 4096);
+    }
+
+    /**
+     * A logout while the session is recovering from a target that refuses connections ends it at
+     * once: the held command fails, the session leaves the list, and no further login is tried.
+     */
+    @Test
+    void logoutWhileRecoveringEndsTheSession() throws Exception {
+        SessionInfo s = await(f.engine.login(node()));
+        ScsiTaskExecutor x = f.engine.executor(s.sid());
+        read(x, 0, 4096);
+        proxy.refuseConnections(true);
+        proxy.stall();
+        CompletableFuture<ScsiResult> held = x.execute(ScsiTask.read(1, Cdbs.read16(0, 8), ByteBuffer.allocate(4096))).toCompletableFuture();
+        Thread.sleep(100);
+        proxy.cutAll();
+        waitFor("RECOVERING after the cut", Duration.ofSeconds(3), () -> info(s.sid()).state() == SessionState.RECOVERING);
+        long t0 = System.nanoTime();
+        f.engine.logout(s.sid()).toCompletableFuture().handle((v, e) -> e).get(5, TimeUnit.SECONDS);
+        System.out.printf("logout while recovering took %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        assertTrue(f.engine.session(s.sid()).isEmpty(), "still listed: " + f.engine.sessions());
+        IscsiException e = failure(held);
+        System.out.println("held command after the logout: " + e.getMessage());
+        int accepted = proxy.connectionsAccepted();
+        Thread.sleep(2500); // Time2Wait (2 s) passes: no reconnection attempt may follow
+        assertEquals(accepted, proxy.connectionsAccepted(), "the session tried to log in again after its logout");
     }
 
     /**
