@@ -386,12 +386,8 @@ class RecoveryTgtdIT {
      */
     @Test
     void deadTargetFailsCommandsAfterReplacementTimeoutAndTheSessionReturnsWithIt() throws Exception {
-        Path lunDir = tmp.resolve("luns");
-        java.nio.file.Files.createDirectories(lunDir);
         Path shm = Path.of("/dev/shm");
-        if (java.nio.file.Files.isWritable(shm)) {
-            lunDir = java.nio.file.Files.createTempDirectory(shm, "kiscsi-recovery-");
-        }
+        Path lunDir = java.nio.file.Files.createTempDirectory(java.nio.file.Files.isWritable(shm) ? shm : tmp, "kiscsi-recovery-");
         Tgtd dying = Tgtd.start(Loopback.IPV4, 0, lunDir);
         Tgtd again = null;
         FaultProxy front = FaultProxy.start(dying.portal());
@@ -452,10 +448,17 @@ class RecoveryTgtdIT {
             await(f.engine.logout(s.sid()));
         } finally {
             front.close();
-            if (again != null) {
-                again.close();
+            try {
+                if (again != null) {
+                    again.close();
+                }
+                dying.close();
+            } finally {
+                try (var left = java.nio.file.Files.list(lunDir)) {
+                    assertTrue(left.findAny().isEmpty(), "tgtd left files in " + lunDir);
+                }
+                java.nio.file.Files.delete(lunDir);
             }
-            dying.close();
         }
     }
 
