@@ -434,7 +434,7 @@ final class SessionImpl implements ScsiTaskExecutor {
         }
         draining = false;
         if (!tasks.hasFreeSlot()) {
-            dropConnection(new IscsiException(IscsiError.LOGOUT, where + ": no free task tag for the logout the target asked for"));
+            dropConnection(new IscsiException(IscsiError.LOGOUT, "no free task tag for the logout the target asked for"));
             return;
         }
         Task.Control<Void> l = new Task.Control<>("Logout request (asked by the target)");
@@ -772,10 +772,10 @@ final class SessionImpl implements ScsiTaskExecutor {
                 } else if (t instanceof TaskManagement.Request r) {
                     taskManagement.expired(r);
                 } else if (t == logout) {
-                    dropConnection(new IscsiException(IscsiError.LOGOUT, where + ": logout not answered within "
+                    dropConnection(new IscsiException(IscsiError.LOGOUT, "logout not answered within "
                             + settings.logoutTimeout().toSeconds() + " s (node.conn[0].timeo.logout_timeout); closing the connection"));
                 } else if (t == recoveryLogout) {
-                    dropConnection(new IscsiException(IscsiError.LOGOUT, where + ": the logout the target asked for was not answered"
+                    dropConnection(new IscsiException(IscsiError.LOGOUT, "the logout the target asked for was not answered"
                             + " within " + settings.logoutTimeout().toSeconds() + " s"));
                 } else if (t != c.ping) {
                     tasks.remove(t);

@@ -75,7 +75,11 @@ final class TaskManagement {
 
         @Override
         String describe() {
-            return step.text + (step == Step.ABORT_TASK ? " for " + subject.describe() : " of LUN " + lun);
+            return switch (step) {
+                case ABORT_TASK -> step.text + " for " + subject.describe();
+                case LUN_RESET -> step.text + " of LUN " + lun;
+                default -> step.text; // TARGET WARM RESET is about no LUN
+            };
         }
     }
 
@@ -108,7 +112,7 @@ final class TaskManagement {
 
     private void send(Step step, long lun, CommandTask subject, CompletableFuture<Void> asked) {
         if (step == Step.SESSION_RECOVERY) {
-            session.dropConnection(new IscsiException(IscsiError.REQ_TIMEDOUT, session.where + ": task management did not end "
+            session.dropConnection(new IscsiException(IscsiError.REQ_TIMEDOUT, "task management did not end "
                     + (subject == null ? "the tasks of LUN " + lun : subject.describe()) + "; recovering the session"));
             return;
         }

@@ -49,6 +49,7 @@ public final class Tgtd implements AutoCloseable {
     private final Set<String> accounts = new HashSet<>();
     private boolean closed;
     private boolean stoppedGracefully;
+    private boolean killed;
 
     private Tgtd(Loopback loopback, int port, Process process, ScratchDir runDir, ScratchDir lunDir, Path log, Tgtadm tgtadm) {
         this.loopback = loopback;
@@ -68,23 +69,33 @@ public final class Tgtd implements AutoCloseable {
 
     /** Starts a tgtd on a free port of {@code loopback}, LUN files in a new directory under {@code lunParent}. */
     public static Tgtd start(Loopback loopback, Path lunParent) {
+        return start(loopback, 0, lunParent);
+    }
+
+    /**
+     * Starts a tgtd on {@code port} of {@code loopback} (a free one when 0), LUN files in a new
+     * directory under {@code lunParent}. A given port is tried once: as after {@link #kill()}, to
+     * bring a target back where initiators look for it (a LUN file kept in a directory of the
+     * caller's, {@link LunBacking#inDirectory}, is taken over with its data).
+     */
+    public static Tgtd start(Loopback loopback, int port, Path lunParent) {
         Tool.require(Tool.TGTD, Tool.TGTADM);
         PeerException portTaken = null;
-        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-            int port = FreePorts.pick(loopback);
+        for (int attempt = 1; attempt <= (port == 0 ? START_ATTEMPTS : 1); attempt++) {
+            int listenPort = port == 0 ? FreePorts.pick(loopback) : port;
             ScratchDir runDir = ScratchDir.create("kiscsi-tgtd-");
             ScratchDir lunDir = null;
             Process p = null;
             try {
                 lunDir = ScratchDir.createIn(lunParent, "kiscsi-tgtd-luns-");
                 int index = CONTROL_INDEX.incrementAndGet();
-                Path log = PeerLogs.newLogFile("tgtd-" + port);
+                Path log = PeerLogs.newLogFile("tgtd-" + listenPort);
                 Path socketBase = runDir.resolve("ctl");
                 Tgtadm adm = new Tgtadm(socketBase, index, log);
                 p = Processes.startDaemon(Command.of(Tool.TGTD, "-f", "-C", Integer.toString(index), "--iscsi",
-                        "portal=" + loopback.hostPort(port)).withEnv("TGT_IPC_SOCKET", socketBase.toString()), log);
-                awaitReady(p, loopback, port, adm, log);
-                return new Tgtd(loopback, port, p, runDir, lunDir, log, adm);
+                        "portal=" + loopback.hostPort(listenPort)).withEnv("TGT_IPC_SOCKET", socketBase.toString()), log);
+                awaitReady(p, loopback, listenPort, adm, log);
+                return new Tgtd(loopback, listenPort, p, runDir, lunDir, log, adm);
             } catch (PortTakenException e) {
                 portTaken = e;
                 LOG.log(Level.WARNING, "{0}; retrying on another port", e.getMessage());
@@ -271,6 +282,16 @@ public final class Tgtd implements AutoCloseable {
         return lunDir.path();
     }
 
+    /**
+     * Kills tgtd with SIGKILL, as a crash would, and waits (a few seconds at most) until it is gone;
+     * it stays down. Its sessions' connections see the kernel close them. {@link #close()} afterwards
+     * only removes its files and does not count the kill as an early death.
+     */
+    public synchronized void kill() {
+        killed = true;
+        Processes.killTree(process, Duration.ofSeconds(5));
+    }
+
     public boolean isRunning() {
         return process.isAlive();
     }
@@ -304,8 +325,8 @@ public final class Tgtd implements AutoCloseable {
             }
         }
         LOG.log(Level.DEBUG, "tgtd on {0} stopped ({1}); log {2}", loopback.hostPort(port),
-                diedEarly ? "had died" : stoppedGracefully ? "delete system" : "SIGKILL", log);
-        if (diedEarly) {
+                killed ? "killed" : diedEarly ? "had died" : stoppedGracefully ? "delete system" : "SIGKILL", log);
+        if (diedEarly && !killed) {
             throw new PeerException("tgtd on " + loopback.hostPort(port) + " died before stop with exit code " + process.exitValue()
                     + "; log " + log + ":\n" + Processes.tail(log, 20));
         }
