@@ -78,7 +78,8 @@ public final class MinaTransport implements AutoCloseable {
         }
         ConnectAttempt a = new ConnectAttempt(request, listener, options, connector, threads);
         connecting.add(a);
-        a.result.whenComplete((c, e) -> {
+        // the caller hears of the connection only once it is counted (openConnections, retirement)
+        CompletableFuture<TransportConnection> counted = a.result.whenComplete((c, e) -> {
             if (c != null) {
                 connections.add(c);
                 c.closeFuture().whenComplete((x, y) -> {
@@ -97,7 +98,7 @@ public final class MinaTransport implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             a.abort("the TCP transport is closed");
         }
-        return a.result.minimalCompletionStage();
+        return counted.minimalCompletionStage();
     }
 
     /**
