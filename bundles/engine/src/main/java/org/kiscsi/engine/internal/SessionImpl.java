@@ -540,8 +540,7 @@ final class SessionImpl implements ScsiTaskExecutor {
             if (state == SessionState.LOGGING_OUT) {
                 closeSession(null); // the target closes after answering a logout, or instead of it
             } else {
-                lost(c, new IscsiException(IscsiError.TRANS, "connection to " + c.remoteAddress() + " closed"
-                        + (cause == null ? " by the target" : ": " + cause.getMessage()), cause), time2Wait());
+                lost(c, new IscsiException(IscsiError.TRANS, closedMessage(c, cause), cause), time2Wait());
             }
             after = takeDeferred();
         }
@@ -567,6 +566,15 @@ final class SessionImpl implements ScsiTaskExecutor {
             after = takeDeferred();
         }
         after.run();
+    }
+
+    /** Why a connection closed, naming where once (a transport's own message usually names it already). */
+    private static String closedMessage(ConnectionContext c, Throwable cause) {
+        String where = c.remoteAddress();
+        if (cause == null || cause.getMessage() == null) {
+            return "connection to " + where + " closed by the target";
+        }
+        return cause.getMessage().contains(where) ? cause.getMessage() : "connection to " + where + " closed: " + cause.getMessage();
     }
 
     /** A failure found on the connection (a PDU that breaks the protocol, a digest error): drop it and recover. */
