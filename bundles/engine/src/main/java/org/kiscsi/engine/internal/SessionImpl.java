@@ -116,6 +116,11 @@ final class SessionImpl implements ScsiTaskExecutor {
         }
         long period = tickPeriod(settings).toMillis();
         this.ticker = engine.scheduler().scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
+        synchronized (this) {
+            if (state == SessionState.CLOSED) {
+                ticker.cancel(false); // closed before the timer existed (a connection that died at once)
+            }
+        }
     }
 
     /** Often enough to keep every timeout of the record to within a quarter of itself. */
