@@ -94,6 +94,31 @@ public class DaemonLoginIT extends DaemonAgainstTgtd {
     }
 
     @Test
+    public void aSecondLoginOfALoggedInRecordExits15SayingSoAndTheFirstSessionSurvives() throws Exception {
+        records.write(DISK, tgtd.portal(), false);
+        dist.startWithEngine();
+        String initiator = records.initiatorName();
+        Result login = node(DISK, "--login");
+        assertEquals(login.output(), 0, login.exit());
+        TgtShow.Nexus nexus = TgtdSessions.awaitOne(tgtd, DISK, initiator);
+        String sid = onlySession(DISK);
+
+        UnpackedDistribution.Split again = dist.binSplit("iscsiadm", "-m", "node", "-T", DISK, "-p", portal(), "--login");
+        assertEquals(again.toString(), 15, again.exit());
+        assertTrue(again.toString(), again.stderr().lines()
+                .anyMatch(l -> l.equals("iscsiadm: default: 1 session requested, but 1 already present.")));
+        assertFalse(again.toString(), again.stdout().contains("successful"));
+        assertFalse("no new login is attempted: " + again, again.stdout().contains("Logging in to"));
+
+        assertEquals("the first session is the one session listed", sid, onlySession(DISK));
+        assertEquals("1", dist.status("sessions"));
+        List<TgtShow.Nexus> seen = TgtdSessions.of(tgtd, DISK);
+        assertEquals("tgtd still has exactly the first session: " + seen, 1, seen.size());
+        assertEquals(initiator, seen.get(0).initiator());
+        assertEquals("the I_T nexus at tgtd is the first one, untouched", nexus.id(), seen.get(0).id());
+    }
+
+    @Test
     public void aLoginToATargetTgtdDoesNotHaveExitsWithFatalLoginNamingTargetAndPortal() throws Exception {
         records.write(NOT_ON_TGTD, tgtd.portal(), false);
         dist.startWithEngine();

@@ -95,6 +95,33 @@ final class UnpackedDistribution implements AutoCloseable {
         return exec(tmp, home, START_TIMEOUT_S, full);
     }
 
+    /** Runs {@code bin/<cmd[0]> cmd[1..]} to its end (bounded), keeping standard output and errors apart. */
+    Split binSplit(String... cmd) throws Exception {
+        String[] full = cmd.clone();
+        full[0] = "bin/" + cmd[0];
+        Path out = Files.createTempFile(tmp, "exec-", ".out");
+        Path err = Files.createTempFile(tmp, "exec-", ".err");
+        Process p = environment(new ProcessBuilder(full).directory(home.toFile())).redirectOutput(out.toFile())
+                .redirectError(err.toFile()).start();
+        if (!p.waitFor(START_TIMEOUT_S, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new AssertionError(String.join(" ", full) + " did not finish within " + START_TIMEOUT_S + " s: "
+                    + Files.readString(out, StandardCharsets.UTF_8) + Files.readString(err, StandardCharsets.UTF_8));
+        }
+        Split r = new Split(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        Files.delete(out);
+        Files.delete(err);
+        return r;
+    }
+
+    /** What a command printed on standard output and on standard error, and its exit status. */
+    record Split(int exit, String stdout, String stderr) {
+        @Override
+        public String toString() {
+            return "exit " + exit + ", stdout:\n" + stdout + "stderr:\n" + stderr;
+        }
+    }
+
     /** A process in the installation directory with this JVM's JAVA_HOME. */
     ProcessBuilder command(String... cmd) {
         return environment(new ProcessBuilder(cmd).directory(home.toFile()));

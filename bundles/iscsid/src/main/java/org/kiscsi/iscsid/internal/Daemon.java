@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.kiscsi.api.IscsiError;
+import org.kiscsi.api.session.NodeRecordSource;
 import org.kiscsi.api.session.SessionInfo;
 import org.kiscsi.api.session.SessionManager;
 import org.kiscsi.api.session.SessionState;
@@ -392,5 +393,21 @@ public final class Daemon {
 
     ResyncList resync() {
         return resync;
+    }
+
+    /**
+     * Node records as the daemon's store has them at the time of each call (the store open then,
+     * after swaps and providers coming and going): what the session engine reads again before it
+     * logs in anew to recover a session. Empty while no store is open or it has no such record.
+     */
+    public NodeRecordSource recordSource() {
+        return key -> {
+            Optional<NodeStore> s = store.store();
+            if (s.isEmpty()) {
+                LOG.debug("record {} asked for while no node store is open", key);
+                return Optional.empty();
+            }
+            return s.get().node(key);
+        };
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.Properties;
 
+import org.kiscsi.api.session.NodeRecordSource;
 import org.kiscsi.api.session.SessionManager;
 import org.kiscsi.spi.discovery.DiscoveryProvider;
 import org.kiscsi.spi.store.NodeStoreProvider;
@@ -42,6 +43,8 @@ public class IscsidComponent {
     private Function<IscsidConfig, DaemonSettings> resolver;
     /** The initiator name and alias as a service for the session engine (see publishIdentity). */
     private ServiceRegistration<org.kiscsi.api.session.InitiatorIdentity> identityRegistration;
+    /** The daemon's node store as the session engine's record source (read again before a re-login). */
+    private ServiceRegistration<NodeRecordSource> recordSourceRegistration;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "removeStore")
@@ -94,6 +97,7 @@ public class IscsidComponent {
         daemon = d;
         this.settings = settings;
         this.resolver = resolve;
+        recordSourceRegistration = context.registerService(NodeRecordSource.class, d.recordSource(), null);
     }
 
     /**
@@ -117,6 +121,10 @@ public class IscsidComponent {
 
     @Deactivate
     void deactivate() {
+        if (recordSourceRegistration != null) {
+            recordSourceRegistration.unregister();
+            recordSourceRegistration = null;
+        }
         if (daemon != null) {
             daemon.stop();
             daemon = null;

@@ -274,6 +274,30 @@ class DaemonTest {
     }
 
     @Test
+    void theRecordSourceReadsTheStoreAsItIsAtEachCallAndIsEmptyWithoutAStore() throws Exception {
+        NodeKey key = new NodeKey(IscsiName.of("iqn.2001-04.com.example:chap"), Portal.parse("127.0.0.1:3260,1"), null);
+        SharedRecordsProvider memory = new SharedRecordsProvider("memory");
+        memory.records.putNode(NodeRecord.create(key, RecordValues.empty()).with("node.session.auth.password", "first-secret"));
+        daemon().start();
+        org.kiscsi.api.session.NodeRecordSource source = daemon.recordSource();
+        assertTrue(source.node(key).isEmpty(), "no store installed yet: no record");
+
+        providers.addStore(memory);
+        assertTrue(eventually(() -> source.node(key).isPresent()), "the store appeared after the source was handed out");
+        assertEquals(Optional.of("first-secret"), source.node(key).orElseThrow().values().get("node.session.auth.password"));
+
+        memory.records.putNode(NodeRecord.create(key, RecordValues.empty()).with("node.session.auth.password", "changed-secret"));
+        assertEquals(Optional.of("changed-secret"), source.node(key).orElseThrow().values().get("node.session.auth.password"),
+                "a record changed after the source was registered reads as it is now");
+        NodeKey other = new NodeKey(IscsiName.of("iqn.2001-04.com.example:other"), Portal.parse("127.0.0.1:3260,1"), null);
+        assertTrue(source.node(other).isEmpty(), "a record the store does not have");
+
+        providers.removeStore(memory);
+        assertTrue(eventually(() -> source.node(key).isEmpty()), "the store went away: no record");
+        assertTrue(memory.last().isClosed());
+    }
+
+    @Test
     void aSecondLoginOfARecordThatIsUpAnswersSessExistsAndTouchesNothing() throws Exception {
         NodeKey one = new NodeKey(IscsiName.of("iqn.2001-04.com.example:one"), Portal.parse("127.0.0.1:3260,1"), null);
         records.putNode(NodeRecord.create(one, RecordValues.empty()));
