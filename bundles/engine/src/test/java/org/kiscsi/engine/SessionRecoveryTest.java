@@ -245,6 +245,18 @@ class SessionRecoveryTest extends LoopbackSessionTest {
     }
 
     @Test
+    void aTransportBackAtOnceStillWaitsTime2WaitBeforeTheNewLogin() throws Exception {
+        SessionInfo s = await(f.engine.login(f.record().with(NodeKeys.DEFAULT_TIME2WAIT, "1")));
+        long gone = System.nanoTime();
+        f.engine.removeTransport(f.loopback);
+        f.engine.addTransport(f.loopback);
+        assertTrue(eventually(Duration.ofSeconds(5), () -> f.target.loginAttempts().size() == 2
+                && state(s.sid()) == SessionState.LOGGED_IN));
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - gone);
+        assertTrue(ms >= 950, "DefaultTime2Wait (1 s) passed before the new login: " + ms + " ms");
+    }
+
+    @Test
     void aLogoutEndsARecovery() throws Exception {
         SessionInfo s = await(f.engine.login(f.record()));
         ScsiTaskExecutor x = f.engine.executor(s.sid());

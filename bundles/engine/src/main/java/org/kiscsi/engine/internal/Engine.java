@@ -95,7 +95,8 @@ public final class Engine implements SessionManager {
         }
         try {
             return source.node(record.key()).orElseGet(() -> {
-                LOG.warn("record {} no longer exists; recovering its session with the values it had", record.key());
+                LOG.info("the record source has no record {}; its session logs in again with the values it was opened with",
+                        record.key());
                 return record;
             });
         } catch (RuntimeException e) {

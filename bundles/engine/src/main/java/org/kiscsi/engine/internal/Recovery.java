@@ -32,6 +32,8 @@ final class Recovery {
     private Throwable lastFailure;
     private ScheduledFuture<?> replacementTimer;
     private ScheduledFuture<?> reconnectTimer;
+    /** System.nanoTime() before which no attempt may start: the connection's end plus Time2Wait. */
+    private long notBefore;
 
     Recovery(SessionImpl session) {
         this.session = session;
@@ -76,6 +78,7 @@ final class Recovery {
             }
         }
         reinstating = false;
+        notBefore = System.nanoTime() + time2Wait.toNanos();
         schedule(time2Wait);
     }
 
@@ -116,10 +119,13 @@ final class Recovery {
         schedule(delay);
     }
 
-    /** A transport came (back): a session waiting for its next attempt tries now. */
+    /**
+     * A transport came (back): a session waiting for its next attempt tries now, or once Time2Wait
+     * has passed since its connection ended (RFC 7143: no new login before it).
+     */
     void retryNow() {
         if (active && !reinstating) {
-            schedule(Duration.ZERO);
+            schedule(Duration.ofNanos(Math.max(0, notBefore - System.nanoTime())));
         }
     }
 
