@@ -510,6 +510,29 @@ class RecoveryTgtdIT {
      * once: the held command fails, the session leaves the list, and no further login is tried.
      */
     @Test
+    void aLostAnswerEndsInAnAbortTaskTgtdAnswersAndTheCommandFailsOnlyThen() throws Exception {
+        SessionInfo s = await(f.engine.login(node().with(NodeKeys.SCSI_CMD_TIMEOUT, "1").with(NodeKeys.ABORT_TIMEOUT, "2")));
+        ScsiTaskExecutor x = f.engine.executor(s.sid());
+        read(x, 0, 4096);
+        // tgtd answers; the proxy loses the answer, so the command times out at the initiator
+        proxy.dropNext(Direction.TO_INITIATOR, Opcode.SCSI_RESPONSE);
+        long t0 = System.nanoTime();
+        CompletableFuture<ScsiResult> lost = x.execute(ScsiTask.noData(1, Cdbs.testUnitReady())).toCompletableFuture();
+        IscsiException e = failure(lost);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf("lost answer: command failed %d ms after it was sent: %s%n", ms, e.getMessage());
+        assertTrue(e.getMessage().contains("aborted (ABORT TASK)"), e.getMessage());
+        List<PduSeen> seen = proxy.pdus();
+        assertTrue(seen.stream().anyMatch(p -> p.direction() == Direction.TO_TARGET && p.opcode() == Opcode.TASK_MGMT_REQUEST),
+                "an ABORT TASK went to tgtd");
+        assertTrue(seen.stream().anyMatch(p -> p.direction() == Direction.TO_INITIATOR && p.opcode() == Opcode.TASK_MGMT_RESPONSE),
+                "tgtd answered it");
+        assertEquals(1, proxy.connectionsAccepted(), "no escalation beyond the abort: the connection stayed");
+        assertEquals(SessionState.LOGGED_IN, info(s.sid()).state());
+        read(x, 0, 4096);
+    }
+
+    @Test
     void logoutWhileRecoveringEndsTheSession() throws Exception {
         SessionInfo s = await(f.engine.login(node()));
         ScsiTaskExecutor x = f.engine.executor(s.sid());

@@ -55,6 +55,7 @@ public final class FaultProxy implements AutoCloseable {
     private volatile boolean closed;
     private volatile PduTrigger cut;
     private volatile PduTrigger flip;
+    private volatile PduTrigger drop;
 
     private FaultProxy(Portal upstream, InetSocketAddress upstreamAddress, ServerSocket server) {
         this.upstream = upstream;
@@ -142,6 +143,17 @@ public final class FaultProxy implements AutoCloseable {
         flip = new PduTrigger(d, op, 1, true);
     }
 
+    /**
+     * Arms a loss: the next PDU with {@code op} going in direction {@code d} is not forwarded, and
+     * the connection stays up (a reply lost without a trace, as no real network loses one over
+     * TCP: what only a broken target or middlebox does). Replaces an earlier loss not yet done.
+     *
+     * @throws IllegalArgumentException when {@code op} never goes that way
+     */
+    public void dropNext(Direction d, Opcode op) {
+        drop = new PduTrigger(d, op, 1, false);
+    }
+
     /** While {@code refuse} is true, new connections are accepted and reset at once, as by a dead target. */
     public void refuseConnections(boolean refuse) {
         this.refusing = refuse;
@@ -160,13 +172,15 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     /**
-     * Whether the faults armed with {@link #cutOnNext} and {@link #flipBitInNextDataSegment} have
-     * all happened; false when none was armed.
+     * Whether the faults armed with {@link #cutOnNext}, {@link #flipBitInNextDataSegment} and
+     * {@link #dropNext} have all happened; false when none was armed.
      */
     public boolean faultDone() {
         PduTrigger c = cut;
         PduTrigger f = flip;
-        return (c != null || f != null) && (c == null || c.fired()) && (f == null || f.fired());
+        PduTrigger l = drop;
+        return (c != null || f != null || l != null) && (c == null || c.fired()) && (f == null || f.fired())
+                && (l == null || l.fired());
     }
 
     /** Stops listening, resets every connection and waits (at most a few seconds) for the threads. */
@@ -195,23 +209,35 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     /**
-     * Records a PDU about to be forwarded and applies the armed faults to it.
-     *
-     * @return false when the connections were cut at it: it must not be forwarded
+     * Records a PDU about to be forwarded and applies the armed faults to it: whether it goes on,
+     * is swallowed, or the connections were cut at it.
      */
-    boolean pass(ProxiedConnection c, Direction d, WireFrame f) {
+    Verdict pass(ProxiedConnection c, Direction d, WireFrame f) {
         long now = System.nanoTime();
         record(c, d, f, now);
         PduTrigger cutTrigger = cut;
         if (cutTrigger != null && cutTrigger.fires(d, f)) {
             cutAll();
-            return false;
+            return Verdict.CUT;
+        }
+        PduTrigger dropTrigger = drop;
+        if (dropTrigger != null && dropTrigger.fires(d, f)) {
+            return Verdict.DROP;
         }
         PduTrigger flipTrigger = flip;
         if (flipTrigger != null && flipTrigger.fires(d, f)) {
             f.bytes()[f.dataOffset()] ^= 1;
         }
-        return true;
+        return Verdict.FORWARD;
+    }
+
+    /** What becomes of a PDU the proxy read. */
+    enum Verdict {
+        FORWARD,
+        /** Swallowed; the connection goes on. */
+        DROP,
+        /** The connections were cut at it. */
+        CUT
     }
 
     private void record(ProxiedConnection c, Direction d, WireFrame f, long now) {

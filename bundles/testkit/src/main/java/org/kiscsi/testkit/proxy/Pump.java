@@ -56,8 +56,12 @@ final class Pump implements Runnable {
                 return u.endOfStream() || copyRaw();
             }
             WireFrame f = ((FrameReader.Pdu) r).frame();
-            if (!proxy.pass(connection, direction, f)) {
+            FaultProxy.Verdict v = proxy.pass(connection, direction, f);
+            if (v == FaultProxy.Verdict.CUT) {
                 return false;
+            }
+            if (v == FaultProxy.Verdict.DROP) {
+                continue;
             }
             if (direction == Direction.TO_INITIATOR && f.opcode() == Opcode.LOGIN_RESPONSE) {
                 // before forwarding: the initiator's first full feature PDU must be read with the new digests

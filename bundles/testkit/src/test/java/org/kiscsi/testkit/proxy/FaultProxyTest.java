@@ -171,6 +171,22 @@ class FaultProxyTest {
     }
 
     @Test
+    void dropNextSwallowsOnePduAndTheConnectionGoesOn() throws Exception {
+        try (RawInitiator i = RawInitiator.connect(proxy.portal())) {
+            i.login(ISID, 0, 1);
+            proxy.dropNext(Direction.TO_INITIATOR, Opcode.SCSI_RESPONSE);
+            ScsiCommand lost = i.command(TEST_UNIT_READY, false, 0, null);
+            await(() -> commandsAtTarget() == 1, "the target answers the first command");
+            await(proxy::faultDone, "its answer is swallowed");
+            ScsiCommand second = i.command(TEST_UNIT_READY, false, 0, null);
+            assertEquals(0, i.awaitStatus(second.itt()), "the next answer arrives: the connection goes on");
+            assertNotEquals(lost.itt(), second.itt());
+            assertTrue(proxy.pdus().stream().filter(p -> p.direction() == Direction.TO_INITIATOR
+                    && p.opcode() == Opcode.SCSI_RESPONSE).count() == 2, "both answers passed the proxy; one went no further");
+        }
+    }
+
+    @Test
     void nothingIsForwardedWhileStalledAndEverythingAfterResume() throws Exception {
         try (RawInitiator i = RawInitiator.connect(proxy.portal())) {
             i.login(ISID, 0, 1);
