@@ -3,10 +3,14 @@ package org.kiscsi.engine.internal;
 import java.nio.ByteBuffer;
 import java.util.Map;
 
+import org.kiscsi.api.IscsiError;
+import org.kiscsi.api.IscsiException;
 import org.kiscsi.api.session.ConnectionState;
 import org.kiscsi.protocol.pdu.Bhs;
 import org.kiscsi.protocol.pdu.DataIn;
+import org.kiscsi.protocol.pdu.LogoutRequest;
 import org.kiscsi.protocol.pdu.NopIn;
+import org.kiscsi.protocol.pdu.NopOut;
 import org.kiscsi.protocol.pdu.Pdu;
 import org.kiscsi.protocol.pdu.R2t;
 import org.kiscsi.protocol.pdu.SequenceNumbers;
@@ -27,6 +31,8 @@ import org.kiscsi.spi.transport.TransportConnection;
  * session, which ignores those of a connection it has already given up.
  */
 final class ConnectionContext implements Connection.Handler {
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
     final SessionImpl session;
     final Connection connection;
     final NegotiatedParameters params;
@@ -89,6 +95,46 @@ final class ConnectionContext implements Connection.Handler {
         if (SerialNumber.greaterThan(next, expStatSn)) {
             expStatSn = next;
         }
+    }
+
+    /**
+     * NOP-Out keep-alive: pings after {@code noop_out_interval} without hearing from the target, and
+     * declares the connection dead when {@code noop_out_timeout} more pass with nothing received
+     * (a connection still receiving is alive; with no free tag for a ping, silence for interval +
+     * timeout is enough).
+     *
+     * @return why the connection is dead, or null
+     */
+    IscsiException keepAlive(long now, SessionSettings.RecoverySettings r, TaskTable tasks, int cmdSn) {
+        if (r.noopOutInterval().isZero()) {
+            return null;
+        }
+        long interval = r.noopOutInterval().toNanos();
+        long timeout = r.noopOutTimeout().toNanos();
+        long silent = now - lastReceived;
+        if (ping != null ? silent >= timeout && now - pingSent >= timeout : silent >= interval + timeout) {
+            return new IscsiException(IscsiError.PDU_TIMEOUT, "nothing received for " + (silent / 1_000_000)
+                    + " ms: no answer to NOP-Out within " + r.noopOutTimeout().toSeconds()
+                    + " s (node.conn[0].timeo.noop_out_timeout); connection declared dead");
+        }
+        if (ping != null || silent < interval || !tasks.hasFreeSlot()) {
+            return null;
+        }
+        Task.Control<Void> p = new Task.Control<>("NOP-Out ping");
+        tasks.add(p);
+        p.deadline = now + Long.MAX_VALUE / 4; // the ping's own timeout is the check above
+        ping = p;
+        pingSent = now;
+        send(new NopOut(true, 0L, p.itt, Bhs.RESERVED_TAG, cmdSn, expStatSn, EMPTY));
+        return null;
+    }
+
+    /** Sends a Logout Request (reason: close the session) for {@code l}, answered by {@code deadline}. */
+    void logout(Task l, TaskTable tasks, long deadline, int cmdSn) {
+        tasks.add(l);
+        l.deadline = deadline;
+        connection.state = ConnectionState.IN_LOGOUT;
+        send(new LogoutRequest(true, LogoutRequest.CLOSE_SESSION, l.itt, connection.cid, cmdSn, expStatSn));
     }
 
     String remoteAddress() {

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.kiscsi.api.IscsiError;
 import org.kiscsi.api.IscsiException;
+import org.kiscsi.api.node.NodeRecord;
 import org.kiscsi.api.session.RecoveryStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,14 +85,14 @@ final class Recovery {
 
     private void schedule(Duration delay) {
         cancel(reconnectTimer);
-        reconnectTimer = session.engine().scheduler().schedule(session::reconnect, delay.toMillis(), TimeUnit.MILLISECONDS);
+        reconnectTimer = session.engine().scheduler().schedule(this::reconnect, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
      * A reconnection attempt starts; false when it must not ({@code reopen_max} attempts made: the
      * session is given up, and the caller closes it).
      */
-    boolean attempt() {
+    private boolean attempt() {
         int max = session.settings().recovery().reopenMax();
         if (max > 0 && attempts >= max) {
             return false;
@@ -102,7 +103,7 @@ final class Recovery {
     }
 
     /** The error a session given up after {@code reopen_max} attempts closes with. */
-    IscsiException abandoned() {
+    private IscsiException abandoned() {
         abandoned = true;
         return new IscsiException(IscsiError.SESSION_NOT_CONNECTED, session.where + ": given up after " + attempts
                 + " reconnection attempt(s) (node.session.reopen_max)"
@@ -110,13 +111,59 @@ final class Recovery {
     }
 
     /** A reconnection attempt failed: try again after Time2Wait (at least {@link #MIN_RETRY_DELAY}). */
-    void attemptFailed(Throwable cause, Duration time2Wait) {
+    private void attemptFailed(Throwable cause, Duration time2Wait) {
         lastFailure = cause;
         reinstating = false;
         Duration delay = time2Wait.compareTo(MIN_RETRY_DELAY) < 0 ? MIN_RETRY_DELAY : time2Wait;
         LOG.info("{}: reconnection attempt {} failed ({}); next in {} ms", session.where, attempts, cause.getMessage(),
                 delay.toMillis());
         schedule(delay);
+    }
+
+    /** The timer: the next reconnection attempt, with the record as it is now. */
+    void reconnect() {
+        NodeRecord rec;
+        SessionSettings s;
+        synchronized (session) {
+            if (!session.awaitingConnection()) {
+                return;
+            }
+            if (!attempt()) {
+                session.closeSession(abandoned());
+                Runnable after = session.takeDeferred();
+                after.run();
+                return;
+            }
+            rec = session.engine().currentRecord(session.record());
+            try {
+                s = SessionSettings.of(rec);
+                session.reread(rec, s);
+            } catch (IscsiException e) {
+                LOG.warn("{}: record {} is not usable now ({}); logging in with its earlier values", session.where, rec.key(),
+                        e.getMessage());
+                rec = session.record();
+                s = session.settings();
+            }
+        }
+        session.engine().opener().reconnect(session, rec, s).whenComplete(this::reconnected);
+    }
+
+    private void reconnected(SessionOpener.Established login, Throwable failure) {
+        Runnable after;
+        synchronized (session) {
+            if (!session.awaitingConnection()) {
+                if (login != null) {
+                    session.defer(login.connection()::close); // logged out meanwhile
+                }
+            } else if (failure != null) {
+                attemptFailed(SessionOpener.unwrap(failure), session.time2Wait());
+            } else {
+                succeeded();
+                session.resume(login);
+            }
+            after = session.takeDeferred();
+        }
+        after.run();
     }
 
     /**
@@ -130,7 +177,7 @@ final class Recovery {
     }
 
     /** The session is back: recovery is over. */
-    void succeeded() {
+    private void succeeded() {
         if (active) {
             LOG.info("{}: recovered after {} attempt(s)", session.where, attempts);
         }

@@ -32,8 +32,6 @@ import org.kiscsi.protocol.Opcode;
 import org.kiscsi.protocol.ProtocolException;
 import org.kiscsi.protocol.ProtocolException.Kind;
 import org.kiscsi.protocol.pdu.Bhs;
-import org.kiscsi.protocol.pdu.LogoutRequest;
-import org.kiscsi.protocol.pdu.NopOut;
 import org.kiscsi.protocol.pdu.PduCodec;
 import org.kiscsi.protocol.pdu.SequenceNumbers;
 import org.kiscsi.protocol.pdu.TargetPdu;
@@ -44,12 +42,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A session: the command window, the task table, the commands waiting for a slot, its state and its
- * recovery. It outlives its connections: when one fails, outstanding commands are held, the
- * {@link Recovery} logs in again with the same ISID, and the held commands go again on the new
- * connection. What belongs to one connection is in {@link ConnectionContext}; moving data in
- * {@link DataMover}; timeouts' escalation in {@link TaskManagement}; what target PDUs mean in
- * {@link TargetPdus}.
+ * A session: the command window, the task table, the commands waiting for a slot, its state, and
+ * the paths through them (submitting, PDUs from the target, connection loss, logout, closing). It
+ * outlives its connections: when one fails, outstanding commands are held, {@link Recovery} logs in
+ * again with the same ISID and this session sends the held commands again on the new connection.
+ * What belongs to one connection (ExpStatSN, the NOP-Out keep-alive, the logout PDU) is in
+ * {@link ConnectionContext}; moving data in {@link DataMover}; timeouts' escalation in
+ * {@link TaskManagement}; what target PDUs mean in {@link TargetPdus}.
  *
  * <p>Threading: state changes happen under this object's lock, taken by callers submitting work, by
  * the transport thread delivering PDUs and by the engine's timer. The lock is never held while
@@ -60,7 +59,6 @@ final class SessionImpl implements ScsiTaskExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(SessionImpl.class);
     /** Unit attentions a command is retried after before its CHECK CONDITION is returned. */
     static final int MAX_UNIT_ATTENTION_RETRIES = 10;
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final Engine engine;
     final long sid;
@@ -393,10 +391,7 @@ final class SessionImpl implements ScsiTaskExecutor {
                 // nothing to say to the target (or it is logging out already): just close
                 closeSession(null);
             } else {
-                c.connection.state = ConnectionState.IN_LOGOUT;
-                tasks.add(l);
-                l.deadline = System.nanoTime() + settings.logoutTimeout().toNanos();
-                c.send(new LogoutRequest(true, LogoutRequest.CLOSE_SESSION, l.itt, c.connection.cid, window.current(), c.expStatSn));
+                c.logout(l, tasks, System.nanoTime() + settings.logoutTimeout().toNanos(), window.current());
             }
             after = takeDeferred();
         }
@@ -444,10 +439,7 @@ final class SessionImpl implements ScsiTaskExecutor {
         }
         Task.Control<Void> l = new Task.Control<>("Logout request (asked by the target)");
         recoveryLogout = l;
-        tasks.add(l);
-        l.deadline = now + settings.logoutTimeout().toNanos();
-        c.connection.state = ConnectionState.IN_LOGOUT;
-        c.send(new LogoutRequest(true, LogoutRequest.CLOSE_SESSION, l.itt, c.connection.cid, window.current(), c.expStatSn));
+        c.logout(l, tasks, now + settings.logoutTimeout().toNanos(), window.current());
     }
 
     /** The logout the target asked for is answered: the connection goes, the session logs in again after Time2Wait. */
@@ -615,7 +607,7 @@ final class SessionImpl implements ScsiTaskExecutor {
     }
 
     /** DefaultTime2Wait as the last login negotiated it. */
-    private Duration time2Wait() {
+    Duration time2Wait() {
         return Duration.ofSeconds(lastParams == null ? 2 : lastParams.defaultTime2Wait());
     }
 
@@ -665,55 +657,24 @@ final class SessionImpl implements ScsiTaskExecutor {
 
     // ---------------------------------------------------------------- recovery
 
-    /** The recovery's timer: the next reconnection attempt. */
-    void reconnect() {
-        NodeRecord rec;
-        SessionSettings s;
-        Runnable after;
-        synchronized (this) {
-            if (state != SessionState.RECOVERING || current != null) {
-                return;
-            }
-            if (!recovery.attempt()) {
-                closeSession(recovery.abandoned());
-                after = takeDeferred();
-                after.run();
-                return;
-            }
-            rec = engine.currentRecord(record);
-            try {
-                s = SessionSettings.of(rec);
-                record = rec;
-                settings = s;
-            } catch (IscsiException e) {
-                LOG.warn("{}: record {} is not usable now ({}); logging in with its earlier values", where, rec.key(), e.getMessage());
-                rec = record;
-                s = settings;
-            }
-        }
-        engine.opener().reconnect(this, rec, s).whenComplete(this::reconnected);
+    /** Whether the session is recovering and has no connection (a reconnection attempt may start). */
+    boolean awaitingConnection() {
+        return state == SessionState.RECOVERING && current == null;
     }
 
-    private void reconnected(SessionOpener.Established login, Throwable failure) {
-        Runnable after;
-        synchronized (this) {
-            if (state != SessionState.RECOVERING) {
-                if (login != null) {
-                    defer(login.connection()::close); // logged out meanwhile
-                }
-            } else if (failure != null) {
-                recovery.attemptFailed(SessionOpener.unwrap(failure), time2Wait());
-            } else {
-                attach(login);
-                recovery.succeeded();
-                setState(SessionState.LOGGED_IN);
-                LOG.info("{}: logged in again (TSIH {}); sending {} held command(s) again", where, tsih, waiting.size());
-                resendHeld();
-                drain();
-            }
-            after = takeDeferred();
-        }
-        after.run();
+    /** The record and settings the next login uses (read again for each reconnection). */
+    void reread(NodeRecord rec, SessionSettings s) {
+        record = rec;
+        settings = s;
+    }
+
+    /** A reconnection logged in: the session takes the connection and sends its held commands again. */
+    void resume(SessionOpener.Established login) {
+        attach(login);
+        setState(SessionState.LOGGED_IN);
+        LOG.info("{}: logged in again (TSIH {}); sending {} held command(s) again", where, tsih, waiting.size());
+        resendHeld();
+        drain();
     }
 
     /**
@@ -753,7 +714,7 @@ final class SessionImpl implements ScsiTaskExecutor {
         after.run();
     }
 
-    /** A transport came (back): a recovering session tries at once. */
+    /** A transport came (back): a recovering session tries as soon as Time2Wait allows. */
     synchronized void transportAvailable() {
         if (state == SessionState.RECOVERING) {
             recovery.retryNow();
@@ -798,7 +759,10 @@ final class SessionImpl implements ScsiTaskExecutor {
                 }
             }
             if (current == c) {
-                ping(c, now);
+                IscsiException dead = c.keepAlive(now, settings.recovery(), tasks, window.current());
+                if (dead != null) {
+                    dropConnection(dead);
+                }
             }
             if (current == c && draining) {
                 maybeLogoutForRecovery(now);
@@ -806,34 +770,6 @@ final class SessionImpl implements ScsiTaskExecutor {
             after = takeDeferred();
         }
         after.run();
-    }
-
-    /**
-     * NOP-Out keep-alive: pings after {@code noop_out_interval} without hearing from the target, and
-     * declares the connection dead when {@code noop_out_timeout} more pass with nothing received.
-     */
-    private void ping(ConnectionContext c, long now) {
-        SessionSettings.RecoverySettings r = settings.recovery();
-        if (r.noopOutInterval().isZero()) {
-            return;
-        }
-        long interval = r.noopOutInterval().toNanos();
-        long timeout = r.noopOutTimeout().toNanos();
-        long silent = now - c.lastReceived;
-        if (c.ping != null ? silent >= timeout && now - c.pingSent >= timeout : silent >= interval + timeout) {
-            dropConnection(new IscsiException(IscsiError.PDU_TIMEOUT, "nothing received for " + (silent / 1_000_000) + " ms: no answer to NOP-Out within "
-                    + r.noopOutTimeout().toSeconds() + " s (node.conn[0].timeo.noop_out_timeout); connection declared dead"));
-            return;
-        }
-        if (c.ping != null || silent < interval || !tasks.hasFreeSlot()) {
-            return;
-        }
-        Task.Control<Void> p = new Task.Control<>("NOP-Out ping");
-        tasks.add(p);
-        p.deadline = now + Long.MAX_VALUE / 4; // the ping's own timeout is the check above
-        c.ping = p;
-        c.pingSent = now;
-        c.send(new NopOut(true, 0L, p.itt, Bhs.RESERVED_TAG, window.current(), c.expStatSn, EMPTY));
     }
 
     // ---------------------------------------------------------------- closing, state and info
