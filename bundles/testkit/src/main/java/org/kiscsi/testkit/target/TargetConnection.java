@@ -71,6 +71,10 @@ final class TargetConnection implements Runnable {
     private final TextAccumulator loginText = new TextAccumulator();
     private boolean firstLoginPdu = true;
     private int requestedTsih;
+    private boolean discovery;
+    private boolean tpgtSent;
+    private boolean chapDecided;
+    private ChapExchange chap; // null: no CHAP required of this login
     private final Map<String, String> negotiated = new HashMap<>();
     private int initiatorMrdsl = 8192;
     private final Map<Integer, PendingWrite> writes = new ConcurrentHashMap<>();
@@ -337,19 +341,38 @@ final class TargetConnection implements Runnable {
         for (KeyValue kv : keys) {
             if (kv.key().equals("InitiatorName")) {
                 initiatorName = kv.value();
+            } else if (kv.key().equals("SessionType")) {
+                discovery = kv.value().equals("Discovery");
             }
         }
         StringBuilder answer = new StringBuilder();
+        ChapExchange exchange = chapExchange();
         if (r.csg() == 0) {
-            for (KeyValue kv : keys) {
-                if (kv.key().equals("AuthMethod")) {
-                    answer.append("AuthMethod=").append(List.of(kv.value().split(",")).contains("None") ? "None" : "Reject").append('\0');
+            if (exchange != null) {
+                ChapExchange.Step step = exchange.receive(keys);
+                if (step.failed()) {
+                    return chapFailed(r, step.why());
+                }
+                step.keys().forEach(kv -> answer.append(kv).append('\0'));
+            } else {
+                for (KeyValue kv : keys) {
+                    if (kv.key().equals("AuthMethod")) {
+                        answer.append("AuthMethod=").append(List.of(kv.value().split(",")).contains("None") ? "None" : "Reject").append('\0');
+                    }
                 }
             }
-            answer.append("TargetPortalGroupTag=1\0");
-            boolean transit = r.transit() && r.nsg() == 1;
+            if (!tpgtSent) {
+                // declared once: a key is not answered twice in one login (RFC 7143 section 6.1)
+                answer.append("TargetPortalGroupTag=1\0");
+                tpgtSent = true;
+            }
+            // with CHAP the stage ends only once the exchange has, whatever the T bit asked for
+            boolean transit = r.transit() && r.nsg() == 1 && (exchange == null || exchange.authenticated());
             loginResponse(r, transit, transit ? 1 : 0, 0, answer.toString());
             return true;
+        }
+        if (exchange != null && !exchange.authenticated()) {
+            return chapFailed(r, "operational stage (CSG 1) without CHAP authentication");
         }
         List<KeyValue> negotiable = new ArrayList<>();
         for (KeyValue kv : keys) {
@@ -393,6 +416,28 @@ final class TargetConnection implements Runnable {
             stalled = stallNow;
         }
         return true;
+    }
+
+    /**
+     * The CHAP exchange this login must pass, or null when the target requires none for its session
+     * type; decided at the login's first complete request, which names the session type.
+     */
+    private ChapExchange chapExchange() {
+        if (!chapDecided) {
+            chapDecided = true;
+            ChapAccount required = target.chap.initiatorAccount(discovery);
+            if (required != null) {
+                chap = new ChapExchange(target.chap, required, target.chap.targetAccount(discovery));
+            }
+        }
+        return chap;
+    }
+
+    /** Ends the login with 0x0201 (authentication failure), as LIO and tgt do; the connection closes. */
+    private boolean chapFailed(LoginRequest r, String why) throws IOException {
+        target.chap.failures.add(why);
+        loginResponse(r, false, 0, 0x0201, "");
+        return false;
     }
 
     private void loginResponse(LoginRequest r, boolean transit, int nsg, int status, String text) throws IOException {

@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -86,6 +87,7 @@ public final class TestTarget implements AutoCloseable {
     volatile byte[] rawAfterLogin;
     volatile int commandWindow = 64;
     volatile String aliasToDeclare = "kiscsi-testkit";
+    final TargetChap chap = new TargetChap();
 
     private TestTarget(String name, ServerSocket server) {
         this.name = name;
@@ -368,6 +370,136 @@ public final class TestTarget implements AutoCloseable {
             }
         }
         return sent;
+    }
+
+    // ------------------------------------------------------------------ CHAP
+
+    /**
+     * Requires CHAP (RFC 7143 section 12.1.3) of normal sessions' logins with this account. The
+     * security stage then goes: AuthMethod with CHAP in the list, answered AuthMethod=CHAP; the
+     * initiator's CHAP_A list, answered with the first of its values the target supports
+     * ({@link #chapAlgorithms}), CHAP_I (a random byte) and CHAP_C (random, as long as the digest);
+     * CHAP_N and CHAP_R = H(CHAP_I ‖ secret ‖ CHAP_C), in {@code 0x} hex or {@code 0b} base64. The
+     * stage ends (T bit, NSG 1) only after that, and only when the initiator asked for it. Anything
+     * else (no CHAP offered, no algorithm in common, a wrong name or response, an operational-stage
+     * request before authenticating, CHAP_I and CHAP_C with no {@link #mutualChap} account) ends the
+     * login with status 0x0201 (authentication failure), as LIO and tgt do, and closes the connection.
+     */
+    public TestTarget requireChap(String user, String secret) {
+        chap.normalInitiator = new ChapAccount(user, secret);
+        return this;
+    }
+
+    /** {@link #requireChap} for discovery sessions (SessionType=Discovery): their own account, as tgt's and LIO's. */
+    public TestTarget requireDiscoveryChap(String user, String secret) {
+        chap.discoveryInitiator = new ChapAccount(user, secret);
+        return this;
+    }
+
+    /**
+     * Mutual CHAP for normal sessions: when the initiator sends CHAP_I and CHAP_C with its response,
+     * the target answers CHAP_N = {@code targetUser} and CHAP_R = H(CHAP_I ‖ targetSecret ‖ CHAP_C)
+     * in hex, with the digest of the exchange.
+     */
+    public TestTarget mutualChap(String targetUser, String targetSecret) {
+        chap.normalTarget = new ChapAccount(targetUser, targetSecret);
+        return this;
+    }
+
+    /** {@link #mutualChap} for discovery sessions. */
+    public TestTarget mutualDiscoveryChap(String targetUser, String targetSecret) {
+        chap.discoveryTarget = new ChapAccount(targetUser, targetSecret);
+        return this;
+    }
+
+    /**
+     * The CHAP_A values the target supports (5 MD5, 6 SHA-1, 7 SHA-256, 8 SHA3-256, or tgt's
+     * numbering, see {@link #tgtChapNumbering}); by default all four, or 5 and 7 with tgt's
+     * numbering. As RFC 7143 section 6.2 has it for lists, the initiator's order decides which one
+     * is used: the first value of its CHAP_A that is in this set. Numbers naming no digest under the
+     * numbering in force are never chosen.
+     */
+    public TestTarget chapAlgorithms(int... numbers) {
+        chap.algorithms = Arrays.stream(numbers).boxed().toList();
+        return this;
+    }
+
+    /**
+     * Numbers CHAP_A as tgt (and IET) do: 5 MD5, 7 SHA-1, nothing else. Offered "7,5" meaning
+     * SHA-256 first, such a target picks 7 and computes SHA-1, so an initiator's SHA-256 response
+     * fails with 0x0201.
+     */
+    public TestTarget tgtChapNumbering(boolean tgt) {
+        chap.tgtNumbering = tgt;
+        return this;
+    }
+
+    /**
+     * Behaves as the older targets that cannot parse a CHAP_A list: a CHAP_A with more than one
+     * value ends the login with 0x0201 (authentication failure) and closes the connection, so the
+     * initiator must log in again offering one value; a single value works as usual.
+     */
+    public TestTarget rejectChapAList(boolean reject) {
+        chap.rejectAlgorithmList = reject;
+        return this;
+    }
+
+    /** The target's CHAP_C is exactly these bytes in every login from now on (null: random again). */
+    public TestTarget fixedChallenge(byte[] challenge) {
+        chap.fixedChallenge = challenge == null ? null : challenge.clone();
+        return this;
+    }
+
+    /**
+     * A reflection attack on mutual CHAP: the target's CHAP_I and CHAP_C are the ones an initiator
+     * sent it last (in an earlier login, see {@link #initiatorChallenges}), so an initiator that
+     * answers hands over the response the target could not give then (the same secret both ways).
+     * Random until an initiator has sent a challenge; {@link #fixedChallenge} takes precedence.
+     */
+    public TestTarget reflectChallenge(boolean reflect) {
+        chap.reflectChallenge = reflect;
+        return this;
+    }
+
+    /**
+     * Mutual CHAP left unanswered: the target checks the initiator's response and ends the security
+     * stage (T bit, NSG 1, when the initiator asked for it) without CHAP_N and CHAP_R.
+     */
+    public TestTarget skipMutualAnswer(boolean skip) {
+        chap.skipMutualAnswer = skip;
+        return this;
+    }
+
+    /** Answers mutual CHAP with this CHAP_N instead of the configured one (null: the configured one). */
+    public TestTarget wrongTargetName(String name) {
+        chap.wrongTargetName = name;
+        return this;
+    }
+
+    /** Answers mutual CHAP with a CHAP_R that is off by one bit. */
+    public TestTarget wrongTargetResponse(boolean wrong) {
+        chap.wrongTargetResponse = wrong;
+        return this;
+    }
+
+    /** The CHAP_A value of each CHAP login, as the initiator sent it (e.g. "7,5"), in order. */
+    public List<String> chapAlgorithmsOffered() {
+        return List.copyOf(chap.algorithmsOffered);
+    }
+
+    /** The CHAP_C values initiators sent for mutual CHAP, decoded, in order (copies). */
+    public List<byte[]> initiatorChallenges() {
+        return chap.initiatorChallenges.stream().map(byte[]::clone).toList();
+    }
+
+    /** How many logins failed CHAP (status 0x0201). */
+    public int failedChapLogins() {
+        return chap.failures.size();
+    }
+
+    /** Why each CHAP login failed, in order: for test diagnostics. */
+    public List<String> chapFailures() {
+        return List.copyOf(chap.failures);
     }
 
     /**
