@@ -15,11 +15,12 @@ import org.kiscsi.api.IscsiException;
  * Values are kept as text, exactly as a record file holds them; typed getters parse on demand and
  * name the key when a value does not parse.
  *
- * <p>{@link #toString()} masks secrets (see {@link #isSecret(String)}), so a record can be logged.
+ * <p>{@link #toString()} and the messages of the typed getters mask secrets (see {@link Secrets}),
+ * so a record can be logged.
  */
 public final class RecordValues {
-    /** What {@code show} output and logs print instead of a secret, as iscsiadm does. */
-    public static final String MASK = "********";
+    /** What {@code show} output and logs print instead of a secret, as iscsiadm does ({@link Secrets#MASK}). */
+    public static final String MASK = Secrets.MASK;
     private static final RecordValues EMPTY = new RecordValues(Map.of());
 
     private final Map<String, String> values;
@@ -45,9 +46,9 @@ public final class RecordValues {
         return key;
     }
 
-    /** Whether a key holds a secret: any key whose last part is {@code password} or {@code password_in}. */
+    /** Whether a key holds a secret ({@link Secrets#isSecret}). */
     public static boolean isSecret(String key) {
-        return key.endsWith(".password") || key.endsWith(".password_in");
+        return Secrets.isSecret(key);
     }
 
     public Optional<String> get(String key) {
@@ -67,7 +68,7 @@ public final class RecordValues {
         try {
             return Integer.parseInt(v.trim());
         } catch (NumberFormatException e) {
-            throw new IscsiException(IscsiError.INVAL, "record key " + key + ": '" + v + "' is not an integer");
+            throw new IscsiException(IscsiError.INVAL, "record key " + key + ": '" + Secrets.mask(key, v) + "' is not an integer");
         }
     }
 
@@ -81,7 +82,7 @@ public final class RecordValues {
             case "yes": case "true": case "1": return true;
             case "no": case "false": case "0": return false;
             default:
-                throw new IscsiException(IscsiError.INVAL, "record key " + key + ": '" + v + "' is not Yes or No");
+                throw new IscsiException(IscsiError.INVAL, "record key " + key + ": '" + Secrets.mask(key, v) + "' is not Yes or No");
         }
     }
 
@@ -96,9 +97,7 @@ public final class RecordValues {
 
     /** All pairs in order with secrets replaced by {@link #MASK}: for show output. */
     public Map<String, String> masked() {
-        LinkedHashMap<String, String> m = new LinkedHashMap<>();
-        values.forEach((k, v) -> m.put(k, isSecret(k) && !v.isEmpty() ? MASK : v));
-        return Collections.unmodifiableMap(m);
+        return Secrets.masked(values);
     }
 
     /** A copy with {@code key} set to {@code value} (appended when new, in place when present). */

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * Credentials for one login. Secrets are byte arrays the holder may wipe; {@link #toString()} never
- * prints them.
+ * prints them. The accessors return copies: a caller wipes its copy when done with it.
  */
 public final class AuthCredentials {
     private final String username;
@@ -47,7 +47,7 @@ public final class AuthCredentials {
         return usernameIn != null && secretIn != null;
     }
 
-    /** Overwrites the secrets held here. */
+    /** Overwrites the secrets held here with zeros; the accessors return zeros from then on. */
     public void wipe() {
         if (secret != null) {
             Arrays.fill(secret, (byte) 0);

@@ -7,7 +7,10 @@ import org.kiscsi.api.Portal;
 import org.kiscsi.api.session.SessionType;
 
 /**
- * Everything an authenticator may need for one login.
+ * Everything an authenticator may need for one login. The engine makes the {@link #credentials()}
+ * for this login alone and {@linkplain AuthCredentials#wipe() wipes} them once the login has ended,
+ * successfully or not: an authenticator reads its secrets during the login and keeps none after it.
+ * {@link #toString()} names the login and the user, never a secret.
  *
  * @param initiatorName this initiator's iSCSI name
  * @param targetName the target's name, empty for a discovery session
@@ -25,5 +28,11 @@ public record AuthRequest(String initiatorName, String targetName, Portal portal
         Objects.requireNonNull(sessionType, "sessionType");
         Objects.requireNonNull(credentials, "credentials");
         algorithms = List.copyOf(algorithms);
+    }
+
+    @Override
+    public String toString() {
+        return "AuthRequest[initiator=" + initiatorName + ", target=" + targetName + ", portal=" + portal.hostPort()
+                + ", " + sessionType + ", " + credentials + ", algorithms=" + algorithms + "]";
     }
 }

@@ -189,15 +189,18 @@ final class SessionOpener {
                 + portal.hostPort();
         CompletableFuture<LoginStep> loggedIn = new CompletableFuture<>();
         Connection connection = new Connection(0, portal.hostPort(), transport.name(), null);
+        LoginCredentials credentials = new LoginCredentials(record);
         AuthenticatorSource auth = method -> {
             AuthenticatorFactory f = engine.authenticator(method);
             return f == null ? null : f.create(new AuthRequest(params.initiatorName(), params.targetName() == null ? ""
-                    : params.targetName(), portal, type, SessionSettings.credentials(record), settings.chapAlgorithms()));
+                    : params.targetName(), portal, type, credentials.issue(), settings.chapAlgorithms()));
         };
         LoginDriver driver = new LoginDriver(connection, new LoginMachine(params, auth), what);
         connection.handOver(driver);
         Duration timeout = settings.loginTimeout();
-        transport.connect(new ConnectRequest(portal, settings.localAddress(), timeout, record.values().asMap()), connection)
+        // the transport gets the iface's values only: the record's secrets are for the authenticator
+        transport.connect(new ConnectRequest(portal, settings.localAddress(), timeout,
+                ConnectRequest.ifaceValues(record.values().asMap())), connection)
                 .whenComplete((t, e) -> {
                     if (e != null) {
                         loggedIn.completeExceptionally(unwrap(e));
@@ -207,6 +210,7 @@ final class SessionOpener {
                     // login PDUs carry at most 8192 data bytes until MaxRecvDataSegmentLength is negotiated
                     t.configure(LinkSettings.LOGIN);
                     driver.run(timeout, engine.scheduler()).whenComplete((step, f) -> {
+                        credentials.wipe(); // before anyone hears of the outcome
                         if (f != null) {
                             loggedIn.completeExceptionally(f);
                         } else {

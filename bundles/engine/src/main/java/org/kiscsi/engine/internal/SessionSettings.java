@@ -3,6 +3,7 @@ package org.kiscsi.engine.internal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -94,14 +95,23 @@ public record SessionSettings(Duration loginTimeout, Duration logoutTimeout, Dur
         return !usernameIn.isEmpty() && hasSecretIn;
     }
 
-    /** Credentials from the record; secrets are copied out of it only here, never logged. */
+    /** Credentials from the record; secrets are copied out of it only here, never logged. The caller wipes them. */
     public static AuthCredentials credentials(NodeRecord record) {
         RecordValues v = record.values();
         String in = v.get(NodeKeys.USERNAME_IN, "");
         String secretIn = v.get(NodeKeys.PASSWORD_IN, "");
-        return new AuthCredentials(v.get(NodeKeys.USERNAME, ""), v.get(NodeKeys.PASSWORD, "").getBytes(StandardCharsets.UTF_8),
-                in.isEmpty() || secretIn.isEmpty() ? null : in,
-                in.isEmpty() || secretIn.isEmpty() ? null : secretIn.getBytes(StandardCharsets.UTF_8));
+        boolean mutual = !in.isEmpty() && !secretIn.isEmpty();
+        byte[] secret = v.get(NodeKeys.PASSWORD, "").getBytes(StandardCharsets.UTF_8);
+        byte[] secretInBytes = mutual ? secretIn.getBytes(StandardCharsets.UTF_8) : null;
+        try {
+            return new AuthCredentials(v.get(NodeKeys.USERNAME, ""), secret, mutual ? in : null, secretInBytes);
+        } finally {
+            // AuthCredentials keeps copies; these were only on the way there
+            Arrays.fill(secret, (byte) 0);
+            if (secretInBytes != null) {
+                Arrays.fill(secretInBytes, (byte) 0);
+            }
+        }
     }
 
     private static Optional<String> localAddress(RecordValues v) {

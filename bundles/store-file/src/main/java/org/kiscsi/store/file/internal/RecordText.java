@@ -7,7 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+
+import org.kiscsi.api.node.Secrets;
 
 /**
  * open-iscsi's record file format: {@code # BEGIN RECORD <version>}, one {@code key = value} per
@@ -122,7 +125,7 @@ public final class RecordText {
             i++;
         }
         if (key.isEmpty() || i >= line.length() || line.charAt(i) != '=') {
-            throw new RecordFormatException(file, no, "expected 'key = value', found '" + shorten(line) + "'");
+            throw new RecordFormatException(file, no, "expected 'key = value', found '" + shown(line) + "'");
         }
         String value = line.substring(i + 1).strip();
         if (!value.isEmpty()) {
@@ -142,6 +145,19 @@ public final class RecordText {
             }
         }
         return 1;
+    }
+
+    /** The line as a message may quote it: a line that may hold a password shows its key only. */
+    private static String shown(String line) {
+        if (line.toLowerCase(Locale.ROOT).contains("password")) {
+            int end = 0;
+            while (end < line.length() && !Character.isWhitespace(line.charAt(end)) && line.charAt(end) != '=') {
+                end++;
+            }
+            String key = line.substring(0, end);
+            return key.toLowerCase(Locale.ROOT).contains("password") ? shorten(key) + " " + Secrets.MASK : Secrets.MASK;
+        }
+        return shorten(line);
     }
 
     private static String shorten(String line) {

@@ -33,6 +33,10 @@ class RecordTextTest {
         assertEquals("f:1: expected '# BEGIN RECORD <version>' as the first line", error("node.name = x\n# END RECORD\n"));
         assertEquals("f:2: truncated: no '# END RECORD' line", error("# BEGIN RECORD 2.1.8\nnode.name = x\n"));
         assertEquals("f:2: expected 'key = value', found 'node.name x'", error("# BEGIN RECORD 2.1.8\nnode.name x\n# END RECORD\n"));
+        assertEquals("f:2: expected 'key = value', found 'node.session.auth.password ********'",
+                error("# BEGIN RECORD 2.1.8\nnode.session.auth.password hunter2-secret\n# END RECORD\n"));
+        assertEquals("f:2: expected 'key = value', found '********'",
+                error("# BEGIN RECORD 2.1.8\nhunter2 password\n# END RECORD\n"));
         assertEquals("f:3: text after '# END RECORD'", error("# BEGIN RECORD 2.1.8\n# END RECORD\nnode.name = x\n"));
         assertEquals("f:1: not UTF-8 text", assertThrows(RecordFormatException.class,
                 () -> RecordText.parse("f", new byte[] {(byte) 0xc3, (byte) 0x28})).getMessage());
