@@ -180,8 +180,8 @@ public final class ChapAuthenticator implements Authenticator {
             }
             return Optional.of(AuthAdvice.explain(what + "; most targets know MD5 (node.session.auth.chap_algs)"));
         }
-        if ((at == Phase.RESPONDED || at == Phase.AWAIT_TARGET_PROOF) && failure.error() == IscsiError.LOGIN_AUTH_FAILED
-                && !ours) {
+        // tgt answers a response of the wrong length (SHA-256 where it expects SHA-1) with 0x0200, not 0x0201
+        if ((at == Phase.RESPONDED || at == Phase.AWAIT_TARGET_PROOF) && targetRefused) {
             if (chosen == ChapAlgorithm.MD5) {
                 return Optional.of(AuthAdvice.explain("the target refused the MD5 response of CHAP_N=" + settings.username()
                         + ": that name or its secret (node.session.auth.password) is not what the target has"));

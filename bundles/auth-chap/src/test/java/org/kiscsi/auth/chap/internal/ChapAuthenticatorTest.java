@@ -222,6 +222,15 @@ class ChapAuthenticatorTest {
     }
 
     @Test
+    void responseOfTheWrongLengthRefusedAsAnInitiatorErrorAlsoGetsMd5Alone() {
+        Authenticator a = factory.create(request(List.of("SHA256", "MD5"), false, false));
+        a.step(Map.of());
+        a.step(challenge("7"));
+        IscsiException tgt = new IscsiException(IscsiError.FATAL_LOGIN, "refused: initiator error (status 0x0200)");
+        assertEquals(List.of("MD5"), a.afterFailure(tgt).orElseThrow().retryAlgorithms());
+    }
+
+    @Test
     void sha256AloneAgainstANumberingMismatchIsExplainedNotRetried() {
         Authenticator a = factory.create(request(List.of("SHA256"), false, false));
         a.step(Map.of());
