@@ -232,4 +232,52 @@ class LoginTest {
         String text = java.nio.charset.StandardCharsets.UTF_8.decode(first.data().duplicate()).toString();
         assertTrue(text.contains("SessionType=Discovery") && !text.contains("TargetName"), text);
     }
+
+    @Test
+    void chapWithoutAnAuthenticatorFailsBeforeConnectingNamingTheFeature() {
+        IscsiException e = failure(org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> await(f.engine.login(record(IQN, target.portal()).with(NodeKeys.AUTH_METHOD, "CHAP")
+                        .with(NodeKeys.USERNAME, "u").with(NodeKeys.PASSWORD, "a-long-secret")))));
+        assertEquals(IscsiError.OP_NOT_SUPP, e.error());
+        assertTrue(e.getMessage().contains("kiscsi-auth-chap"), e.getMessage());
+        assertEquals(0, target.logins(), "no login without an authenticator");
+    }
+
+    @Test
+    void theAuthenticatorDecidesWhatIsOfferedAndMayRefuseBeforeConnecting() throws Exception {
+        List<org.kiscsi.spi.auth.AuthRequest> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        org.kiscsi.spi.auth.AuthenticatorFactory chap = new org.kiscsi.spi.auth.AuthenticatorFactory() {
+            @Override
+            public String authMethod() {
+                return "CHAP";
+            }
+
+            @Override
+            public org.kiscsi.spi.auth.Authenticator create(org.kiscsi.spi.auth.AuthRequest request) {
+                throw new AssertionError("the test target answers AuthMethod=None");
+            }
+
+            @Override
+            public List<String> authMethodsOffered(org.kiscsi.spi.auth.AuthRequest request) {
+                asked.add(request);
+                if (request.strict()) {
+                    throw new org.kiscsi.spi.auth.AuthenticationException("refused by the authenticator's policy");
+                }
+                return List.of("CHAP", "None");
+            }
+        };
+        f.engine.addAuthenticator(chap);
+        var chapRecord = record(IQN, target.portal()).with(NodeKeys.AUTH_METHOD, "CHAP").with(NodeKeys.USERNAME, "u")
+                .with(NodeKeys.PASSWORD, "a-long-secret").with(NodeKeys.CHAP_ALGS, "SHA256,MD5");
+        SessionInfo s = await(f.engine.login(chapRecord));
+        assertEquals(List.of("SHA256", "MD5"), asked.get(0).algorithms());
+        assertEquals("None", s.negotiated().getOrDefault("AuthMethod", "None"));
+        await(f.engine.logout(s.sid()));
+        int logins = target.logins();
+        IscsiException e = failure(org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> await(f.engine.login(chapRecord.with(NodeKeys.AUTH_STRICT, "Yes")))));
+        assertEquals(IscsiError.LOGIN_AUTH_FAILED, e.error());
+        assertTrue(e.getMessage().contains("authenticator's policy"), e.getMessage());
+        assertEquals(logins, target.logins(), "refused before connecting");
+    }
 }

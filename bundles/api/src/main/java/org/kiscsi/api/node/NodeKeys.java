@@ -36,6 +36,12 @@ public final class NodeKeys {
     public static final String PASSWORD = "node.session.auth.password";
     public static final String USERNAME_IN = "node.session.auth.username_in";
     public static final String PASSWORD_IN = "node.session.auth.password_in";
+    /**
+     * kiscsi's own key (open-iscsi has none): {@code Yes} refuses weak CHAP set-ups that are only
+     * warned about otherwise (secrets shorter than 12 bytes, a target answering AuthMethod=None).
+     * Default {@code No}. Discovery records carry it as {@code discovery.sendtargets.auth.strict}.
+     */
+    public static final String AUTH_STRICT = "node.session.auth.strict";
 
     // timeouts (seconds)
     public static final String LOGIN_TIMEOUT = "node.conn[0].timeo.login_timeout";

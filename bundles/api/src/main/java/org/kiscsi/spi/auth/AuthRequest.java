@@ -19,9 +19,11 @@ import org.kiscsi.api.session.SessionType;
  * @param credentials names and secrets from the node or discovery record
  * @param algorithms CHAP_A preference, most preferred first, as {@code node.session.auth.chap_algs}
  *        lists them (SHA3-256, SHA256, SHA1, MD5)
+ * @param strict {@code node.session.auth.strict}: refuse weak set-ups the authenticator would
+ *        otherwise only warn about
  */
 public record AuthRequest(String initiatorName, String targetName, Portal portal, SessionType sessionType,
-        AuthCredentials credentials, List<String> algorithms) {
+        AuthCredentials credentials, List<String> algorithms, boolean strict) {
     public AuthRequest {
         Objects.requireNonNull(initiatorName, "initiatorName");
         Objects.requireNonNull(portal, "portal");
@@ -33,6 +35,23 @@ public record AuthRequest(String initiatorName, String targetName, Portal portal
     @Override
     public String toString() {
         return "AuthRequest[initiator=" + initiatorName + ", target=" + targetName + ", portal=" + portal.hostPort()
-                + ", " + sessionType + ", " + credentials + ", algorithms=" + algorithms + "]";
+                + ", " + sessionType + ", " + credentials + ", algorithms=" + algorithms + ", strict=" + strict + "]";
+    }
+
+    /** A request that is not strict (the 1.0 shape of this record). */
+    public AuthRequest(String initiatorName, String targetName, Portal portal, SessionType sessionType,
+            AuthCredentials credentials, List<String> algorithms) {
+        this(initiatorName, targetName, portal, sessionType, credentials, algorithms, false);
+    }
+
+    /** The same request with another algorithm list (a second login the authenticator asked for). */
+    public AuthRequest withAlgorithms(List<String> other) {
+        return new AuthRequest(initiatorName, targetName, portal, sessionType, credentials, other, strict);
+    }
+
+    /** For messages: who logs in where. */
+    public String where() {
+        return (sessionType == SessionType.DISCOVERY || targetName == null || targetName.isEmpty() ? "discovery portal"
+                : targetName) + " at " + portal.hostPort();
     }
 }

@@ -150,8 +150,13 @@ public final class Engine implements SessionManager {
         return opener;
     }
 
+    /**
+     * An authenticator (back): sessions recovering try to log in again at once, as with
+     * {@link #addTransport} (a record naming an AuthMethod with no authenticator cannot log in).
+     */
     public void addAuthenticator(AuthenticatorFactory f) {
         authenticators.put(f.authMethod(), f);
+        sessions.values().forEach(SessionImpl::transportAvailable);
     }
 
     public void removeAuthenticator(AuthenticatorFactory f) {

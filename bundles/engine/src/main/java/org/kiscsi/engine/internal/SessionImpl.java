@@ -714,7 +714,7 @@ final class SessionImpl implements ScsiTaskExecutor {
         after.run();
     }
 
-    /** A transport came (back): a recovering session tries as soon as Time2Wait allows. */
+    /** A transport or an authenticator came (back): a recovering session tries as soon as Time2Wait allows. */
     synchronized void transportAvailable() {
         if (state == SessionState.RECOVERING) {
             recovery.retryNow();

@@ -6,10 +6,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import org.kiscsi.api.IscsiError;
 import org.kiscsi.api.IscsiException;
@@ -26,14 +28,12 @@ import org.kiscsi.api.session.InitiatorIdentity;
 import org.kiscsi.api.session.SessionInfo;
 import org.kiscsi.api.session.SessionType;
 import org.kiscsi.protocol.login.LoginResult;
-import org.kiscsi.protocol.login.AuthenticatorSource;
 import org.kiscsi.protocol.login.LoginException;
 import org.kiscsi.protocol.login.LoginMachine;
 import org.kiscsi.protocol.login.LoginParameters;
 import org.kiscsi.protocol.login.LoginStep;
 import org.kiscsi.protocol.text.SessionOffers;
-import org.kiscsi.spi.auth.AuthRequest;
-import org.kiscsi.spi.auth.AuthenticatorFactory;
+import org.kiscsi.spi.auth.AuthAdvice;
 import org.kiscsi.spi.transport.ConnectRequest;
 import org.kiscsi.spi.transport.LinkSettings;
 import org.kiscsi.spi.transport.TransportProvider;
@@ -115,7 +115,7 @@ final class SessionOpener {
 
     private void attempt(NodeRecord record, RecordValues offersFrom, SessionSettings settings, SessionType type, int index,
             int tries, CompletableFuture<SessionImpl> result) {
-        connectAndLogin(record, offersFrom, settings, type, index, null, record.portal(), 0).whenComplete((e, f) -> {
+        connectAndLogin(record, offersFrom, settings, type, index, null, record.portal(), 0, null, null).whenComplete((e, f) -> {
             if (f == null) {
                 SessionImpl s = new SessionImpl(engine, engine.newSid(), record, settings, type, index, e);
                 engine.registered(s);
@@ -146,7 +146,8 @@ final class SessionOpener {
      * recovery decides about the next.
      */
     CompletableFuture<Established> reconnect(SessionImpl session, NodeRecord record, SessionSettings settings) {
-        return connectAndLogin(record, record.values(), settings, session.type, session.index, session.isid, record.portal(), 0);
+        return connectAndLogin(record, record.values(), settings, session.type, session.index, session.isid, record.portal(), 0,
+                null, null);
     }
 
     static Throwable unwrap(Throwable e) {
@@ -161,12 +162,23 @@ final class SessionOpener {
         return e instanceof IscsiException i && (i.error() == IscsiError.TRANS || i.error() == IscsiError.TRANS_TIMEOUT);
     }
 
+    /**
+     * Connects to {@code portal} and logs in, following redirections, and once more when the
+     * authenticator advises it (other CHAP algorithms).
+     *
+     * @param algorithms CHAP algorithms to offer, or null for the record's
+     * @param earlier the advice that led to this attempt, or null for a first attempt
+     */
     private CompletableFuture<Established> connectAndLogin(NodeRecord record, RecordValues offersFrom,
-            SessionSettings settings, SessionType type, int index, Isid fixedIsid, Portal portal, int redirects) {
+            SessionSettings settings, SessionType type, int index, Isid fixedIsid, Portal portal, int redirects,
+            List<String> algorithms, AuthAdvice earlier) {
         String initiatorName;
         Isid isid;
         TransportProvider transport;
         LoginParameters params;
+        LoginAuth auth;
+        String what = "login to " + (type == SessionType.NORMAL ? record.target().value() : "discovery portal") + " at "
+                + portal.hostPort();
         try {
             InitiatorIdentity id = engine.identity();
             initiatorName = record.values().get(NodeKeys.IFACE_INITIATORNAME, "").trim();
@@ -177,24 +189,18 @@ final class SessionOpener {
             IscsiName.of(initiatorName);
             isid = fixedIsid != null ? fixedIsid : Isids.forSession(record, initiatorName, index);
             transport = engine.transport(settings.transportName());
+            auth = LoginAuth.prepare(engine, record, settings, initiatorName,
+                    type == SessionType.NORMAL ? record.target().value() : null, portal, type, algorithms, what);
             params = new LoginParameters(initiatorName, id.initiatorAlias().orElse(null),
                     type == SessionType.NORMAL ? record.target().value() : null, type, isid.value(), 0, 0, 0, 1,
-                    settings.authMethodsOffered(),
+                    auth.offered(),
                     type == SessionType.NORMAL ? SessionOffers.normal(offersFrom) : SessionOffers.discovery(offersFrom),
                     SessionOffers.maxXmitCap(record.values()), portal.hostPort());
         } catch (IscsiException e) {
             return CompletableFuture.failedFuture(e);
         }
-        String what = "login to " + (type == SessionType.NORMAL ? record.target().value() : "discovery portal") + " at "
-                + portal.hostPort();
         CompletableFuture<LoginStep> loggedIn = new CompletableFuture<>();
         Connection connection = new Connection(0, portal.hostPort(), transport.name(), null);
-        LoginCredentials credentials = new LoginCredentials(record);
-        AuthenticatorSource auth = method -> {
-            AuthenticatorFactory f = engine.authenticator(method);
-            return f == null ? null : f.create(new AuthRequest(params.initiatorName(), params.targetName() == null ? ""
-                    : params.targetName(), portal, type, credentials.issue(), settings.chapAlgorithms()));
-        };
         LoginDriver driver = new LoginDriver(connection, new LoginMachine(params, auth), what);
         connection.handOver(driver);
         Duration timeout = settings.loginTimeout();
@@ -210,7 +216,7 @@ final class SessionOpener {
                     // login PDUs carry at most 8192 data bytes until MaxRecvDataSegmentLength is negotiated
                     t.configure(LinkSettings.LOGIN);
                     driver.run(timeout, engine.scheduler()).whenComplete((step, f) -> {
-                        credentials.wipe(); // before anyone hears of the outcome
+                        auth.done(); // the secrets are overwritten before anyone hears of the outcome
                         if (f != null) {
                             loggedIn.completeExceptionally(f);
                         } else {
@@ -218,6 +224,7 @@ final class SessionOpener {
                         }
                     });
                 });
+        loggedIn.whenComplete((step, f) -> auth.done());
         return loggedIn.thenCompose(step -> {
             if (step instanceof LoginStep.Redirect r) {
                 connection.close();
@@ -225,10 +232,43 @@ final class SessionOpener {
                     throw new IscsiException(IscsiError.LOGIN, what + ": more than " + MAX_REDIRECTS + " redirections");
                 }
                 LOG.info("{}: redirected {} to {}", what, r.permanent() ? "permanently" : "temporarily", r.portal());
-                return connectAndLogin(record, offersFrom, settings, type, index, isid, r.portal(), redirects + 1);
+                return connectAndLogin(record, offersFrom, settings, type, index, isid, r.portal(), redirects + 1, algorithms,
+                        earlier);
             }
             return CompletableFuture.completedFuture(new Established(connection, ((LoginStep.Done) step).result(), isid));
+        }).exceptionallyCompose(f -> {
+            Throwable cause = unwrap(f);
+            if (!loggedIn.isCompletedExceptionally()) {
+                return CompletableFuture.failedFuture(cause); // a redirected login failed and took its own advice
+            }
+            return afterLoginFailure(cause, auth, earlier, what, advice -> connectAndLogin(record, offersFrom, settings, type,
+                    index, isid, portal, redirects, advice.retryAlgorithms(), advice));
         });
+    }
+
+    /**
+     * A login failed: the authenticator may explain why, and may ask for one more login with other
+     * algorithms — once per login, whatever {@code initial_login_retry_max} says, so that a wrong
+     * secret stays one clear failure.
+     */
+    private static CompletableFuture<Established> afterLoginFailure(Throwable cause, LoginAuth auth, AuthAdvice earlier,
+            String what, Function<AuthAdvice, CompletableFuture<Established>> again) {
+        Optional<AuthAdvice> advice = auth.afterFailure(cause);
+        if (advice.isPresent() && advice.get().retries() && earlier == null) {
+            LOG.info("{}: {}; logging in once more offering {}", what, advice.get().explanation(),
+                    String.join(",", advice.get().retryAlgorithms()));
+            return again.apply(advice.get());
+        }
+        if (!(cause instanceof IscsiException i) || (advice.isEmpty() && earlier == null)) {
+            return CompletableFuture.failedFuture(cause);
+        }
+        StringBuilder m = new StringBuilder(i.getMessage());
+        advice.ifPresent(a -> m.append(": ").append(a.explanation()));
+        if (earlier != null) {
+            m.append(" (second login, offering ").append(String.join(",", earlier.retryAlgorithms())).append(", after: ")
+                    .append(earlier.explanation()).append(')');
+        }
+        return CompletableFuture.failedFuture(new IscsiException(i.error(), m.toString(), i));
     }
 
     /** A discovery session: text requests over a logged-in SessionType=Discovery session. */

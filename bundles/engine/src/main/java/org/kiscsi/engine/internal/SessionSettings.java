@@ -82,15 +82,6 @@ public record SessionSettings(Duration loginTimeout, Duration logoutTimeout, Dur
                         range(v, NodeKeys.REOPEN_MAX, 0, 0, 1_000_000)));
     }
 
-    /** The AuthMethod values to offer. */
-    public List<String> authMethodsOffered() {
-        if (!authMethod.equals("CHAP")) {
-            return List.of("None");
-        }
-        // mutual CHAP must not be downgraded to None by the target
-        return mutual() ? List.of("CHAP") : List.of("CHAP", "None");
-    }
-
     public boolean mutual() {
         return !usernameIn.isEmpty() && hasSecretIn;
     }
