@@ -336,6 +336,24 @@ class ChapAgainstTestTargetTest {
     }
 
     @Test
+    void mutualChapIsNotDowngradedToNone() {
+        // a target that does not ask for CHAP answers None when offered, Reject otherwise
+        IscsiException e = failure(engine.login(mutualRecord()));
+        assertEquals(IscsiError.LOGIN_AUTH_FAILED, e.error(), e.getMessage());
+        assertTrue(e.getMessage().contains("AuthMethod"), e.getMessage());
+        assertEquals(List.of(), target.chapAlgorithmsOffered());
+        assertTrue(engine.sessions().isEmpty(), engine.sessions().toString());
+    }
+
+    @Test
+    void strictOneWayChapIsNotDowngradedToNone() throws Exception {
+        assertEquals(IscsiError.LOGIN_AUTH_FAILED, failure(engine.login(record().with(NodeKeys.AUTH_STRICT, "Yes"))).error());
+        // without strict, one-way CHAP offers None too, as open-iscsi does
+        loginAndCheck(record());
+        assertEquals(List.of(), target.chapAlgorithmsOffered());
+    }
+
+    @Test
     void strictModeLogsInWithALongSecret() throws Exception {
         target.requireChap(USER, SECRET);
         loginAndCheck(record().with(NodeKeys.AUTH_STRICT, "Yes"));
