@@ -48,6 +48,7 @@ class DiscoveryChapTgtdIT {
     private static final String FIRST = "iqn.2026-11.org.kiscsi.it:dchap-one";
     private static final String SECOND = "iqn.2026-11.org.kiscsi.it:dchap-two";
     private static final ChapCredentials DISCOVERY = new ChapCredentials("discoveryuser", "discoverysecret1");
+    private static final ChapCredentials DISCOVERY_TARGET = new ChapCredentials("discoverytarget", "discoverytarget2");
     private static Tgtd tgtd;
 
     private final ChapAuthenticatorFactory chap = new ChapAuthenticatorFactory();
@@ -66,6 +67,8 @@ class DiscoveryChapTgtdIT {
         tgtd.createAccount(DISCOVERY);
         // no --tid: the account is the one discovery sessions of this tgtd must prove
         tgtd.tgtadm().run("--op", "bind", "--mode", "account", "--user", DISCOVERY.user());
+        tgtd.createAccount(DISCOVERY_TARGET);
+        tgtd.tgtadm().run("--op", "bind", "--mode", "account", "--user", DISCOVERY_TARGET.user(), "--outgoing");
     }
 
     @AfterAll
@@ -150,6 +153,21 @@ class DiscoveryChapTgtdIT {
                 .with(NodeKeys.CHAP_ALGS, "SHA256,MD5")))) {
             assertTrue(await(d.text(List.of("SendTargets=All"))).contains("TargetName=" + FIRST));
         }
+        assertEquals(2, proxy.connectionsAccepted());
+    }
+
+    @Test
+    void mutualDiscoveryChapVerifiesTheGlobalOutgoingAccount() throws Exception {
+        DiscoveryRecord r = chapRecord(proxy.portal(), DISCOVERY)
+                .with("discovery.sendtargets.auth.username_in", DISCOVERY_TARGET.user())
+                .with("discovery.sendtargets.auth.password_in", DISCOVERY_TARGET.secret());
+        try (DiscoverySession d = await(engine.openDiscoverySession(r))) {
+            assertTrue(await(d.text(List.of("SendTargets=All"))).contains("TargetName=" + SECOND));
+        }
+        IscsiException e = failure(engine.openDiscoverySession(
+                r.with("discovery.sendtargets.auth.password_in", "not-the-targets-secret")));
+        assertEquals(IscsiError.LOGIN_AUTH_FAILED, e.error(), e.getMessage());
+        assertTrue(e.getMessage().contains("CHAP_R is wrong"), e.getMessage());
         assertEquals(2, proxy.connectionsAccepted());
     }
 
