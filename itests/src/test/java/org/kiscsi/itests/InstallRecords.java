@@ -22,7 +22,8 @@ import org.kiscsi.store.file.FileNodeStore;
 /**
  * Node records in an unpacked installation's file store (etc/iscsi/nodes/...), written before the
  * daemon starts as open-iscsi's {@code iscsiadm -m node -o new} would: the {@code node.*} defaults
- * of etc/iscsi/iscsid.conf plus the record's identity. Also what a test reads back from the install.
+ * of etc/iscsi/iscsid.conf plus the record's identity; or by open-iscsi's iscsiadm itself
+ * ({@link #openIscsi}). Also what a test reads back from the install.
  */
 final class InstallRecords {
     private final Path home;
@@ -47,6 +48,14 @@ final class InstallRecords {
             store.putNode(r);
         }
         return r;
+    }
+
+    /**
+     * open-iscsi's own iscsiadm on this installation's etc/iscsi (the store's root, with the
+     * installation's iscsid.conf): records written the way a user of open-iscsi writes them.
+     */
+    OpenIscsiAdm openIscsi(Path scratch) throws IOException {
+        return OpenIscsiAdm.on(storeRoot(), scratch);
     }
 
     /** The node.* lines of iscsid.conf, in order. */

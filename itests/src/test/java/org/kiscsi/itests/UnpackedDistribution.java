@@ -32,6 +32,8 @@ final class UnpackedDistribution implements AutoCloseable {
     private final Path tmp;
     private final Path home;
     private final List<Long> started = new ArrayList<>();
+    /** What each bin/iscsid run in the background printed, in order. */
+    private final List<String> startOutputs = new ArrayList<>();
 
     private UnpackedDistribution(Path tmp, Path home) {
         this.tmp = tmp;
@@ -137,6 +139,7 @@ final class UnpackedDistribution implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of("iscsid"));
         cmd.addAll(Arrays.asList(flags));
         Result r = bin(cmd.toArray(new String[0]));
+        startOutputs.add(r.output);
         readPid(pidFile()).ifPresent(started::add);
         assertEquals("bin/iscsid: " + r.output, 0, r.exit);
         long pid = Long.parseLong(status("iscsid.pid"));
@@ -158,6 +161,11 @@ final class UnpackedDistribution implements AutoCloseable {
         }
         assertEquals("providers.session_engine within 60 s of start-up", "present", engine);
         return pid;
+    }
+
+    /** What every bin/iscsid started by {@link #startBackground} printed (output and errors), oldest first. */
+    List<String> startOutputs() {
+        return List.copyOf(startOutputs);
     }
 
     /** One line of {@code iscsiadm -m daemon}; fails when the daemon does not answer. */
