@@ -1,5 +1,7 @@
 package org.kiscsi.engine;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -86,6 +88,15 @@ class LoginTest {
         target.declareMaxRecvDataSegmentLength(false);
         SessionInfo s = await(f.engine.login(record(IQN, target.portal())));
         assertEquals("8192", s.connections().get(0).negotiated().get("MaxXmitDataSegmentLength"));
+    }
+
+    @Test
+    void aTargetRequiringChapOfARecordWithoutItSaysWhatTheRecordLacks() throws Exception {
+        target.requireChap("chap-user", "a-secret-of-16-b");
+        ExecutionException e = assertThrows(ExecutionException.class, () -> await(f.engine.login(record(IQN, target.portal()))));
+        IscsiException ie = assertInstanceOf(IscsiException.class, e.getCause());
+        assertEquals(IscsiError.LOGIN_AUTH_FAILED, ie.error());
+        assertTrue(ie.getMessage().contains("node.session.auth.authmethod = None"), ie.getMessage());
     }
 
     @Test

@@ -253,6 +253,11 @@ final class SessionOpener {
      */
     private static CompletableFuture<Established> afterLoginFailure(Throwable cause, LoginAuth auth, AuthAdvice earlier,
             String what, Function<AuthAdvice, CompletableFuture<Established>> again) {
+        if (cause instanceof IscsiException i && i.error() == IscsiError.LOGIN_AUTH_FAILED && auth.offered().equals(List.of("None"))) {
+            // the target wants authentication the record does not configure: say so, not just "authentication failure"
+            return CompletableFuture.failedFuture(new IscsiException(i.error(), i.getMessage() + ": the record offers no "
+                    + "authentication (" + NodeKeys.AUTH_METHOD + " = None); the target requires it (CHAP)", i));
+        }
         Optional<AuthAdvice> advice = auth.afterFailure(cause);
         if (advice.isPresent() && advice.get().retries() && earlier == null) {
             LOG.info("{}: {}; logging in once more offering {}", what, advice.get().explanation(),
