@@ -47,6 +47,9 @@ public abstract class KiscsiTestSupport {
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(freePort())),
                 editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(freePort())),
                 editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.offline", Boolean.toString(offline)),
+                // boot features are deployed before the framework reaches its start level, so Pax Exam's probe
+                // is never installed while a deployment's resolver hook holds every other bundle back
+                editConfigurationFilePut("etc/org.apache.karaf.features.cfg", "featuresBootAsynchronous", "false"),
                 when(Boolean.getBoolean("exam.keep")).useOptions(keepRuntimeFolder())));
         String repo = System.getProperty("maven.repo.local");
         if (repo != null && !repo.isEmpty()) {
