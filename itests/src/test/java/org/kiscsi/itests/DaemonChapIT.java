@@ -24,6 +24,7 @@ import org.kiscsi.itests.UnpackedDistribution.Split;
 import org.kiscsi.testkit.peers.ChapCredentials;
 import org.kiscsi.testkit.peers.TgtTarget;
 import org.kiscsi.testkit.proxy.FaultProxy;
+import org.kiscsi.testkit.peers.OpenIscsiAdm;
 
 /**
  * Issue 13 end to end: CHAP logins through bin/iscsid and bin/iscsiadm against a tgtd of the test's

@@ -18,6 +18,7 @@ import org.kiscsi.api.node.NodeKeys;
 import org.kiscsi.api.node.NodeRecord;
 import org.kiscsi.api.node.RecordValues;
 import org.kiscsi.store.file.FileNodeStore;
+import org.kiscsi.testkit.peers.OpenIscsiAdm;
 
 /**
  * Node records in an unpacked installation's file store (etc/iscsi/nodes/...), written before the

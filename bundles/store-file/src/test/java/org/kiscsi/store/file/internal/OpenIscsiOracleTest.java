@@ -35,6 +35,7 @@ import org.kiscsi.api.node.NodeKeys;
 import org.kiscsi.api.node.NodeRecord;
 import org.kiscsi.api.node.RecordValues;
 import org.kiscsi.store.file.FileNodeStore;
+import org.kiscsi.testkit.peers.OpenIscsiAdm;
 
 /**
  * Both directions against open-iscsi 2.1.8's own iscsiadm, key for key: records iscsiadm wrote are
@@ -49,12 +50,12 @@ class OpenIscsiOracleTest {
     @TempDir
     Path tmp;
     Path etc;
-    Iscsiadm adm;
+    OpenIscsiAdm adm;
 
     @BeforeEach
     void oracle() throws Exception {
         etc = tmp.resolve("etc-iscsi");
-        adm = Iscsiadm.on(etc, tmp);
+        adm = OpenIscsiAdm.on(etc, tmp);
     }
 
     @Test
@@ -93,7 +94,7 @@ class OpenIscsiOracleTest {
             assertEquals(listing(adm.ok("-m", "node")), kiscsiListing(all));
             for (NodeRecord r : all) {
                 String portal = r.portal().hostPort() + (r.portal().hasTpgt() ? "," + r.portal().tpgt() : "");
-                Map<String, String> show = Iscsiadm.parseShow(adm.ok("-m", "node", "-T", T, "-p", portal, "-I", r.iface(), "-o", "show"));
+                Map<String, String> show = OpenIscsiAdm.parseShow(adm.ok("-m", "node", "-T", T, "-p", portal, "-I", r.iface(), "-o", "show"));
                 assertKeyForKey(show, r.values().asMap(), fileValues(fileOf(r)), r.key().toString());
                 assertEquals(r, store.node(r.key()).orElseThrow());
             }
@@ -120,16 +121,16 @@ class OpenIscsiOracleTest {
             assertEquals(List.of(), store.problems());
             assertEquals(2, store.discoveries().size());
             DiscoveryRecord st = store.discovery(DiscoveryType.SENDTARGETS, Portal.parse("127.0.0.1:3260")).orElseThrow();
-            Map<String, String> show = Iscsiadm.parseShow(adm.ok("-m", "discoverydb", "-t", "st", "-p", "127.0.0.1:3260", "-o", "show"));
+            Map<String, String> show = OpenIscsiAdm.parseShow(adm.ok("-m", "discoverydb", "-t", "st", "-p", "127.0.0.1:3260", "-o", "show"));
             assertKeyForKey(show, withIdentity(st), fileValues(etc.resolve("send_targets/127.0.0.1,3260/st_config")), "st");
             assertEquals("disc-secret-1", st.values().get("discovery.sendtargets.auth.password").orElseThrow());
 
             DiscoveryRecord isns = store.discovery(DiscoveryType.ISNS, Portal.parse("127.0.0.1:3205")).orElseThrow();
-            show = Iscsiadm.parseShow(adm.ok("-m", "discoverydb", "-t", "isns", "-p", "127.0.0.1:3205", "-o", "show"));
+            show = OpenIscsiAdm.parseShow(adm.ok("-m", "discoverydb", "-t", "isns", "-p", "127.0.0.1:3205", "-o", "show"));
             assertKeyForKey(show, withIdentity(isns), fileValues(etc.resolve("isns/127.0.0.1,3205/isns_config")), "isns");
 
             IfaceRecord iface = store.iface("iface0").orElseThrow();
-            show = Iscsiadm.parseShow(adm.ok("-m", "iface", "-I", "iface0"));
+            show = OpenIscsiAdm.parseShow(adm.ok("-m", "iface", "-I", "iface0"));
             assertKeyForKey(show, iface.values().asMap(), fileValues(etc.resolve("ifaces/iface0")), "iface0");
             assertEquals(List.of(iface), store.ifaces());
         }
@@ -171,19 +172,19 @@ class OpenIscsiOracleTest {
             assertEquals(kiscsiListing(written), listing(adm.ok("-m", "node")));
             for (NodeRecord r : written) {
                 String portal = r.portal().hostPort() + (r.portal().hasTpgt() ? "," + r.portal().tpgt() : "");
-                Map<String, String> show = Iscsiadm.parseShow(adm.ok("-m", "node", "-T", T, "-p", portal, "-I", r.iface(), "-o", "show"));
+                Map<String, String> show = OpenIscsiAdm.parseShow(adm.ok("-m", "node", "-T", T, "-p", portal, "-I", r.iface(), "-o", "show"));
                 Map<String, String> mine = new LinkedHashMap<>(r.values().asMap());
                 assertEquals("30", mine.remove(NodeKeys.SCSI_CMD_TIMEOUT));
                 assertWrittenKeysShown(mine, show, r.key().toString());
                 assertEquals(r, store.node(r.key()).orElseThrow(), "kiscsi reads back its own record, its own keys included");
             }
-            Map<String, String> show = Iscsiadm.parseShow(adm.ok("-m", "iface", "-I", "iface0"));
+            Map<String, String> show = OpenIscsiAdm.parseShow(adm.ok("-m", "iface", "-I", "iface0"));
             assertWrittenKeysShown(store.iface("iface0").orElseThrow().values().asMap(), show, "iface0");
             String ifaces = adm.ok("-m", "iface");
             assertTrue(ifaces.contains("iface0 tcp,<empty>,127.0.0.2,<empty>,iqn.2026-11.org.kiscsi.oracle:kinit"), ifaces);
-            show = Iscsiadm.parseShow(adm.ok("-m", "discoverydb", "-t", "st", "-p", "127.0.0.1:3260", "-o", "show"));
+            show = OpenIscsiAdm.parseShow(adm.ok("-m", "discoverydb", "-t", "st", "-p", "127.0.0.1:3260", "-o", "show"));
             assertWrittenKeysShown(withIdentity(store.discovery(DiscoveryType.SENDTARGETS, Portal.parse("127.0.0.1:3260")).orElseThrow()), show, "st");
-            show = Iscsiadm.parseShow(adm.ok("-m", "discoverydb", "-t", "isns", "-p", "127.0.0.1:3205", "-o", "show"));
+            show = OpenIscsiAdm.parseShow(adm.ok("-m", "discoverydb", "-t", "isns", "-p", "127.0.0.1:3205", "-o", "show"));
             assertWrittenKeysShown(withIdentity(store.discovery(DiscoveryType.ISNS, Portal.parse("127.0.0.1:3205")).orElseThrow()), show, "isns");
             assertEquals(new TreeSet<>(List.of("127.0.0.1:3205 via isns", "127.0.0.1:3260 via sendtargets")),
                     listing(adm.ok("-m", "discoverydb")));
@@ -199,7 +200,7 @@ class OpenIscsiOracleTest {
     @Test
     void kiscsiWritesRecordsByteForByteAsIscsiadm() throws Exception {
         // an iface with every key iscsiadm lets one set, then a node through it: most keys written
-        Map<String, String> ifaceShow = Iscsiadm.parseShow(adm.ok("-m", "iface", "-I", "default"));
+        Map<String, String> ifaceShow = OpenIscsiAdm.parseShow(adm.ok("-m", "iface", "-I", "default"));
         List<String> ifaceKeys = new ArrayList<>();
         ifaceShow.forEach((k, v) -> {
             if ("<empty>".equals(v) && !k.equals("iface.hwaddress") && !k.equals("iface.net_ifacename")) {
@@ -210,7 +211,7 @@ class OpenIscsiOracleTest {
         adm.ok("-m", "node", "-o", "new", "-T", T, "-p", "127.0.0.1:3260,1", "-I", "full");
         Path nodeFile = etc.resolve("nodes").resolve(T).resolve("127.0.0.1,3260,1/full");
         byte[] created = Files.readAllBytes(nodeFile);
-        Map<String, String> nodeShow = Iscsiadm.parseShow(adm.ok("-m", "node", "-T", T, "-p", "127.0.0.1:3260,1", "-I", "full", "-o", "show"));
+        Map<String, String> nodeShow = OpenIscsiAdm.parseShow(adm.ok("-m", "node", "-T", T, "-p", "127.0.0.1:3260,1", "-I", "full", "-o", "show"));
         List<String> nodeKeys = new ArrayList<>();
         nodeShow.forEach((k, v) -> {
             if ("<empty>".equals(v)) {
@@ -259,7 +260,7 @@ class OpenIscsiOracleTest {
         adm.ok("-m", "discoverydb", "-t", "st", "-p", "127.0.0.1:3260", "-o", "new");
         Path st = etc.resolve("send_targets/127.0.0.1,3260/st_config");
         byte[] stCreated = Files.readAllBytes(st);
-        Map<String, String> stShow = Iscsiadm.parseShow(adm.ok("-m", "discoverydb", "-t", "st", "-p", "127.0.0.1:3260", "-o", "show"));
+        Map<String, String> stShow = OpenIscsiAdm.parseShow(adm.ok("-m", "discoverydb", "-t", "st", "-p", "127.0.0.1:3260", "-o", "show"));
         List<String> stKeys = new ArrayList<>();
         stShow.forEach((k, v) -> {
             if ("<empty>".equals(v)) {
@@ -292,16 +293,16 @@ class OpenIscsiOracleTest {
         assertInOrder(RecordKind.SENDTARGETS, etc.resolve("send_targets/127.0.0.1,3260/st_config"));
         assertInOrder(RecordKind.ISNS, etc.resolve("isns/127.0.0.1,3205/isns_config"));
         // show lists every key, set or not
-        for (String k : Iscsiadm.parseShow(adm.ok("-m", "node", "-T", T, "-p", "127.0.0.1:3260,1", "-o", "show")).keySet()) {
+        for (String k : OpenIscsiAdm.parseShow(adm.ok("-m", "node", "-T", T, "-p", "127.0.0.1:3260,1", "-o", "show")).keySet()) {
             assertTrue(RecordKind.NODE.knows(k), k);
         }
-        for (String k : Iscsiadm.parseShow(adm.ok("-m", "iface", "-I", "if4")).keySet()) {
+        for (String k : OpenIscsiAdm.parseShow(adm.ok("-m", "iface", "-I", "if4")).keySet()) {
             assertTrue(RecordKind.IFACE.knows(k), k);
         }
-        for (String k : Iscsiadm.parseShow(adm.ok("-m", "discoverydb", "-t", "st", "-p", "127.0.0.1:3260", "-o", "show")).keySet()) {
+        for (String k : OpenIscsiAdm.parseShow(adm.ok("-m", "discoverydb", "-t", "st", "-p", "127.0.0.1:3260", "-o", "show")).keySet()) {
             assertTrue(RecordKind.SENDTARGETS.knows(k), k);
         }
-        for (String k : Iscsiadm.parseShow(adm.ok("-m", "discoverydb", "-t", "isns", "-p", "127.0.0.1:3205", "-o", "show")).keySet()) {
+        for (String k : OpenIscsiAdm.parseShow(adm.ok("-m", "discoverydb", "-t", "isns", "-p", "127.0.0.1:3205", "-o", "show")).keySet()) {
             assertTrue(RecordKind.ISNS.knows(k), k);
         }
     }
@@ -324,12 +325,12 @@ class OpenIscsiOracleTest {
             for (String k : left) {
                 args.addAll(List.of("-n", k, "-v", value.apply(k)));
             }
-            Iscsiadm.Result r = adm.run(args.toArray(String[]::new));
-            if (r.rc == 0) {
+            OpenIscsiAdm.Run r = adm.run(args.toArray(String[]::new));
+            if (r.exit() == 0) {
                 return left;
             }
-            Matcher m = CANNOT_MODIFY.matcher(r.err);
-            assertTrue(m.find(), () -> "iscsiadm " + args + " failed: " + r.err);
+            Matcher m = CANNOT_MODIFY.matcher(r.stderr());
+            assertTrue(m.find(), () -> "iscsiadm " + args + " failed: " + r.stderr());
             assertTrue(left.remove(m.group(1)), m.group(1));
         }
         throw new AssertionError("iscsiadm kept refusing " + base);

@@ -1,7 +1,4 @@
-package org.kiscsi.itests;
-
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.fail;
+package org.kiscsi.testkit.peers;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,21 +6,23 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * open-iscsi's own iscsiadm (Debian's 2.1.8, unpacked by dev/fetch-open-iscsi) run on an installed
- * distribution's etc/iscsi, in a private mount and network namespace (the script bind-mounts that
- * directory on /etc/iscsi there), as the file store's oracle tests run it: records in open-iscsi's
- * own layout and format. One difference from a host running iscsid, seen with 2.1.8: here
+ * open-iscsi's own iscsiadm (Debian's 2.1.8, unpacked by dev/fetch-open-iscsi), run on a test's
+ * etc/iscsi directory in a private mount and network namespace (the script bind-mounts it on
+ * /etc/iscsi there): the oracle for open-iscsi's record layout and format, and a way to write records
+ * as open-iscsi's users do. One difference from a host running iscsid, seen with 2.1.8: here
  * {@code -o new} ignores iscsid.conf (most likely because it asks iscsid for the config file's path
  * and no iscsid answers: "read error (0/2), daemon died?"), so new records carry open-iscsi's
  * compiled-in defaults (login_timeout 30, initial_login_retry_max 4, authmethod None) whatever
  * iscsid.conf says; set what matters with {@link #update}.
  */
-final class OpenIscsiAdm {
-    static final String FETCH = "dev/fetch-open-iscsi";
+public final class OpenIscsiAdm {
+    public static final String FETCH = "dev/fetch-open-iscsi";
     private static final long TIMEOUT_S = 30;
     private static final String SCRIPT = "iscsiadm-in-namespace.sh";
 
@@ -37,22 +36,26 @@ final class OpenIscsiAdm {
         this.etc = etc;
     }
 
-    /** The oracle on {@code etc} (an installation's etc/iscsi); fails saying what is missing when it cannot run. */
-    static OpenIscsiAdm on(Path etc, Path scratch) throws IOException {
+    /**
+     * The oracle on {@code etc}; an {@code etc} without an iscsid.conf gets open-iscsi's own. Fails
+     * (a {@link PeerException}) saying what is missing when it cannot run.
+     */
+    public static OpenIscsiAdm on(Path etc, Path scratch) throws IOException {
         Path oi = Path.of(System.getenv().getOrDefault("KISCSI_OPEN_ISCSI", "/var/cache/kiscsi/open-iscsi-2.1.8"));
         if (!Files.isExecutable(oi.resolve("sbin/iscsiadm"))) {
-            fail("open-iscsi's iscsiadm is not unpacked in " + oi + ": run " + FETCH + " (dev/test does)");
+            throw new PeerException("open-iscsi's iscsiadm is not unpacked in " + oi + ": run " + FETCH + " (dev/test does)");
         }
         for (String tool : List.of("unshare", "socat", "mount")) {
             if (!onPath(tool)) {
-                fail(tool + " is missing: run " + FETCH + " (it installs util-linux and socat)");
+                throw new PeerException(tool + " is missing: run " + FETCH + " (it installs util-linux and socat)");
             }
         }
         if (!"root".equals(System.getProperty("user.name"))) {
-            fail("open-iscsi's iscsiadm as oracle needs root (unshare -m -n); run the tests as root as dev/test does");
+            throw new PeerException("open-iscsi's iscsiadm as oracle needs root (unshare -m -n); run the tests as root as dev/test does");
         }
+        Files.createDirectories(etc);
         if (!Files.isRegularFile(etc.resolve("iscsid.conf"))) {
-            fail("no iscsid.conf in " + etc + ": open-iscsi's iscsiadm takes a new record's defaults from it");
+            Files.copy(oi.resolve("etc/iscsi/iscsid.conf"), etc.resolve("iscsid.conf"));
         }
         Path script = scratch.resolve(SCRIPT);
         try (InputStream in = OpenIscsiAdm.class.getResourceAsStream(SCRIPT)) {
@@ -71,11 +74,11 @@ final class OpenIscsiAdm {
     }
 
     /** Exit status, standard output and standard error of one run. */
-    record Run(int exit, String stdout, String stderr) {
+    public record Run(int exit, String stdout, String stderr) {
     }
 
     /** Runs open-iscsi's iscsiadm with these arguments (bounded). */
-    Run run(String... args) throws IOException, InterruptedException {
+    public Run run(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("unshare", "-m", "-n", "bash", script.toString(), etc.toString(),
                 openIscsi.toString()));
         cmd.addAll(List.of(args));
@@ -84,7 +87,7 @@ final class OpenIscsiAdm {
         Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         try {
             if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
-                fail("open-iscsi's iscsiadm " + String.join(" ", args) + " did not finish in " + TIMEOUT_S + " s");
+                throw new PeerException("open-iscsi's iscsiadm " + String.join(" ", args) + " did not finish in " + TIMEOUT_S + " s");
             }
             return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
         } finally {
@@ -95,22 +98,36 @@ final class OpenIscsiAdm {
         }
     }
 
-    /** Runs it and asserts exit status 0; its standard output. */
-    String ok(String... args) throws IOException, InterruptedException {
+    /** Runs it and fails (a {@link PeerException}) unless it exits with 0; its standard output. */
+    public String ok(String... args) throws IOException, InterruptedException {
         Run r = run(args);
-        // the arguments may hold secrets: the message names the operation, not the values
-        assertEquals("open-iscsi's iscsiadm " + String.join(" ", args.length > 6 ? List.of(args).subList(0, 6) : List.of(args))
-                + " ... failed: " + r.stderr() + r.stdout(), 0, r.exit());
+        if (r.exit() != 0) {
+            // the arguments may hold secrets: the message names the operation, not the values
+            throw new PeerException("open-iscsi's iscsiadm " + String.join(" ", args.length > 6 ? List.of(args).subList(0, 6)
+                    : List.of(args)) + " ... failed (" + r.exit() + "): " + r.stderr() + r.stdout());
+        }
         return r.stdout();
     }
 
+    /** {@code key = value} lines of show output, in order ({@code <empty>} kept as it is). */
+    public static Map<String, String> parseShow(String out) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String line : out.split("\n")) {
+            int eq = line.indexOf(" = ");
+            if (!line.startsWith("#") && eq > 0) {
+                m.put(line.substring(0, eq).strip(), line.substring(eq + 3).strip());
+            }
+        }
+        return m;
+    }
+
     /** {@code iscsiadm -m node -o new -T target -p portal}: a record with iscsid.conf's defaults. */
-    void newNode(String target, String portal) throws IOException, InterruptedException {
+    public void newNode(String target, String portal) throws IOException, InterruptedException {
         ok("-m", "node", "-o", "new", "-T", target, "-p", portal);
     }
 
     /** {@code iscsiadm -m node -T target -p portal -o update -n k1 -v v1 -n k2 -v v2 ...}. */
-    void update(String target, String portal, String... keysAndValues) throws IOException, InterruptedException {
+    public void update(String target, String portal, String... keysAndValues) throws IOException, InterruptedException {
         if (keysAndValues.length == 0 || keysAndValues.length % 2 != 0) {
             throw new IllegalArgumentException("key value pairs expected");
         }
