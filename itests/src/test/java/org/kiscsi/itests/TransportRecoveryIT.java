@@ -206,6 +206,8 @@ public class TransportRecoveryIT extends KiscsiTestSupport {
             sessions.removeListener(listener);
         }
         long recoveredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        // listeners hear of state changes on the engine's timer thread, a moment after the state itself
+        waitFor(() -> transitions.size() >= 2, 5_000);
         assertEquals("the session went through recovery and back, never closed", List.of("LOGGED_IN->RECOVERING",
                 "RECOVERING->LOGGED_IN"), transitions);
         SessionInfo after = sessions.session(before.sid()).orElseThrow();
@@ -315,6 +317,7 @@ public class TransportRecoveryIT extends KiscsiTestSupport {
         }
 
         assertTrue("failed commands: " + failures, failures.isEmpty());
+        waitFor(() -> marks.containsKey("back"), 5_000); // listeners hear of the return a moment after it
         assertTrue("the update did not put the session through recovery: " + transitions, marks.containsKey("recovering"));
         assertTrue("the session is not back LOGGED_IN: " + transitions, marks.containsKey("back"));
         assertEquals(SessionState.LOGGED_IN, state(id).orElseThrow());
