@@ -21,8 +21,7 @@ import org.kiscsi.spi.auth.AuthCredentials;
  */
 public record SessionSettings(Duration loginTimeout, Duration logoutTimeout, Duration commandTimeout,
         int cmdsMax, int nrSessions, int initialLoginRetryMax, String transportName, Optional<String> localAddress,
-        String authMethod, List<String> chapAlgorithms, String username, boolean hasSecret, String usernameIn,
-        boolean hasSecretIn, RecoverySettings recovery) {
+        String authMethod, List<String> chapAlgorithms, RecoverySettings recovery) {
 
     /**
      * How the session watches its connection and recovers it (open-iscsi's keys and defaults).
@@ -70,8 +69,6 @@ public record SessionSettings(Duration loginTimeout, Duration logoutTimeout, Dur
                 v.get(NodeKeys.TRANSPORT_NAME, "tcp").trim().isEmpty() ? "tcp" : v.get(NodeKeys.TRANSPORT_NAME, "tcp").trim(),
                 localAddress(v),
                 auth, algs,
-                v.get(NodeKeys.USERNAME, ""), !v.get(NodeKeys.PASSWORD, "").isEmpty(),
-                v.get(NodeKeys.USERNAME_IN, ""), !v.get(NodeKeys.PASSWORD_IN, "").isEmpty(),
                 new RecoverySettings(
                         seconds(v, NodeKeys.NOOP_OUT_INTERVAL, 5, 0),
                         seconds(v, NodeKeys.NOOP_OUT_TIMEOUT, 5, 1),
@@ -80,10 +77,6 @@ public record SessionSettings(Duration loginTimeout, Duration logoutTimeout, Dur
                         seconds(v, NodeKeys.LU_RESET_TIMEOUT, 30, 1),
                         seconds(v, NodeKeys.TGT_RESET_TIMEOUT, 30, 1),
                         range(v, NodeKeys.REOPEN_MAX, 0, 0, 1_000_000)));
-    }
-
-    public boolean mutual() {
-        return !usernameIn.isEmpty() && hasSecretIn;
     }
 
     /** Credentials from the record; secrets are copied out of it only here, never logged. The caller wipes them. */
