@@ -75,11 +75,7 @@ class RecoveryTgtdIT {
     @BeforeAll
     static void startTgtd() {
         tgtd = Tgtd.start(Loopback.IPV4);
-        target = tgtd.createTarget(IQN);
-        target.addLun(1, LunBacking.file(LUN_BYTES));
-        target.set("HeaderDigest", "CRC32C,None");
-        target.set("DataDigest", "CRC32C,None");
-        target.allowAll();
+        target = EngineFixture.targetWithDigests(tgtd, IQN, LUN_BYTES);
     }
 
     @AfterAll

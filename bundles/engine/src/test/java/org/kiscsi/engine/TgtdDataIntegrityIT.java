@@ -32,7 +32,6 @@ import org.kiscsi.api.scsi.ScsiTaskExecutor;
 import org.kiscsi.api.session.SessionInfo;
 import org.kiscsi.testkit.peers.FieldRow;
 import org.kiscsi.testkit.peers.Loopback;
-import org.kiscsi.testkit.peers.LunBacking;
 import org.kiscsi.testkit.peers.QemuImg;
 import org.kiscsi.testkit.peers.TgtTarget;
 import org.kiscsi.testkit.peers.Tgtd;
@@ -58,11 +57,7 @@ class TgtdDataIntegrityIT {
     @BeforeAll
     static void startTgtd() {
         tgtd = Tgtd.start(Loopback.IPV4);
-        target = tgtd.createTarget(IQN);
-        target.addLun(1, LunBacking.file(LUN_BYTES));
-        target.set("HeaderDigest", "CRC32C,None");
-        target.set("DataDigest", "CRC32C,None");
-        target.allowAll();
+        target = EngineFixture.targetWithDigests(tgtd, IQN, LUN_BYTES);
     }
 
     @AfterAll
