@@ -347,7 +347,7 @@ final class SessionImpl implements ScsiTaskExecutor {
 
     /** Sends a Text request and completes with the whole answer (continuations followed). */
     CompletableFuture<List<ByteBuffer>> text(byte[] text) {
-        TargetPdus.TextExchange x = new TargetPdus.TextExchange(text);
+        TargetPdus.TextExchange x = new TargetPdus.TextExchange();
         IscsiException refused = null;
         synchronized (this) {
             if (state != SessionState.LOGGED_IN) {
@@ -846,10 +846,5 @@ final class SessionImpl implements ScsiTaskExecutor {
         sess.put("TargetPortalGroupTag", lastDeclared.getOrDefault("TargetPortalGroupTag", ""));
         return new SessionInfo(sid, key, type, isid, tsih, state, recovery.stage(), List.of(ci), sess,
                 lastDeclared.getOrDefault("TargetAlias", ""), since);
-    }
-
-    /** Test hook: commands outstanding in the task table. */
-    synchronized int outstanding() {
-        return tasks.outstanding();
     }
 }

@@ -187,11 +187,6 @@ final class TargetPdus {
     static final class TextExchange extends Task {
         final CompletableFuture<List<ByteBuffer>> future = new CompletableFuture<>();
         final List<ByteBuffer> parts = new ArrayList<>();
-        final byte[] request;
-
-        TextExchange(byte[] request) {
-            this.request = request;
-        }
 
         @Override
         void fail(Throwable cause) {
