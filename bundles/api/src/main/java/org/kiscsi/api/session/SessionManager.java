@@ -36,6 +36,18 @@ public interface SessionManager {
 
     Optional<SessionInfo> session(long sid);
 
+    /**
+     * The session's PDU and byte counters since login ({@code iscsiadm -m session -s}).
+     *
+     * @throws org.kiscsi.api.IscsiException {@code SESS_NOT_FOUND} when there is no such session,
+     *         {@code OP_NOT_SUPP} from an engine that does not count
+     * @since 1.3
+     */
+    default SessionStatistics statistics(long sid) {
+        throw new org.kiscsi.api.IscsiException(org.kiscsi.api.IscsiError.OP_NOT_SUPP,
+                "session " + sid + ": " + getClass().getName() + " keeps no statistics");
+    }
+
     /** The SCSI command path of a logged-in session. */
     ScsiTaskExecutor executor(long sid);
 
