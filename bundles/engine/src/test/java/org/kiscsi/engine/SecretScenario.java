@@ -32,7 +32,6 @@ import org.kiscsi.api.session.SessionState;
  */
 final class SecretScenario implements AutoCloseable {
     static final String SECRET = "Zq7-secret-only-for-chap";
-    static final String SECRET_IN = "Wx4-mutual-secret-in";
     static final String DISCOVERY_SECRET = "Dv9-discovery-secret";
 
     final LoopbackFixture f;
@@ -55,14 +54,13 @@ final class SecretScenario implements AutoCloseable {
 
     /**
      * The fixture's record with CHAP secrets, reached through the CHAP-choosing transport. One-way
-     * (no username_in), so that None is offered too and the test target's None answer can be
-     * turned into CHAP; password_in is there all the same, for nothing to print.
+     * (no username_in, no password_in: half a mutual set-up is refused), so that None is offered too
+     * and the test target's None answer can be turned into CHAP.
      */
     NodeRecord record() {
         return f.record().with(NodeKeys.TRANSPORT_NAME, ChapChoosingTransport.NAME)
                 .with(NodeKeys.AUTH_METHOD, "CHAP")
-                .with(NodeKeys.USERNAME, "initiator-user").with(NodeKeys.PASSWORD, SECRET)
-                .with(NodeKeys.PASSWORD_IN, SECRET_IN);
+                .with(NodeKeys.USERNAME, "initiator-user").with(NodeKeys.PASSWORD, SECRET);
     }
 
     DiscoveryRecord discoveryRecord() {
@@ -133,7 +131,7 @@ final class SecretScenario implements AutoCloseable {
     /** Each secret as text, hex and base64: the forms a careless message could print it in. */
     static List<String> secretForms() {
         List<String> forms = new ArrayList<>();
-        for (String s : List.of(SECRET, SECRET_IN, DISCOVERY_SECRET)) {
+        for (String s : List.of(SECRET, DISCOVERY_SECRET)) {
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
             forms.add(s);
             forms.add(HexFormat.of().formatHex(b));

@@ -312,6 +312,19 @@ class ChapAgainstTestTargetTest {
     }
 
     @Test
+    void halfAMutualSetUpIsRefusedBeforeConnecting() {
+        target.requireChap(USER, SECRET).mutualChap(TARGET_USER, TARGET_SECRET);
+        IscsiException noSecret = failure(engine.login(record().with(NodeKeys.USERNAME_IN, TARGET_USER)));
+        assertEquals(IscsiError.INVAL, noSecret.error(), noSecret.getMessage());
+        assertTrue(noSecret.getMessage().contains("node.session.auth.username_in is set but node.session.auth.password_in is empty"),
+                noSecret.getMessage());
+        IscsiException noUser = failure(engine.login(record().with(NodeKeys.PASSWORD_IN, TARGET_SECRET)));
+        assertEquals(IscsiError.INVAL, noUser.error(), noUser.getMessage());
+        assertFalse(noUser.getMessage().contains(TARGET_SECRET), "the secret is not in the message");
+        assertEquals(0, target.loginAttempts().size(), "refused before connecting");
+    }
+
+    @Test
     void shortSecretLogsAWarningAndLogsIn() throws Exception {
         target.requireChap(USER, "short-sec");
         String err = capturingStderr(() -> loginAndCheck(record().with(NodeKeys.PASSWORD, "short-sec")));

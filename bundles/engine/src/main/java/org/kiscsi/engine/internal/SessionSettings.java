@@ -84,7 +84,14 @@ public record SessionSettings(Duration loginTimeout, Duration logoutTimeout, Dur
         RecordValues v = record.values();
         String in = v.get(NodeKeys.USERNAME_IN, "");
         String secretIn = v.get(NodeKeys.PASSWORD_IN, "");
-        boolean mutual = !in.isEmpty() && !secretIn.isEmpty();
+        if (in.isEmpty() != secretIn.isEmpty()) {
+            // half a mutual set-up would silently log in one-way: the target would go unchecked
+            throw new IscsiException(IscsiError.INVAL, "record " + record.key() + ": "
+                    + (in.isEmpty() ? NodeKeys.PASSWORD_IN + " is set but " + NodeKeys.USERNAME_IN + " is empty"
+                            : NodeKeys.USERNAME_IN + " is set but " + NodeKeys.PASSWORD_IN + " is empty")
+                    + ": mutual CHAP needs both (clear both for one-way CHAP)");
+        }
+        boolean mutual = !in.isEmpty();
         byte[] secret = v.get(NodeKeys.PASSWORD, "").getBytes(StandardCharsets.UTF_8);
         byte[] secretInBytes = mutual ? secretIn.getBytes(StandardCharsets.UTF_8) : null;
         try {
