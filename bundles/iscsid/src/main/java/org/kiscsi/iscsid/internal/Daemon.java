@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
 public final class Daemon {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
-    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+    /** A management request must arrive whole within this (ServerLimits). */
+    private static final Duration IDLE_TIMEOUT = org.kiscsi.iscsid.internal.mgmt.ServerLimits.DEFAULT_REQUEST_DEADLINE;
 
     enum State { NEW, STARTING, RUNNING, STOPPING, STOPPED }
 

@@ -138,7 +138,7 @@ class DaemonTest {
 
         Map<String, String> v = row(call(MgmtOp.VERSION));
         assertEquals("9.9.9-test", v.get("iscsid.version"));
-        assertEquals("1", v.get("mgmt.protocol.version"));
+        assertEquals(Integer.toString(org.kiscsi.mgmt.MgmtProtocol.VERSION), v.get("mgmt.protocol.version"));
     }
 
     @Test

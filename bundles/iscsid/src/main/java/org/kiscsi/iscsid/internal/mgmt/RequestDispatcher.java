@@ -9,22 +9,30 @@ import java.util.concurrent.CompletionStage;
 
 import org.kiscsi.api.IscsiError;
 import org.kiscsi.api.IscsiException;
+import org.kiscsi.mgmt.MgmtAnswer;
+import org.kiscsi.mgmt.MgmtHandler;
 import org.kiscsi.mgmt.MgmtOp;
 import org.kiscsi.mgmt.MgmtProtocol;
 import org.kiscsi.mgmt.MgmtRequest;
 import org.kiscsi.mgmt.MgmtResponse;
+import org.kiscsi.mgmt.ProgressSink;
 
 /**
  * Routes a request to the handler of its operation (open-iscsi's {@code mgmt_ipc_functions[]}).
  * Unknown operations, versions this daemon does not speak and handler failures all become a clear
  * error answer; nothing a client sends can make the daemon drop the connection without one.
  */
-public final class RequestDispatcher {
+public final class RequestDispatcher implements MgmtHandler {
     private final Map<MgmtOp, RequestHandler> handlers = new EnumMap<>(MgmtOp.class);
 
     public RequestDispatcher on(MgmtOp op, RequestHandler handler) {
         handlers.put(op, handler);
         return this;
+    }
+
+    @Override
+    public CompletionStage<MgmtAnswer> answer(MgmtRequest request, ProgressSink progress) {
+        return dispatch(request).thenApply(r -> new MgmtAnswer(r.response(), r.afterSent()));
     }
 
     public CompletionStage<Reply> dispatch(MgmtRequest request) {

@@ -1,0 +1,106 @@
+package org.kiscsi.mgmt;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.kiscsi.api.IscsiError;
+import org.kiscsi.api.manage.Outcome;
+
+/** How an operation's typed result travels as the rows of an answer. */
+interface ResultCodec<R> {
+    List<MgmtRow> encode(R result);
+
+    R decode(List<MgmtRow> rows, String what);
+
+    /** The answer's message. */
+    default String message(R result) {
+        return "";
+    }
+
+    static <T> Fields.Reader reader(MgmtRow row, String what) {
+        return new Fields.Reader(row.pairs(), what);
+    }
+
+    static <T> MgmtRow row(T value, RowCodec<T> codec) {
+        Fields.Writer w = new Fields.Writer();
+        codec.write(value, w);
+        return w.row();
+    }
+
+    /** Exactly one row. */
+    static <T> ResultCodec<T> one(RowCodec<T> codec) {
+        return new ResultCodec<>() {
+            public List<MgmtRow> encode(T value) {
+                return List.of(row(value, codec));
+            }
+
+            public T decode(List<MgmtRow> rows, String what) {
+                if (rows.size() != 1) {
+                    throw new IllegalArgumentException(what + ": expected one row, got " + rows.size());
+                }
+                return codec.read(reader(rows.get(0), what));
+            }
+        };
+    }
+
+    /** One row per element. */
+    static <T> ResultCodec<List<T>> list(RowCodec<T> codec) {
+        return new ResultCodec<>() {
+            public List<MgmtRow> encode(List<T> values) {
+                return values.stream().map(v -> row(v, codec)).toList();
+            }
+
+            public List<T> decode(List<MgmtRow> rows, String what) {
+                return rows.stream().map(r -> codec.read(reader(r, what))).toList();
+            }
+
+            public String message(List<T> values) {
+                return values.size() + " row(s)";
+            }
+        };
+    }
+
+    /** An outcome as a row with its own status and message. */
+    static <T> MgmtRow outcomeRow(Outcome<T> o, RowCodec<T> codec) {
+        MgmtRow r = row(o.subject(), codec);
+        return new MgmtRow(o.status().code(), o.message(), r.pairs());
+    }
+
+    static <T> Outcome<T> outcomeOf(MgmtRow row, RowCodec<T> codec, String what) {
+        return new Outcome<>(codec.read(reader(row, what)), IscsiError.ofCode(row.status()), row.message());
+    }
+
+    static <T> ResultCodec<Outcome<T>> outcome(RowCodec<T> codec) {
+        return new ResultCodec<>() {
+            public List<MgmtRow> encode(Outcome<T> o) {
+                return List.of(outcomeRow(o, codec));
+            }
+
+            public Outcome<T> decode(List<MgmtRow> rows, String what) {
+                if (rows.size() != 1) {
+                    throw new IllegalArgumentException(what + ": expected one row, got " + rows.size());
+                }
+                return outcomeOf(rows.get(0), codec, what);
+            }
+        };
+    }
+
+    static <T> ResultCodec<List<Outcome<T>>> outcomes(RowCodec<T> codec) {
+        return new ResultCodec<>() {
+            public List<MgmtRow> encode(List<Outcome<T>> os) {
+                List<MgmtRow> rows = new ArrayList<>();
+                os.forEach(o -> rows.add(outcomeRow(o, codec)));
+                return rows;
+            }
+
+            public List<Outcome<T>> decode(List<MgmtRow> rows, String what) {
+                return rows.stream().map(r -> outcomeOf(r, codec, what)).toList();
+            }
+
+            public String message(List<Outcome<T>> os) {
+                long failed = os.stream().filter(o -> !o.isOk()).count();
+                return os.size() + " subject(s), " + failed + " failed";
+            }
+        };
+    }
+}
