@@ -148,6 +148,11 @@ public class IscsiEngine implements SessionManager, AutoCloseable {
     }
 
     @Override
+    public org.kiscsi.api.session.SessionStatistics statistics(long sid) {
+        return engine.statistics(sid);
+    }
+
+    @Override
     public ScsiTaskExecutor executor(long sid) {
         return engine.executor(sid);
     }

@@ -61,10 +61,14 @@ class LoginTest {
 
     @Test
     void loginNegotiatesAndLogoutIsPolite() throws Exception {
-        SessionInfo s = await(f.engine.login(record(IQN, target.portal())));
+        SessionInfo s = await(f.engine.login(record(IQN, target.portal().withoutTpgt())));
         assertEquals(SessionState.LOGGED_IN, s.state());
         assertTrue(s.tsih() > 0);
         assertEquals("kiscsi-testkit", s.targetAlias());
+        // a record made without a TPGT: the session carries the one the target returned
+        assertEquals(-1, s.node().portal().tpgt());
+        assertEquals(1, s.targetPortalGroupTag());
+        assertEquals(target.portal().withoutTpgt().withTpgt(1), s.portal());
         // the target's own values win where the rules say so
         assertEquals("Yes", s.negotiated().get("InitialR2T"));
         assertEquals("65536", s.negotiated().get("FirstBurstLength"));
@@ -193,10 +197,56 @@ class LoginTest {
                     () -> await(f.engine.login(record(IQN, Portal.of("127.0.0.1", silent.getLocalPort()))
                             .with(NodeKeys.LOGIN_TIMEOUT, "1")))));
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            assertEquals(IscsiError.TRANS_TIMEOUT, e.error());
+            assertEquals(IscsiError.PDU_TIMEOUT, e.error(), e.getMessage());
             assertTrue(e.getMessage().contains("login_timeout"), e.getMessage());
+            assertTrue(e.getMessage().contains("127.0.0.1:" + silent.getLocalPort()), e.getMessage());
+            assertTrue(e.getMessage().contains("1 s"), e.getMessage());
             assertTrue(ms >= 900 && ms < 5000, "timed out after " + ms + " ms");
             acceptor.interrupt();
+        }
+    }
+
+    /**
+     * No TCP connection within the login timeout (a portal whose SYNs are dropped; the TCP transport's
+     * own test makes one, the end-to-end suite a firewall rule in a namespace): the engine reports
+     * TRANS_TIMEOUT naming portal and timeout, after initial_login_retry_max more attempts.
+     */
+    @Test
+    void connectionNeverMadeIsATransportTimeoutAfterTheRetries() throws Exception {
+        Portal nowhere = Portal.of("127.0.0.1", 9);
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.List<java.time.Duration> timeouts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        org.kiscsi.spi.transport.TransportProvider dropping = new org.kiscsi.spi.transport.TransportProvider() {
+            @Override
+            public String name() {
+                return "dropping";
+            }
+
+            @Override
+            public java.util.Set<org.kiscsi.spi.transport.TransportCapability> capabilities() {
+                return java.util.Set.of();
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<org.kiscsi.spi.transport.TransportConnection> connect(
+                    org.kiscsi.spi.transport.ConnectRequest request, org.kiscsi.spi.transport.TransportListener listener) {
+                attempts.incrementAndGet();
+                timeouts.add(request.connectTimeout());
+                return java.util.concurrent.CompletableFuture.failedFuture(new IscsiException(IscsiError.TRANS_TIMEOUT,
+                        "connect to " + request.portal().hostPort() + " timed out after "
+                                + request.connectTimeout().toMillis() + " ms"));
+            }
+        };
+        try (IscsiEngine e = IscsiEngine.builder().initiatorName(EngineFixture.INITIATOR).transport(dropping).build()) {
+            IscsiException x = failure(assertThrows(ExecutionException.class, () -> await(e.login(record(IQN, nowhere)
+                    .with(NodeKeys.TRANSPORT_NAME, "dropping").with(NodeKeys.LOGIN_TIMEOUT, "1")
+                    .with(NodeKeys.INITIAL_LOGIN_RETRY_MAX, "2")))));
+            assertEquals(IscsiError.TRANS_TIMEOUT, x.error(), x.getMessage());
+            assertTrue(x.getMessage().contains("127.0.0.1:9"), x.getMessage());
+            assertTrue(x.getMessage().contains("within 1 s (node.conn[0].timeo.login_timeout)"), x.getMessage());
+            assertEquals(3, attempts.get(), "first attempt and initial_login_retry_max = 2 more");
+            assertEquals(java.util.List.of(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1),
+                    java.time.Duration.ofSeconds(1)), timeouts);
         }
     }
 

@@ -70,7 +70,8 @@ class TgtdLoginIT {
 
     @Test
     void negotiatedValuesAreWhatTheRulesGiveForOurOfferAndTgtdsAnswers() throws Exception {
-        SessionInfo s = await(f.engine.login(node()));
+        // a record made without a TPGT (iscsiadm -o new -p ip:port)
+        SessionInfo s = await(f.engine.login(record(IQN, tgtd.portal().withoutTpgt())));
         Map<String, String> n = s.negotiated();
         // tgtd answers InitialR2T=Yes (OR with our No), FirstBurstLength=65536 (MIN of 262144 and 65536),
         // MaxBurstLength=262144 (MIN of 16776192 and 262144), ImmediateData=Yes (AND)
@@ -92,6 +93,10 @@ class TgtdLoginIT {
         assertEquals("8192", c.get("MaxXmitDataSegmentLength"));
         assertEquals("262144", c.get("MaxRecvDataSegmentLength"));
         assertEquals("1", n.get("TargetPortalGroupTag"));
+        // the record has no TPGT; the session lists the one tgtd returned, as open-iscsi does
+        assertEquals(org.kiscsi.api.Portal.TPGT_UNKNOWN, s.node().portal().tpgt());
+        assertEquals(1, s.targetPortalGroupTag());
+        assertEquals(tgtd.portal().withTpgt(1), s.portal());
         assertTrue(s.tsih() > 0);
         assertTrue(tgtd.show().toString().contains(EngineFixture.INITIATOR), "tgtd lists our session: " + tgtd.show());
         await(f.engine.logout(s.sid()));

@@ -202,12 +202,16 @@ public final class ScsiBlockDevice implements BlockDevice {
 
     @Override
     public CompletionStage<Capacity> readCapacity() {
+        return readCapacity(runner, lun).thenApply(c -> capacity = c);
+    }
+
+    /** READ CAPACITY (16), falling back to (10) where the LU refuses it. */
+    static CompletionStage<Capacity> readCapacity(CommandRunner runner, long lun) {
         return runner.fetchOnce(lun, BlockCdbs.readCapacity16(BlockCdbs.READ_CAPACITY_16_LENGTH),
                 BlockCdbs.READ_CAPACITY_16_LENGTH, CapacityParser::parse16)
                 .exceptionallyCompose(e -> isIllegalRequest(e)
                         ? runner.fetchOnce(lun, BlockCdbs.readCapacity10(), 8, CapacityParser::parse10)
-                        : CompletableFuture.failedFuture(CommandRunner.unwrap(e)))
-                .thenApply(c -> capacity = c);
+                        : CompletableFuture.failedFuture(CommandRunner.unwrap(e)));
     }
 
     /** READ CAPACITY was refused: say so, and what the LU is instead when INQUIRY tells. */

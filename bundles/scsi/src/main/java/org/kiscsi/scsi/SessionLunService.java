@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import org.kiscsi.api.IscsiError;
 import org.kiscsi.api.IscsiException;
 import org.kiscsi.api.scsi.BlockDevice;
+import org.kiscsi.api.scsi.Capacity;
 import org.kiscsi.api.scsi.LunService;
 import org.kiscsi.api.scsi.ScsiTaskExecutor;
 import org.kiscsi.api.scsi.StandardInquiry;
@@ -75,6 +76,11 @@ public final class SessionLunService implements LunService, AutoCloseable {
     public CompletionStage<StandardInquiry> inquiry(long sid, long lun) {
         return withExecutor(sid, e -> runner(e, where(sid) + " LUN " + Luns.toString(lun)).fetchOnce(lun,
                 PrimaryCdbs.inquiry(InquiryParser.ALLOCATION_LENGTH), InquiryParser.ALLOCATION_LENGTH, InquiryParser::parse));
+    }
+
+    @Override
+    public CompletionStage<Capacity> capacity(long sid, long lun) {
+        return withExecutor(sid, e -> ScsiBlockDevice.readCapacity(runner(e, where(sid) + " LUN " + Luns.toString(lun)), lun));
     }
 
     /** Stops listening to the session manager: devices opened so far hear of no more rescans. */

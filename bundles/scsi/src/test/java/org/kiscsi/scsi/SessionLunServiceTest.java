@@ -70,6 +70,15 @@ class SessionLunServiceTest {
                 e.getMessage());
     }
 
+    @Test
+    void capacityReadsItWithoutOpeningADevice() {
+        org.kiscsi.api.scsi.Capacity c = await(luns.capacity(7, 1));
+        assertEquals(64, c.blockCount());
+        assertEquals(4096, c.blockSize());
+        assertEquals(0, ((SessionLunService) luns).openDevices(7));
+        assertEquals(IscsiError.SESS_NOT_FOUND, failure(IscsiException.class, luns.capacity(8, 1)).error());
+    }
+
     /** A disk behind a session that owns unit attentions, as kiscsi's engine does. */
     private final MemoryDisk owned = new MemoryDisk(512, 128);
     private final OneSessionManager engine = new OneSessionManager(7, owned);

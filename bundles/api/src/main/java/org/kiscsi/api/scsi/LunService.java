@@ -25,4 +25,13 @@ public interface LunService {
         return CompletableFuture.failedFuture(new IscsiException(IscsiError.OP_NOT_SUPP,
                 "session " + sid + " LUN " + lun + ": INQUIRY is not supported by " + getClass().getName()));
     }
+
+    /**
+     * READ CAPACITY (16, falling back to 10) of {@code lun}, without opening a device over it (to
+     * list the LUNs of a session with their sizes). @since 1.4
+     */
+    default CompletionStage<Capacity> capacity(long sid, long lun) {
+        return CompletableFuture.failedFuture(new IscsiException(IscsiError.OP_NOT_SUPP,
+                "session " + sid + " LUN " + lun + ": READ CAPACITY is not supported by " + getClass().getName()));
+    }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.kiscsi.api.Isid;
+import org.kiscsi.api.Portal;
 import org.kiscsi.api.node.NodeKey;
 
 /**
@@ -25,8 +26,39 @@ import org.kiscsi.api.node.NodeKey;
 public record SessionInfo(long sid, NodeKey node, SessionType type, Isid isid, int tsih, SessionState state,
         RecoveryStage recovery, List<ConnectionInfo> connections, Map<String, String> negotiated,
         String targetAlias, Instant since) {
+    /** The key under which {@link #negotiated()} carries the TPGT the target returned at login. */
+    public static final String TARGET_PORTAL_GROUP_TAG = "TargetPortalGroupTag";
+
     public SessionInfo {
         connections = List.copyOf(connections);
         negotiated = Map.copyOf(negotiated);
+    }
+
+    /**
+     * The TargetPortalGroupTag the target returned at login, whatever the record's
+     * {@code node.tpgt} says (a record made without one has {@link Portal#TPGT_UNKNOWN}); the
+     * record's TPGT when the target returned none. @since 1.3
+     */
+    public int targetPortalGroupTag() {
+        String t = negotiated.get(TARGET_PORTAL_GROUP_TAG);
+        if (t != null && !t.isBlank()) {
+            try {
+                int v = Integer.parseInt(t.trim());
+                if (v >= 0 && v <= 65535) {
+                    return v;
+                }
+            } catch (NumberFormatException e) {
+                // not a number: fall back to the record's
+            }
+        }
+        return node.portal().tpgt();
+    }
+
+    /**
+     * The record's portal with the TPGT the target returned, as {@code iscsiadm -m session} lists a
+     * session ({@code 127.0.0.1:3260,1}). @since 1.3
+     */
+    public Portal portal() {
+        return node.portal().withTpgt(targetPortalGroupTag());
     }
 }

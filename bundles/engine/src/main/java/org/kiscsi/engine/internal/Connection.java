@@ -29,6 +29,9 @@ final class Connection implements TransportListener {
     private volatile Handler handler;
     private volatile TransportConnection transport;
     volatile ConnectionState state = ConnectionState.XPT_WAIT;
+    /** Login PDUs of this connection, counted by its login driver; read once the login has ended. */
+    volatile int loginRequests;
+    volatile int loginResponses;
 
     Connection(int cid, String portal, String transportName, Handler initial) {
         this.cid = cid;

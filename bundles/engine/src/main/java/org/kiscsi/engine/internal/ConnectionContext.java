@@ -72,6 +72,7 @@ final class ConnectionContext implements Connection.Handler {
 
     /** Frames and posts a PDU; one that cannot go closes the connection, and recovery follows. */
     void send(Pdu pdu) {
+        session.counters().sent(pdu.opcode(), pdu.data().remaining());
         TransportConnection t = connection.transport();
         PduBuffer b = pdu.data().hasRemaining() ? t.allocate(pdu.ahsLength(), pdu.data()) : t.allocate(pdu.ahsLength(), 0);
         pdu.writeHeader(b.header());

@@ -225,6 +225,15 @@ public final class Engine implements SessionManager {
     }
 
     @Override
+    public org.kiscsi.api.session.SessionStatistics statistics(long sid) {
+        SessionImpl s = sessions.get(sid);
+        if (s == null) {
+            throw new IscsiException(IscsiError.SESS_NOT_FOUND, "no session with sid " + sid);
+        }
+        return s.statistics();
+    }
+
+    @Override
     public ScsiTaskExecutor executor(long sid) {
         SessionImpl s = sessions.get(sid);
         if (s == null) {

@@ -38,8 +38,11 @@ final class LoginDriver implements Connection.Handler {
 
     /** Starts the login; the stage completes with a Done or Redirect step. */
     CompletableFuture<LoginStep> run(Duration timeout, ScheduledExecutorService scheduler) {
-        timer = scheduler.schedule(() -> fail(new IscsiException(IscsiError.TRANS_TIMEOUT, what + " timed out after "
-                + timeout.toSeconds() + " s (node.conn[0].timeo.login_timeout)")), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        // connected, but the target never finished the login: iscsiadm's PDU timeout (a connection
+        // that cannot be made at all is the transport's TRANS_TIMEOUT)
+        timer = scheduler.schedule(() -> fail(new IscsiException(IscsiError.PDU_TIMEOUT, what + ": connected, but the login"
+                + " was not answered within " + timeout.toSeconds() + " s (node.conn[0].timeo.login_timeout)")),
+                timeout.toMillis(), TimeUnit.MILLISECONDS);
         connection.state = ConnectionState.IN_LOGIN;
         try {
             send(machine.start());
@@ -56,6 +59,7 @@ final class LoginDriver implements Connection.Handler {
                 return;
             }
             TargetPdu pdu = PduCodec.decodeTargetPdu(buffer.header(), buffer.data());
+            connection.loginResponses++;
             if (!(pdu instanceof LoginResponse r)) {
                 throw new ProtocolException(Kind.SEQUENCE, IscsiError.LOGIN, what + ": received " + pdu.opcode()
                         + " during login");
@@ -82,6 +86,7 @@ final class LoginDriver implements Connection.Handler {
     private void send(LoginRequest request) {
         PduBuffer b = connection.transport().allocate(0, request.data());
         request.writeHeader(b.header());
+        connection.loginRequests++;
         connection.transport().send(b);
     }
 

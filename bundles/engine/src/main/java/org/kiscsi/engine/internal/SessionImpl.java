@@ -76,6 +76,8 @@ final class SessionImpl implements ScsiTaskExecutor {
     private final TargetPdus targetPdus = new TargetPdus(this);
     private final ScheduledFuture<?> ticker;
     private final List<Runnable> deferred = new ArrayList<>();
+    /** Guarded by this, like everything that sends or handles PDUs. */
+    private final SessionCounters counters = new SessionCounters();
 
     // guarded by this
     private NodeRecord record;
@@ -144,6 +146,7 @@ final class SessionImpl implements ScsiTaskExecutor {
         ConnectionContext c = new ConnectionContext(this, login.connection(), login.result().parameters(),
                 login.result().declaredByTarget(), login.result().tsih(), login.result().statSn(), System.nanoTime());
         current = c;
+        counters.login(login.connection().loginRequests, login.connection().loginResponses);
         lastParams = c.params;
         lastDeclared = c.declared;
         tsih = c.tsih;
@@ -477,6 +480,9 @@ final class SessionImpl implements ScsiTaskExecutor {
         boolean released = false;
         try {
             if (!buffer.dataDigestOk()) {
+                synchronized (this) {
+                    counters.digestError();
+                }
                 throw new ProtocolException(Kind.DATA_DIGEST, where + ": data digest error in a "
                         + Opcode.of(buffer.header().get(0)) + " PDU");
             }
@@ -487,6 +493,7 @@ final class SessionImpl implements ScsiTaskExecutor {
                 }
                 c.lastReceived = System.nanoTime();
                 ByteBuffer h = buffer.header();
+                counters.received(pdu.opcode(), org.kiscsi.protocol.Framing.dataSegmentLength(h));
                 switch (pdu.opcode()) {
                     case NOP_IN, SCSI_RESPONSE, TASK_MGMT_RESPONSE, TEXT_RESPONSE, DATA_IN, LOGOUT_RESPONSE, R2T,
                             ASYNC_MESSAGE, REJECT -> {
@@ -533,6 +540,9 @@ final class SessionImpl implements ScsiTaskExecutor {
         synchronized (this) {
             if (c != current) {
                 return;
+            }
+            if (cause instanceof ProtocolException p && p.kind() == Kind.HEADER_DIGEST) {
+                counters.digestError();
             }
             if (state == SessionState.LOGGING_OUT) {
                 closeSession(null); // the target closes after answering a logout, or instead of it
@@ -741,17 +751,22 @@ final class SessionImpl implements ScsiTaskExecutor {
                 }
                 if (t instanceof CommandTask ct) {
                     if (!ct.timedOut) {
+                        counters.timeout();
                         taskManagement.commandTimedOut(ct);
                     }
                 } else if (t instanceof TaskManagement.Request r) {
+                    counters.timeout();
                     taskManagement.expired(r);
                 } else if (t == logout) {
+                    counters.timeout();
                     dropConnection(new IscsiException(IscsiError.LOGOUT, "logout not answered within "
                             + settings.logoutTimeout().toSeconds() + " s (node.conn[0].timeo.logout_timeout); closing the connection"));
                 } else if (t == recoveryLogout) {
+                    counters.timeout();
                     dropConnection(new IscsiException(IscsiError.LOGOUT, "the logout the target asked for was not answered"
                             + " within " + settings.logoutTimeout().toSeconds() + " s"));
                 } else if (t != c.ping) {
+                    counters.timeout();
                     tasks.remove(t);
                     IscsiException e = new IscsiException(IscsiError.REQ_TIMEDOUT, where + ": " + t.describe() + " timed out after "
                             + settings.loginTimeout().toSeconds() + " s");
@@ -761,6 +776,7 @@ final class SessionImpl implements ScsiTaskExecutor {
             if (current == c) {
                 IscsiException dead = c.keepAlive(now, settings.recovery(), tasks, window.current());
                 if (dead != null) {
+                    counters.timeout();
                     dropConnection(dead);
                 }
             }
@@ -825,6 +841,15 @@ final class SessionImpl implements ScsiTaskExecutor {
         }
     }
 
+    /** Under this session's lock (the paths that send and handle PDUs hold it). */
+    SessionCounters counters() {
+        return counters;
+    }
+
+    synchronized org.kiscsi.api.session.SessionStatistics statistics() {
+        return counters.snapshot();
+    }
+
     synchronized SessionState state() {
         return state;
     }
@@ -843,7 +868,7 @@ final class SessionImpl implements ScsiTaskExecutor {
         sess.put("ExpCmdSN", Integer.toUnsignedString(window.expCmdSn()));
         sess.put("MaxCmdSN", Integer.toUnsignedString(window.maxCmdSn()));
         sess.put("ExpStatSN", c == null ? "" : Integer.toUnsignedString(c.expStatSn));
-        sess.put("TargetPortalGroupTag", lastDeclared.getOrDefault("TargetPortalGroupTag", ""));
+        sess.put(SessionInfo.TARGET_PORTAL_GROUP_TAG, lastDeclared.getOrDefault(SessionInfo.TARGET_PORTAL_GROUP_TAG, ""));
         return new SessionInfo(sid, key, type, isid, tsih, state, recovery.stage(), List.of(ci), sess,
                 lastDeclared.getOrDefault("TargetAlias", ""), since);
     }

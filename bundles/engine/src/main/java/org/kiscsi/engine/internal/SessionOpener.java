@@ -150,6 +150,15 @@ final class SessionOpener {
                 null, null);
     }
 
+    /** No connection within the login timeout (SYNs dropped, nobody answering): iscsiadm's TRANS_TIMEOUT, saying which key. */
+    private static Throwable connectFailure(Throwable e, String what, Duration timeout) {
+        if (e instanceof IscsiException i && i.error() == IscsiError.TRANS_TIMEOUT) {
+            return new IscsiException(IscsiError.TRANS_TIMEOUT, what + ": no connection within " + timeout.toSeconds()
+                    + " s (node.conn[0].timeo.login_timeout): " + i.getMessage(), i);
+        }
+        return e;
+    }
+
     static Throwable unwrap(Throwable e) {
         return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
@@ -159,7 +168,8 @@ final class SessionOpener {
         if (e instanceof LoginException l) {
             return l.retryable();
         }
-        return e instanceof IscsiException i && (i.error() == IscsiError.TRANS || i.error() == IscsiError.TRANS_TIMEOUT);
+        return e instanceof IscsiException i && (i.error() == IscsiError.TRANS || i.error() == IscsiError.TRANS_TIMEOUT
+                || i.error() == IscsiError.PDU_TIMEOUT);
     }
 
     /**
@@ -209,7 +219,7 @@ final class SessionOpener {
                 ConnectRequest.ifaceValues(record.values().asMap())), connection)
                 .whenComplete((t, e) -> {
                     if (e != null) {
-                        loggedIn.completeExceptionally(unwrap(e));
+                        loggedIn.completeExceptionally(connectFailure(unwrap(e), what, timeout));
                         return;
                     }
                     connection.attach(t);

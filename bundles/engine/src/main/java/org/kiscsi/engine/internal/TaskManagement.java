@@ -136,6 +136,9 @@ final class TaskManagement {
             resettingTarget = true;
         }
         boolean abort = step == Step.ABORT_TASK;
+        if (abort) {
+            session.counters().abortTask();
+        }
         c.send(new TaskMgmtRequest(true, step.function, abort || step == Step.LUN_RESET ? LunField.encode(lun) : 0L, r.itt,
                 abort ? subject.itt : Bhs.RESERVED_TAG, session.window().current(), c.expStatSn,
                 abort ? subject.cmdSn : 0, abort ? subject.expectedDataSn : 0));

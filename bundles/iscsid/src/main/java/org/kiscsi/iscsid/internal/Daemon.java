@@ -66,6 +66,7 @@ public final class Daemon {
     private final NodeStoreSlot store;
     private final ResyncList resync;
     private final DiscoveryDaemon discovery;
+    private final org.kiscsi.iscsid.internal.manage.ManagementService management;
     private final java.util.function.Consumer<Providers.Change> onChange = this::providerChanged;
     private volatile State state = State.NEW;
     private volatile IscsidConf conf;
@@ -92,6 +93,21 @@ public final class Daemon {
                 () -> identity().flatMap(InitiatorIdentity::name), providers::sessions,
                 () -> conf == null ? org.kiscsi.api.node.RecordValues.empty() : conf.nodeDefaults()),
                 timers, Clock.systemUTC(), settings.discoveryTimeout());
+        this.management = new org.kiscsi.iscsid.internal.manage.ManagementService(new org.kiscsi.iscsid.internal.manage.ManageContext(
+                store::store, providers::sessions, providers::luns, providers::transportNames,
+                () -> conf == null ? org.kiscsi.api.node.RecordValues.empty() : conf.nodeDefaults(),
+                type -> conf == null ? org.kiscsi.api.node.RecordValues.empty() : conf.discoveryDefaults(type),
+                () -> identity().flatMap(InitiatorIdentity::name).map(Object::toString).orElse(""),
+                () -> new org.kiscsi.api.manage.DaemonStatus(new DaemonRequests(this).statusRow()),
+                settings.storeRoot(), workers));
+    }
+
+    /**
+     * The daemon's management service (every iscsiadm operation, typed): what the management socket
+     * and the Karaf shell act through. Its calls need the daemon running (they run on its workers).
+     */
+    public org.kiscsi.api.manage.IscsiManagement management() {
+        return management;
     }
 
     /** Who hears the identity once it is read (before re-sync and auto-login need it). */

@@ -7,10 +7,13 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.Properties;
 
+import org.kiscsi.api.manage.IscsiManagement;
+import org.kiscsi.api.scsi.LunService;
 import org.kiscsi.api.session.NodeRecordSource;
 import org.kiscsi.api.session.SessionManager;
 import org.kiscsi.spi.discovery.DiscoveryProvider;
 import org.kiscsi.spi.store.NodeStoreProvider;
+import org.kiscsi.spi.transport.TransportProvider;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -45,6 +48,8 @@ public class IscsidComponent {
     private ServiceRegistration<org.kiscsi.api.session.InitiatorIdentity> identityRegistration;
     /** The daemon's node store as the session engine's record source (read again before a re-login). */
     private ServiceRegistration<NodeRecordSource> recordSourceRegistration;
+    /** The daemon's management service, for in-process front ends (the Karaf shell), while it runs. */
+    private ServiceRegistration<IscsiManagement> managementRegistration;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "removeStore")
@@ -76,6 +81,26 @@ public class IscsidComponent {
         providers.removeDiscovery(p);
     }
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeTransport")
+    void addTransport(TransportProvider t) {
+        providers.addTransport(t);
+    }
+
+    void removeTransport(TransportProvider t) {
+        providers.removeTransport(t);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unsetLuns")
+    void setLuns(LunService l) {
+        providers.setLuns(l);
+    }
+
+    void unsetLuns(LunService l) {
+        providers.unsetLuns(l);
+    }
+
     @Activate
     void activate(IscsidConfig config, BundleContext context) {
         RunFlags flags = RunFlags.fromSystemProperties();
@@ -98,6 +123,7 @@ public class IscsidComponent {
         this.settings = settings;
         this.resolver = resolve;
         recordSourceRegistration = context.registerService(NodeRecordSource.class, d.recordSource(), null);
+        managementRegistration = context.registerService(IscsiManagement.class, d.management(), null);
     }
 
     /**
@@ -121,6 +147,10 @@ public class IscsidComponent {
 
     @Deactivate
     void deactivate() {
+        if (managementRegistration != null) {
+            managementRegistration.unregister();
+            managementRegistration = null;
+        }
         if (recordSourceRegistration != null) {
             recordSourceRegistration.unregister();
             recordSourceRegistration = null;

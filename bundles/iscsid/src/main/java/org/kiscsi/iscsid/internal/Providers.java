@@ -11,9 +11,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 import org.kiscsi.api.node.DiscoveryType;
+import org.kiscsi.api.scsi.LunService;
 import org.kiscsi.api.session.SessionManager;
 import org.kiscsi.spi.discovery.DiscoveryProvider;
 import org.kiscsi.spi.store.NodeStoreProvider;
+import org.kiscsi.spi.transport.TransportProvider;
 
 /**
  * The providers the daemon uses, as DS binds and unbinds them: node stores by name, the session
@@ -32,6 +34,9 @@ public final class Providers {
     private SessionManager sessions;
     private final Map<DiscoveryType, DiscoveryProvider> discovery = new EnumMap<>(DiscoveryType.class);
     private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
+    /** Installed transports by name (the management service's hosts, and its check of an iface's transport). */
+    private final Map<String, TransportProvider> transports = new TreeMap<>();
+    private LunService luns;
 
     public void addListener(Consumer<Change> l) {
         listeners.add(l);
@@ -111,5 +116,31 @@ public final class Providers {
 
     public synchronized Set<DiscoveryType> discoveryTypes() {
         return Set.copyOf(discovery.keySet());
+    }
+
+    public synchronized void addTransport(TransportProvider t) {
+        transports.put(t.name(), t);
+    }
+
+    public synchronized void removeTransport(TransportProvider t) {
+        transports.values().removeIf(x -> x == t);
+    }
+
+    public synchronized Set<String> transportNames() {
+        return Set.copyOf(transports.keySet());
+    }
+
+    public synchronized void setLuns(LunService l) {
+        luns = l;
+    }
+
+    public synchronized void unsetLuns(LunService l) {
+        if (luns == l) {
+            luns = null;
+        }
+    }
+
+    public synchronized Optional<LunService> luns() {
+        return Optional.ofNullable(luns);
     }
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionStage;
 import org.kiscsi.api.IscsiError;
 import org.kiscsi.api.IscsiException;
 import org.kiscsi.api.scsi.BlockDevice;
+import org.kiscsi.api.scsi.Capacity;
 import org.kiscsi.api.scsi.LunService;
 import org.kiscsi.api.scsi.StandardInquiry;
 import org.kiscsi.api.session.SessionManager;
@@ -89,6 +90,12 @@ public class LunServiceComponent implements LunService {
     public CompletionStage<StandardInquiry> inquiry(long sid, long lun) {
         SessionLunService s = service;
         return s == null ? noEngine(sid) : s.inquiry(sid, lun);
+    }
+
+    @Override
+    public CompletionStage<Capacity> capacity(long sid, long lun) {
+        SessionLunService s = service;
+        return s == null ? noEngine(sid) : s.capacity(sid, lun);
     }
 
     private static <T> CompletionStage<T> noEngine(long sid) {

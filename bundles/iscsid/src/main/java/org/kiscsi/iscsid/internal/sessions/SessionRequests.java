@@ -127,7 +127,7 @@ public final class SessionRequests {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("sid", Long.toString(s.sid()));
         m.put("target", s.node().target().value());
-        m.put("portal", s.node().portal().toString());
+        m.put("portal", s.portal().toString()); // with the TPGT the target returned, as open-iscsi lists it
         m.put("iface", s.node().iface());
         m.put("transport", s.connections().isEmpty() ? "tcp" : s.connections().get(0).transport());
         m.put("type", s.type().keyValue());
