@@ -128,8 +128,8 @@ public class DaemonLoginIT extends DaemonAgainstTgtd {
         assertEquals(login.output(), 19, login.exit());
         assertTrue(login.output(), login.output().contains("iscsiadm: Could not login to [iface: default, target: " + NOT_ON_TGTD
                 + ", portal: " + messagePortal() + "]."));
-        assertTrue(login.output(), login.output().contains("initiator reported error (19 - non-retryable login failure): login to "
-                + NOT_ON_TGTD + " at " + portal() + " refused"));
+        assertTrue(login.output(), login.output().contains("iscsiadm: initiator reported error (19 - encountered non-retryable iSCSI login failure)\n"
+                + "iscsiadm: login to " + NOT_ON_TGTD + " at " + portal() + " refused"));
         assertTrue(login.output(), login.output().contains("target not found"));
         assertFalse(login.output(), login.output().contains("successful"));
         assertEquals(21, dist.bin("iscsiadm", "-m", "session").exit());

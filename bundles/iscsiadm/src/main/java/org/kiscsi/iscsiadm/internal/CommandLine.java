@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.kiscsi.api.IscsiError;
+import org.kiscsi.api.manage.RecordChange;
 
 /**
  * A parsed iscsiadm command line: short options ({@code -m daemon}, {@code -k0}) and long ones
@@ -17,13 +18,18 @@ import org.kiscsi.api.IscsiError;
  */
 public final class CommandLine {
     private final Map<Option, List<String>> values;
+    private final List<RecordChange> pairs;
 
-    private CommandLine(Map<Option, List<String>> values) {
+    private CommandLine(Map<Option, List<String>> values, List<RecordChange> pairs) {
         this.values = values;
+        this.pairs = List.copyOf(pairs);
     }
 
     public static CommandLine parse(String... args) throws ClientException {
         Map<Option, List<String>> v = new EnumMap<>(Option.class);
+        List<RecordChange> pairs = new ArrayList<>();
+        String name = null;
+        String val = null;
         int i = 0;
         while (i < args.length) {
             String a = args[i++];
@@ -31,11 +37,11 @@ public final class CommandLine {
             String value = null;
             if (a.startsWith("--") && a.length() > 2) {
                 int eq = a.indexOf('=');
-                String name = eq < 0 ? a.substring(2) : a.substring(2, eq);
-                o = Option.byLong(name).orElseThrow(() -> invalid("unrecognized option '--" + name + "'"));
+                String longName = eq < 0 ? a.substring(2) : a.substring(2, eq);
+                o = Option.byLong(longName).orElseThrow(() -> invalid("unrecognized option '--" + longName + "'"));
                 if (eq >= 0) {
                     if (!o.hasValue()) {
-                        throw invalid("option '--" + name + "' doesn't allow an argument");
+                        throw invalid("option '--" + longName + "' doesn't allow an argument");
                     }
                     value = a.substring(eq + 1);
                 }
@@ -58,8 +64,19 @@ public final class CommandLine {
                 value = args[i++];
             }
             v.computeIfAbsent(o, k -> new ArrayList<>()).add(value == null ? "" : value);
+            // as 2.1.8's option loop: a pair is taken once both a name and a value have been seen
+            if (o == Option.NAME) {
+                name = value;
+            } else if (o == Option.VALUE) {
+                val = value;
+            }
+            if (name != null && val != null) {
+                pairs.add(new RecordChange(name, val));
+                name = null;
+                val = null;
+            }
         }
-        return new CommandLine(v);
+        return new CommandLine(v, pairs);
     }
 
     private static ClientException invalid(String message) {
@@ -78,6 +95,11 @@ public final class CommandLine {
 
     public List<String> all(Option o) {
         return values.getOrDefault(o, Collections.emptyList());
+    }
+
+    /** The {@code -n name -v value} pairs, in order. */
+    public List<RecordChange> pairs() {
+        return pairs;
     }
 
     public java.util.Set<Option> given() {

@@ -1,6 +1,5 @@
 package org.kiscsi.iscsiadm.internal;
 
-import java.io.PrintStream;
 import java.util.Map;
 import java.util.Set;
 
@@ -24,10 +23,10 @@ final class DaemonMode implements Mode {
     }
 
     @Override
-    public int run(CommandLine line, DaemonClient daemon, PrintStream out) throws ClientException {
-        MgmtResponse r = daemon.call(MgmtRequest.of(MgmtOp.STATUS));
+    public int run(CommandLine line, Env env) throws ClientException {
+        MgmtResponse r = env.daemon().call(MgmtRequest.of(MgmtOp.STATUS));
         for (Map<String, String> row : r.rows()) {
-            row.forEach((k, v) -> out.println(k + " = " + v));
+            row.forEach((k, v) -> env.out.println(k + " = " + v));
         }
         return 0;
     }

@@ -9,30 +9,42 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.kiscsi.api.IscsiError;
+import org.kiscsi.api.IscsiException;
+import org.kiscsi.api.manage.IscsiManagement;
 
 /**
- * kiscsi's iscsiadm: open-iscsi's command line where kiscsi has the feature, talking to the daemon
- * over its management socket. Modes come from a table ({@link #MODES}); each names the options it
- * takes. Exit codes are iscsiadm's (ISCSI_ERR_*): 20 when no daemon answers.
+ * kiscsi's iscsiadm: open-iscsi 2.1.8's command line for the node, session, iface and host modes,
+ * over the daemon's typed management service ({@link IscsiManagement}, reached through the
+ * management socket), printing what 2.1.8 prints (org.kiscsi.mgmt.text). {@code -m daemon} and
+ * {@code -k} use the plain daemon client. Exit codes are iscsiadm's (ISCSI_ERR_*): 20 when no daemon
+ * answers.
  */
 public final class Iscsiadm {
-    /** Every mode, by name. Later issues add node, session, discovery, iface. */
-    static final Map<String, Mode> MODES = modes(new DaemonMode(), new NodeMode(), new SessionMode());
+    /** Every mode, by name. */
+    static final Map<String, Mode> MODES = modes(new DaemonMode(), new NodeMode(), new SessionMode(), new IfaceMode(),
+            new HostMode());
     /** Options that work without -m. */
     private static final Set<Option> GLOBAL = Set.of(Option.HELP, Option.VERSION, Option.KILL_ISCSID, Option.DEBUG);
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(130);
     private static final Duration STOP_WAIT = Duration.ofSeconds(130);
 
     private final PrintStream out;
     private final PrintStream err;
     private final Path socket;
+    private final Function<Path, IscsiManagement> management;
 
-    Iscsiadm(PrintStream out, PrintStream err, Path socket) {
+    /**
+     * @param socket the daemon's management socket
+     * @param management makes the management service that talks to the daemon on that socket; called
+     *        at most once per run, and only by modes that need it
+     */
+    public Iscsiadm(PrintStream out, PrintStream err, Path socket, Function<Path, IscsiManagement> management) {
         this.out = out;
         this.err = err;
         this.socket = socket;
+        this.management = management;
     }
 
     private static Map<String, Mode> modes(Mode... all) {
@@ -48,7 +60,7 @@ public final class Iscsiadm {
         try {
             Path base = Path.of(System.getProperty("karaf.base", "."));
             Path etc = Path.of(System.getProperty("karaf.etc", base.resolve("etc").toString()));
-            rc = new Iscsiadm(System.out, System.err, DaemonClient.socketOf(base, etc)).run(args);
+            rc = new Iscsiadm(System.out, System.err, DaemonClient.socketOf(base, etc), Iscsiadm::remote).run(args);
         } catch (ClientException e) {
             System.err.println("iscsiadm: " + e.getMessage());
             rc = e.exitCode();
@@ -56,15 +68,24 @@ public final class Iscsiadm {
         System.exit(rc);
     }
 
-    int run(String... args) {
+    /** The management service over the daemon's socket (the socket protocol's client proxy). */
+    static IscsiManagement remote(Path socket) {
+        throw new IscsiException(IscsiError.ISCSID_COMM, "this bin/iscsiadm has no client for the management"
+                + " service at " + socket);
+    }
+
+    public int run(String... args) {
         try {
             return dispatch(CommandLine.parse(args));
         } catch (ClientException e) {
-            err.println("iscsiadm: " + e.getMessage());
-            if (e.exitCode() == IscsiError.INVAL.code() && e.getMessage().contains("option")) {
-                err.print(usage());
+            err.print(org.kiscsi.mgmt.text.Words.errorLine(e.getMessage()));
+            if (e.tryHelp()) {
+                err.println("Try `iscsiadm --help' for more information.");
             }
             return e.exitCode();
+        } catch (IscsiException e) {
+            err.print(org.kiscsi.mgmt.text.Words.errorLine(e.getMessage()));
+            return e.error().code();
         }
     }
 
@@ -77,25 +98,34 @@ public final class Iscsiadm {
             out.println("iscsiadm version " + version());
             return 0;
         }
-        DaemonClient daemon = new DaemonClient(socket, REQUEST_TIMEOUT);
+        Env env = new Env(out, err, () -> new DaemonClient(socket, Env.REQUEST_TIMEOUT), () -> management.apply(socket));
         if (line.has(Option.KILL_ISCSID)) {
-            refuseOthers(line, GLOBAL, "-k");
-            return new StopDaemon(STOP_WAIT).run(line.value(Option.KILL_ISCSID).orElse("0"), daemon);
+            refuseOthers(line, GLOBAL, null);
+            return new StopDaemon(STOP_WAIT).run(line.value(Option.KILL_ISCSID).orElse("0"), env.daemon());
         }
-        String name = line.value(Option.MODE).orElseThrow(() -> new ClientException(IscsiError.INVAL, "no mode specified"));
+        if (!line.has(Option.MODE)) {
+            throw ClientException.usage("no mode specified");
+        }
+        String name = line.value(Option.MODE).orElse("");
+        if (name.equals("fw")) {
+            throw new ClientException(IscsiError.OP_NOT_SUPP, "fw mode reads boot targets from the firmware (iBFT)"
+                    + " through the kernel; kiscsi is a user-space initiator and cannot boot from iSCSI");
+        }
         Mode mode = MODES.get(name);
         if (mode == null) {
             throw new ClientException(IscsiError.INVAL, "invalid mode '" + name + "' (kiscsi has: "
                     + String.join(", ", MODES.keySet()) + ")");
         }
-        refuseOthers(line, mode.options(), "mode " + name);
-        return mode.run(line, daemon, out);
+        refuseOthers(line, mode.options(), mode.name());
+        return mode.run(line, env);
     }
 
-    private static void refuseOthers(CommandLine line, Set<Option> allowed, String what) throws ClientException {
+    /** 2.1.8's {@code verify_mode_params}; {@code mode} null for -k. */
+    private static void refuseOthers(CommandLine line, Set<Option> allowed, String mode) throws ClientException {
         for (Option o : line.given()) {
-            if (o != Option.MODE && !allowed.contains(o) && !(o == Option.DEBUG)) {
-                throw new ClientException(IscsiError.INVAL, "option " + o.display() + " is not allowed with " + what);
+            if (o != Option.MODE && !allowed.contains(o) && o != Option.DEBUG) {
+                throw new ClientException(IscsiError.INVAL, mode == null ? "option " + o.display() + " is not allowed with -k"
+                        : mode + " mode: option '-" + o.shortName() + "' is not allowed/supported");
             }
         }
     }
@@ -104,16 +134,26 @@ public final class Iscsiadm {
         return String.join("\n",
                 "Usage: iscsiadm [OPTION]",
                 "",
-                "  -m daemon [-P 0]        show the daemon's status (kiscsi)",
-                "  -m node -T targetname [-p ip:port] [-I iface] -l|-u",
-                "                          log in to / out of the matching node records",
-                "  -m session              list sessions",
-                "  -m session -r sid -u    log out of session sid",
-                "  -k 0, --killiscsid=0    stop the daemon and wait until it is gone",
-                "  -h, --help              display this help and exit",
-                "  -V, --version           display version and exit",
+                "iscsiadm -m node [-d debug_level] [-P printlevel] [-L all,manual,automatic,onboot] [-W]"
+                        + " [-U all,manual,automatic] [-S] [[-T targetname -p ip:port -I ifaceN ...] [-l | -u | -R | -s]]"
+                        + " [[-o operation] [-n name] [-v value]]",
+                "iscsiadm -m session [-d debug_level] [-P printlevel] [-r sessionid [-R | -u | -s] [-o operation]"
+                        + " [-n name] [-v value]] [-S]",
+                "iscsiadm -m iface [-d debug_level] [-P printlevel] [-I ifacename] [[-o operation] [-n name] [-v value]]",
+                "iscsiadm -m host [-P printlevel] [-H hostno]",
+                "iscsiadm -m daemon         the daemon's status (kiscsi)",
+                "iscsiadm -k 0              stop the daemon and wait until it is gone",
+                "iscsiadm -h | -V",
                 "",
-                "Exit codes are open-iscsi's: 0 success, 7 invalid argument, 20 no daemon answers, ...",
+                "Operations (-o): new, delete, update, show. A node record is one target portal reached through one",
+                "iface; -n/-v pairs apply in order. -S shows secrets that show output masks.",
+                "A kiscsi host (-m host) is a transport instance (tcp, ...), not a kernel SCSI host: kiscsi runs in",
+                "user space and has no /dev/sdX; -m session -P 3 lists each LUN's type, vendor, product and capacity.",
+                "Modes that need a kernel or an offload card (-m fw, -m host -C chap|flashnode|stats, iface ping,",
+                "apply) exit 27 (operation not supported).",
+                "",
+                "Exit codes are open-iscsi's: 0 success, 7 invalid argument, 15 session exists, 20 no daemon answers,",
+                "21 nothing found, 24 authentication failed, 27 not supported, ...",
                 "");
     }
 

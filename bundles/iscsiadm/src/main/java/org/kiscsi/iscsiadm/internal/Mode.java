@@ -3,8 +3,8 @@ package org.kiscsi.iscsiadm.internal;
 import java.util.Set;
 
 /**
- * One of iscsiadm's modes ({@code -m daemon}; node, session, discovery and iface come with their
- * issues). A mode lists the options it takes; {@link Iscsiadm} refuses any other before it runs.
+ * One of iscsiadm's modes. A mode lists the options it takes (2.1.8's {@code mode_paras}); {@link Iscsiadm}
+ * refuses any other before it runs.
  */
 public interface Mode {
     String name();
@@ -13,5 +13,5 @@ public interface Mode {
     Set<Option> options();
 
     /** @return the exit code */
-    int run(CommandLine line, DaemonClient daemon, java.io.PrintStream out) throws ClientException;
+    int run(CommandLine line, Env env) throws ClientException;
 }
