@@ -70,8 +70,7 @@ public final class Iscsiadm {
 
     /** The management service over the daemon's socket (the socket protocol's client proxy). */
     static IscsiManagement remote(Path socket) {
-        throw new IscsiException(IscsiError.ISCSID_COMM, "this bin/iscsiadm has no client for the management"
-                + " service at " + socket);
+        return new DaemonClient(socket, REQUEST_TIMEOUT).management();
     }
 
     public int run(String... args) {

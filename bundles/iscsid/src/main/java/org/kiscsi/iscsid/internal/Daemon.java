@@ -33,11 +33,10 @@ import org.kiscsi.iscsid.internal.identity.InitiatorIdentity;
 import org.kiscsi.iscsid.internal.identity.InitiatorNameFile;
 import org.kiscsi.iscsid.internal.mgmt.MgmtServer;
 import org.kiscsi.iscsid.internal.mgmt.PeerCheck;
-import org.kiscsi.iscsid.internal.mgmt.RequestDispatcher;
+import org.kiscsi.iscsid.internal.mgmt.ServerLimits;
 import org.kiscsi.iscsid.internal.sessions.ResyncList;
-import org.kiscsi.iscsid.internal.sessions.SessionRequests;
 import org.kiscsi.iscsid.internal.sessions.SessionStartup;
-import org.kiscsi.mgmt.MgmtOp;
+import org.kiscsi.mgmt.ManagementEndpoint;
 import org.kiscsi.spi.store.NodeStore;
 import org.kiscsi.spi.store.NodeStoreProvider;
 import org.slf4j.Logger;
@@ -53,7 +52,6 @@ public final class Daemon {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
     /** A management request must arrive whole within this (ServerLimits). */
-    private static final Duration IDLE_TIMEOUT = org.kiscsi.iscsid.internal.mgmt.ServerLimits.DEFAULT_REQUEST_DEADLINE;
 
     enum State { NEW, STARTING, RUNNING, STOPPING, STOPPED }
 
@@ -203,12 +201,16 @@ public final class Daemon {
             throw new DaemonStartException(IscsiError.ISCSID_COMM, "cannot tell who owns " + settings.socket() + ": " + e, e);
         }
         DaemonRequests own = new DaemonRequests(this);
-        SessionRequests sessions = new SessionRequests(providers::sessions, store::store);
-        RequestDispatcher d = new RequestDispatcher()
-                .on(MgmtOp.STATUS, own::status).on(MgmtOp.VERSION, own::version).on(MgmtOp.STOP, own::stop)
-                .on(MgmtOp.LOGIN, sessions::login).on(MgmtOp.LOGOUT, sessions::logout)
-                .on(MgmtOp.SESSION_LIST, sessions::list);
-        server.start(d, peers, workers, timers, IDLE_TIMEOUT, settings.requestTimeout());
+        // every typed operation comes from the catalogue; the daemon's own two are added by name
+        ManagementEndpoint endpoint = new ManagementEndpoint(management)
+                .handle("version", 1, (r, progress) -> own.version())
+                .handle("stop", 1, (r, progress) -> own.stop());
+        try {
+            server.start(endpoint, peers, workers, ServerLimits.defaults(settings.requestTimeout()));
+        } catch (IOException e) {
+            throw new DaemonStartException(IscsiError.ISCSID_COMM, "cannot start the management socket "
+                    + settings.socket() + ": " + e.getMessage(), e);
+        }
         LOG.debug("management socket {} open to {}", settings.socket(), peers.describe());
     }
 

@@ -9,12 +9,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 
-import org.kiscsi.iscsid.internal.mgmt.Reply;
+import org.kiscsi.mgmt.MgmtAnswer;
 import org.kiscsi.mgmt.MgmtProtocol;
-import org.kiscsi.mgmt.MgmtRequest;
 import org.kiscsi.mgmt.MgmtResponse;
 
-/** The daemon's own requests: status, version, stop. */
+/**
+ * The daemon's own requests, outside the typed management service: version and stop (which only
+ * the socket offers: in Karaf, stopping is Karaf's), and the status fields the service reports.
+ */
 final class DaemonRequests {
     private final Daemon daemon;
 
@@ -22,23 +24,21 @@ final class DaemonRequests {
         this.daemon = daemon;
     }
 
-    CompletionStage<Reply> status(MgmtRequest r) {
-        return done(Reply.of(MgmtResponse.ok("iscsid is " + daemon.stateText(), List.of(statusRow()))));
-    }
-
-    CompletionStage<Reply> version(MgmtRequest r) {
+    CompletionStage<MgmtAnswer> version() {
         Map<String, String> row = new LinkedHashMap<>();
         row.put("iscsid.version", daemon.settings().version());
         row.put("mgmt.protocol.version", Integer.toString(MgmtProtocol.VERSION));
         row.put("mgmt.protocol.min_version", Integer.toString(MgmtProtocol.MIN_VERSION));
-        return done(Reply.of(MgmtResponse.ok("iscsid version " + daemon.settings().version(), List.of(row))));
+        return CompletableFuture.completedFuture(MgmtAnswer.of(
+                MgmtResponse.ok("iscsid version " + daemon.settings().version(), List.of(row))));
     }
 
     /** Answers first, then stops: the client learns the pid to wait for. */
-    CompletionStage<Reply> stop(MgmtRequest r) {
+    CompletionStage<MgmtAnswer> stop() {
         Map<String, String> row = new LinkedHashMap<>();
         row.put("iscsid.pid", Long.toString(ProcessHandle.current().pid()));
-        return done(new Reply(MgmtResponse.ok("iscsid is stopping", List.of(row)), daemon::requestStop));
+        return CompletableFuture.completedFuture(new MgmtAnswer(MgmtResponse.ok("iscsid is stopping", List.of(row)),
+                daemon::requestStop));
     }
 
     /** What {@code iscsiadm -m daemon} prints, in this order. */
@@ -72,9 +72,5 @@ final class DaemonRequests {
 
     private static String orNone(String s) {
         return s.isEmpty() ? "none" : s;
-    }
-
-    private static CompletionStage<Reply> done(Reply r) {
-        return CompletableFuture.completedFuture(r);
     }
 }

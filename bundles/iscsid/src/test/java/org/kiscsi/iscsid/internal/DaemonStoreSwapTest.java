@@ -91,6 +91,7 @@ class DaemonStoreSwapTest {
         providers.addStore(file);
         providers.addStore(memory);
         providers.setSessions(engine);
+        providers.addTransport(FakeSessionManager.tcp());
         start("file");
         assertTrue(login(DISK).isOk());
         assertEquals("file", status().get("node_store.name"));
@@ -118,6 +119,7 @@ class DaemonStoreSwapTest {
         file.records.putNode(NodeRecord.create(DISK, RecordValues.empty()));
         providers.addStore(file);
         providers.setSessions(engine);
+        providers.addTransport(FakeSessionManager.tcp());
         start("file");
         assertTrue(login(DISK).isOk());
 
@@ -134,6 +136,7 @@ class DaemonStoreSwapTest {
         memory.records.putNode(NodeRecord.create(DISK, RecordValues.empty()).with(NodeKeys.STARTUP, "automatic"));
         providers.addStore(memory);
         providers.setSessions(engine);
+        providers.addTransport(FakeSessionManager.tcp());
         start("file");
         assertTrue(engine.calls.isEmpty());
 

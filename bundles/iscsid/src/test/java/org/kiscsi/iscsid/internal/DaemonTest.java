@@ -143,6 +143,8 @@ class DaemonTest {
 
     @Test
     void sessionRequestsSayThereIsNoSessionEngine() throws Exception {
+        records.putNode(NodeRecord.create(new NodeKey(IscsiName.of("iqn.2001-04.com.example:t"),
+                Portal.parse("127.0.0.1:3260,1"), null), RecordValues.empty()));
         providers.addStore(provider("memory", records));
         daemon().start();
         for (MgmtOp op : List.of(MgmtOp.LOGIN, MgmtOp.LOGOUT, MgmtOp.SESSION_LIST)) {
@@ -247,6 +249,7 @@ class DaemonTest {
 
         FakeSessionManager engine = new FakeSessionManager();
         providers.setSessions(engine);
+        providers.addTransport(FakeSessionManager.tcp());
         assertTrue(eventually(() -> engine.sessions().size() == 1), engine.calls.toString());
         assertEquals(List.of("login " + auto), engine.calls);
 
@@ -304,6 +307,7 @@ class DaemonTest {
         providers.addStore(provider("memory", records));
         FakeSessionManager engine = new FakeSessionManager();
         providers.setSessions(engine);
+        providers.addTransport(FakeSessionManager.tcp());
         daemon().start();
         MgmtRequest login = MgmtRequest.of(MgmtOp.LOGIN, Map.of("target", one.target().value(), "portal", "127.0.0.1:3260"));
         assertTrue(call(login).isOk());
@@ -324,6 +328,7 @@ class DaemonTest {
         providers.addStore(provider("memory", records));
         FakeSessionManager engine = new FakeSessionManager();
         providers.setSessions(engine);
+        providers.addTransport(FakeSessionManager.tcp());
         daemon().start();
         assertTrue(call(MgmtRequest.of(MgmtOp.LOGIN, Map.of("target", a.target().value(), "portal", "127.0.0.1:3260"))).isOk());
 

@@ -90,21 +90,6 @@ public final class MgmtServer implements AutoCloseable {
         loopThread.start();
     }
 
-    /**
-     * As {@link #start(MgmtHandler, PeerCheck, Executor, ServerLimits)} with the default limits:
-     * a request must arrive whole within {@code requestDeadline}, a handler that announces nothing
-     * has {@code answerDeadline}.
-     */
-    public void start(MgmtHandler handler, PeerCheck peers, ExecutorService workers, ScheduledExecutorService timers,
-            Duration requestDeadline, Duration answerDeadline) {
-        try {
-            start(handler, peers, workers, new ServerLimits(requestDeadline, answerDeadline,
-                    ServerLimits.DEFAULT_MAX_CONNECTIONS, MgmtProtocol.MAX_REQUEST_PAYLOAD));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot start the management socket " + socket + ": " + e.getMessage(), e);
-        }
-    }
-
     /** Stops accepting and removes the socket file, if it is still ours. */
     @Override
     public synchronized void close() {

@@ -37,6 +37,7 @@ import org.kiscsi.mgmt.MgmtClient;
 import org.kiscsi.mgmt.MgmtOperation;
 import org.kiscsi.mgmt.MgmtProgress;
 import org.kiscsi.mgmt.MgmtRequest;
+import org.kiscsi.mgmt.MgmtProtocol;
 import org.kiscsi.mgmt.MgmtResponse;
 import org.kiscsi.mgmt.RemoteManagement;
 
@@ -170,5 +171,13 @@ class ManagementRoundTripTest {
         assertEquals(25, names.size(), names.toString());
         assertTrue(Catalogue.byName("node.login").orElseThrow().isLogin());
         assertEquals(1, Catalogue.byName("status").orElseThrow().since());
+    }
+
+    @Test
+    void anOperationNobodyRegisteredIsRefusedByName() throws Exception {
+        MgmtResponse r = new MgmtClient(server.socket(), MgmtClient.Waits.DEFAULT)
+                .call(new MgmtRequest(MgmtProtocol.VERSION, "reboot", java.util.Map.of()));
+        assertEquals(IscsiError.INVALID_MGMT_REQ.code(), r.status());
+        assertEquals("unknown request 'reboot'", r.message());
     }
 }

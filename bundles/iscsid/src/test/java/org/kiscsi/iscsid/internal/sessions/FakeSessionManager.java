@@ -37,6 +37,30 @@ public final class FakeSessionManager implements SessionManager {
     private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
     private long nextSid = 1;
 
+    /**
+     * The {@code tcp} transport as the daemon sees it installed (by name: the daemon checks an iface's
+     * transport before a login). This engine never asks it to connect; a call would be a bug.
+     */
+    public static org.kiscsi.spi.transport.TransportProvider tcp() {
+        return new org.kiscsi.spi.transport.TransportProvider() {
+            @Override
+            public String name() {
+                return "tcp";
+            }
+
+            @Override
+            public java.util.Set<org.kiscsi.spi.transport.TransportCapability> capabilities() {
+                return java.util.Set.of();
+            }
+
+            @Override
+            public CompletionStage<org.kiscsi.spi.transport.TransportConnection> connect(
+                    org.kiscsi.spi.transport.ConnectRequest request, org.kiscsi.spi.transport.TransportListener listener) {
+                return CompletableFuture.failedFuture(new IllegalStateException("the fake engine's transport never connects"));
+            }
+        };
+    }
+
     @Override
     public synchronized CompletionStage<SessionInfo> login(NodeRecord record) {
         calls.add("login " + record.key());
