@@ -51,6 +51,24 @@ final class InstallRecords {
         return r;
     }
 
+    /** Writes the record for {@code target} at {@code portal}, iface default, iscsid.conf's defaults overridden by {@code values}. */
+    NodeRecord write(String target, Portal portal, Map<String, String> values) throws IOException {
+        return write(target, portal, null, values);
+    }
+
+    /** As {@link #write(String, Portal, Map)} through iface {@code iface} (null: default). */
+    NodeRecord write(String target, Portal portal, String iface, Map<String, String> values) throws IOException {
+        NodeKey key = new NodeKey(IscsiName.of(target), portal, iface);
+        NodeRecord r = NodeRecord.create(key, confDefaults());
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            r = r.with(e.getKey(), e.getValue());
+        }
+        try (FileNodeStore store = FileNodeStore.open(storeRoot())) {
+            store.putNode(r);
+        }
+        return r;
+    }
+
     /**
      * open-iscsi's own iscsiadm on this installation's etc/iscsi (the store's root, with the
      * installation's iscsid.conf): records written the way a user of open-iscsi writes them.

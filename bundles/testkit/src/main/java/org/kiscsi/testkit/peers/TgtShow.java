@@ -26,7 +26,28 @@ public final class TgtShow {
             String backingStoreType, String backingStorePath) {
     }
 
+    /**
+     * A connection of a session as {@code tgtadm --op show --mode conn --tid T} lists it: tgtd's
+     * session id (its TSIH, the {@code --sid} of other requests), the connection id, the initiator's
+     * name and the address the connection comes from.
+     */
+    public record Connection(int sid, int cid, String initiator, String address) {
+    }
+
+    /** A portal tgtd listens on ({@code --op show --mode portal}) with its portal group tag. */
+    public record PortalGroup(String host, int port, int tpgt) {
+    }
+
+    /**
+     * One connection's counters in {@code tgtadm --op stat --mode session}: bytes read and written
+     * (whole PDUs, headers included) and the PDUs tgtd counts by opcode.
+     */
+    public record ConnectionStats(int sid, int cid, long rxOctets, long txOctets, long dataOutPdus, long dataInPdus, long cmdPdus,
+            long rspPdus) {
+    }
+
     private static final Pattern TARGET = Pattern.compile("^Target (\\d+): (\\S+)$");
+    private static final Pattern PORTAL = Pattern.compile("^Portal: \\[?([^\\]]+?)\\]?:(\\d+),(\\d+)$");
     private static final Pattern SIZE = Pattern.compile("^Size: (\\d+) MB, Block size: (\\d+)$");
 
     private TgtShow() {
@@ -73,6 +94,67 @@ public final class TgtShow {
             }
         }
         return params;
+    }
+
+    /** Parses {@code tgtadm --lld iscsi --op show --mode conn --tid T}. */
+    public static List<Connection> parseConnections(String text) {
+        List<Connection> out = new ArrayList<>();
+        int sid = -1;
+        int cid = -1;
+        String initiator = null;
+        for (String raw : text.split("\n")) {
+            String line = raw.strip();
+            if (line.startsWith("Session: ")) {
+                sid = Integer.parseInt(line.substring(9).strip());
+            } else if (line.startsWith("Connection: ")) {
+                cid = Integer.parseInt(line.substring(12).strip());
+            } else if (line.startsWith("Initiator: ")) {
+                initiator = line.substring(11).strip();
+            } else if (line.startsWith("IP Address: ") && sid >= 0 && cid >= 0 && initiator != null) {
+                out.add(new Connection(sid, cid, initiator, line.substring(12).strip()));
+                cid = -1;
+                initiator = null;
+            }
+        }
+        return out;
+    }
+
+    /** Parses {@code tgtadm --lld iscsi --op show --mode portal}. */
+    public static List<PortalGroup> parsePortals(String text) {
+        List<PortalGroup> out = new ArrayList<>();
+        for (String raw : text.split("\n")) {
+            Matcher m = PORTAL.matcher(raw.strip());
+            if (m.matches()) {
+                out.add(new PortalGroup(m.group(1), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The connection lines of {@code tgtadm --lld iscsi --op stat --mode session --tid T --sid S}
+     * (after the per-LUN table, under the header {@code sid cid rxdata_octets ...}).
+     */
+    public static List<ConnectionStats> parseConnectionStats(String text) {
+        List<ConnectionStats> out = new ArrayList<>();
+        boolean inConnections = false;
+        for (String raw : text.split("\n")) {
+            String line = raw.strip();
+            if (line.startsWith("sid cid rxdata_octets")) {
+                inConnections = true;
+                continue;
+            }
+            if (!inConnections || line.isEmpty()) {
+                continue;
+            }
+            String[] f = line.split("\\s+");
+            if (f.length != 8) {
+                throw new PeerException("unexpected tgtadm connection statistics line: '" + line + "'");
+            }
+            out.add(new ConnectionStats(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
+                    Long.parseLong(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7])));
+        }
+        return out;
     }
 
     private static final class TargetBuilder {

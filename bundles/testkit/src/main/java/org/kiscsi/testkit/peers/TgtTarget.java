@@ -107,6 +107,21 @@ public final class TgtTarget {
         return TgtShow.parseParameters(tgtd.tgtadm().run("--op", "show", "--mode", "target", "--tid", Integer.toString(tid)));
     }
 
+    /** The connections of this target's sessions ({@code --op show --mode conn --tid N}). */
+    public List<TgtShow.Connection> connections() {
+        return TgtShow.parseConnections(tgtd.tgtadm().run("--op", "show", "--mode", "conn", "--tid", Integer.toString(tid)));
+    }
+
+    /**
+     * Per-connection counters of session {@code sid} ({@code --op stat --mode session --tid N --sid S};
+     * {@code sid} as {@link #connections()} reports it). tgtd 1.0.85 has no request for a session's
+     * negotiated parameters (its session mode answers only stat), see {@link NegotiatedParameters}.
+     */
+    public List<TgtShow.ConnectionStats> statistics(int sid) {
+        return TgtShow.parseConnectionStats(tgtd.tgtadm().run("--op", "stat", "--mode", "session", "--tid", Integer.toString(tid),
+                "--sid", Integer.toString(sid)));
+    }
+
     /** This target in {@code --op show --mode target}. */
     public TgtShow.Target show() {
         return tgtd.show().stream().filter(t -> t.tid() == tid).findFirst()

@@ -179,6 +179,11 @@ public final class Tgtd implements AutoCloseable {
         return TgtShow.parseTargets(tgtadm.run("--op", "show", "--mode", "target"));
     }
 
+    /** The portals tgtd listens on, with their portal group tags ({@code --op show --mode portal}). */
+    public List<TgtShow.PortalGroup> portals() {
+        return TgtShow.parsePortals(tgtadm.run("--op", "show", "--mode", "portal"));
+    }
+
     synchronized TgtLun addLun(TgtTarget target, int lun, LunBacking backing) {
         requireRunning();
         if (lun < 1) {

@@ -25,7 +25,11 @@ public enum Tool {
     TSHARK("tshark", "tshark"),
     QEMU_IMG("qemu-img", "qemu-utils"),
     ISNSD("isnsd", "open-isns-server"),
-    ISNSADM("isnsadm", "open-isns-utils");
+    ISNSADM("isnsadm", "open-isns-utils"),
+    /** Network namespaces and veth pairs ({@link DroppingPortal}). */
+    IP("ip", "iproute2"),
+    /** The firewall rule inside a test's own namespace ({@link DroppingPortal}). */
+    NFT("nft", "nftables");
 
     /** Searched after PATH: the daemons live in sbin, which a non-login PATH may lack. */
     private static final List<String> EXTRA_DIRS = List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin", "/usr/local/sbin", "/usr/local/bin");

@@ -3,7 +3,9 @@
  * (the Linux SCSI target framework as target), {@link org.kiscsi.testkit.peers.LibiscsiTools}
  * (libiscsi's command-line tools as reference initiator), {@link org.kiscsi.testkit.peers.Tshark}
  * (PDUs on the wire), {@link org.kiscsi.testkit.peers.QemuImg} (QEMU's libiscsi driver) and
- * {@link org.kiscsi.testkit.peers.Isnsd} (open-isns).
+ * {@link org.kiscsi.testkit.peers.Isnsd} (open-isns); and targets that fail on purpose:
+ * {@link org.kiscsi.testkit.peers.SilentListener} (accepts, never answers) and
+ * {@link org.kiscsi.testkit.peers.DroppingPortal} (SYNs dropped in a network namespace of the test's own).
  * <p>
  * Every peer listens on loopback only, on a free port, with its files in a directory of its own,
  * so several can run at once and next to a system tgtd on 3260. Every command and every wait is
@@ -28,7 +30,7 @@
  * Daemon logs stay in {@code target/peer-logs} (see {@link org.kiscsi.testkit.peers.PeerLogs}).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.kiscsi.testkit.peers;
 
 import org.osgi.annotation.bundle.Export;

@@ -88,4 +88,31 @@ class TgtShowTest {
         assertEquals(List.of("nop_interval", "MaxRecvDataSegmentLength", "HeaderDigest"), List.copyOf(p.keySet()));
         assertEquals("CRC32C", p.get("HeaderDigest"));
     }
+
+    @Test
+    void connectionsPortalsAndStatisticsAsTgtadmPrintsThem() {
+        String conns = """
+                Session: 3
+                    Connection: 0
+                        Initiator: iqn.2010-11.libiscsi:iscsi-perf
+                        IP Address: 127.0.0.1
+                Session: 4
+                    Connection: 0
+                        Initiator: iqn.2026-11.x:init
+                        IP Address: ::1
+                """;
+        assertEquals(List.of(new TgtShow.Connection(3, 0, "iqn.2010-11.libiscsi:iscsi-perf", "127.0.0.1"),
+                new TgtShow.Connection(4, 0, "iqn.2026-11.x:init", "::1")), TgtShow.parseConnections(conns));
+        assertEquals(List.of(new TgtShow.PortalGroup("127.0.0.1", 13260, 1), new TgtShow.PortalGroup("::1", 3262, 1)),
+                TgtShow.parsePortals("Portal: 127.0.0.1:13260,1\nPortal: [::1]:3262,1\n"));
+        String stat = """
+                tgt lun sid rd_subm(bytes,cmds) rd_done(bytes,cmds) wr_subm(bytes,cmds) wr_done(bytes,cmds) errs
+                  1   1   3    117514272  28691    117514272  28691            0      0            0      0    1
+                  1   0   3            0      0            0      0            0      0            0      0    0
+
+                sid cid rxdata_octets txdata_octets dataout_pdus datain_pdus cmd_pdus rsp_pdus
+                  3   0       1377720     118891904            0           0    28693        0
+                """;
+        assertEquals(List.of(new TgtShow.ConnectionStats(3, 0, 1377720, 118891904, 0, 0, 28693, 0)), TgtShow.parseConnectionStats(stat));
+    }
 }

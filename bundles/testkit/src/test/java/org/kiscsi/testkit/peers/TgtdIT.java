@@ -183,6 +183,26 @@ class TgtdIT {
     }
 
     @Test
+    void connectionsStatisticsAndPortalsOfALiveSession() throws Exception {
+        assertEquals(List.of(new TgtShow.PortalGroup("127.0.0.1", tgtd.port(), 1)), tgtd.portals());
+        CompletableFuture<Void> perf = CompletableFuture.runAsync(() -> tools.perf(disks.url(1), 2, 4, 8, false));
+        try {
+            Processes.waitUntil("a connection on " + disks.iqn(), Duration.ofSeconds(5), () -> !disks.connections().isEmpty(),
+                    () -> tgtd.toString());
+            TgtShow.Connection c = disks.connections().get(0);
+            assertEquals("127.0.0.1", c.address());
+            assertEquals(0, c.cid());
+            assertTrue(c.initiator().startsWith("iqn."), c.initiator());
+            assertEquals(c.sid(), disks.show().nexuses().get(0).id(), "conn's session id is the I_T nexus id");
+            long first = disks.statistics(c.sid()).get(0).cmdPdus();
+            Processes.waitUntil("more SCSI commands counted", Duration.ofSeconds(3),
+                    () -> disks.statistics(c.sid()).get(0).cmdPdus() > first, () -> "stuck at " + first);
+        } finally {
+            perf.get(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void stopWithALiveSessionLeavesNoProcessAndNoFile() throws Exception {
         Tgtd own = Tgtd.start(Loopback.IPV4);
         Path runDir = own.runDirectory();
