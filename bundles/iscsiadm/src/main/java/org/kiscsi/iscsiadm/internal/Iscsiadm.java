@@ -70,7 +70,7 @@ public final class Iscsiadm {
 
     /** The management service over the daemon's socket (the socket protocol's client proxy). */
     static IscsiManagement remote(Path socket) {
-        return new DaemonClient(socket, REQUEST_TIMEOUT).management();
+        return new DaemonClient(socket, Env.REQUEST_TIMEOUT).management();
     }
 
     public int run(String... args) {
