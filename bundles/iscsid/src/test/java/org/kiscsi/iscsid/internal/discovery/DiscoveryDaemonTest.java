@@ -96,7 +96,7 @@ class DiscoveryDaemonTest {
         assertEquals(Optional.of("128"), found.values().get(NodeKeys.CMDS_MAX));
         assertEquals(Optional.of("127.0.0.31"), found.values().get(NodeKeys.DISCOVERY_ADDRESS));
         assertEquals(Optional.of("3260"), found.values().get(NodeKeys.DISCOVERY_PORT));
-        assertEquals(Optional.of("sendtargets"), found.values().get(NodeKeys.DISCOVERY_TYPE));
+        assertEquals(Optional.of("send_targets"), found.values().get(NodeKeys.DISCOVERY_TYPE));
     }
 
     @Test
