@@ -145,7 +145,8 @@ public final class DiscoveryDaemon {
         } catch (RuntimeException e) {
             found = CompletableFuture.failedFuture(e);
         }
-        found.whenComplete((targets, failure) -> {
+        // the store is written on the daemon's timer thread, never on the engine's I/O thread that completes the discovery
+        found.whenCompleteAsync((targets, failure) -> {
             synchronized (this) {
                 inFlight.remove(id);
             }
@@ -163,7 +164,7 @@ public final class DiscoveryDaemon {
             if (added > 0) {
                 LOG.info("discoveryd: {} new node record(s) from {}", added, id);
             }
-        });
+        }, timers);
     }
 
     /**
