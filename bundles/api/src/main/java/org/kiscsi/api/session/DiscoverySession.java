@@ -12,11 +12,21 @@ public interface DiscoverySession extends AutoCloseable {
      * Sends a Text request with the given {@code key=value} pairs and collects the target's answer,
      * following continuation (C bit, TTT) until it is complete.
      *
-     * @return the answer's {@code key=value} pairs in the order the target sent them
+     * @return the answer's {@code key=value} pairs in the order the target sent them; completes
+     *         exceptionally when the answer does not end with a null delimiter (it was cut off), or when
+     *         the target stops answering for the record's wait between two answer PDUs
      */
     CompletionStage<List<String>> text(List<String> keyValues);
 
-    /** Logs out (politely, within the record's logout timeout) and closes the connection. */
+    /** Logs out (politely, within the record's logout timeout) and closes the connection; blocks meanwhile. */
     @Override
     void close();
+
+    /**
+     * Logs out and closes without blocking the caller (for callbacks on I/O threads); the stage
+     * completes once the connection is closed, normally also when the logout was not answered.
+     */
+    default CompletionStage<Void> closeAsync() {
+        return java.util.concurrent.CompletableFuture.runAsync(this::close);
+    }
 }

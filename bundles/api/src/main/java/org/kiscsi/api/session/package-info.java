@@ -2,7 +2,7 @@
  * The session service front ends use: login, logout, session list, and the states sessions and connections go through.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package org.kiscsi.api.session;
 
 import org.osgi.annotation.bundle.Export;

@@ -12,6 +12,7 @@ import org.kiscsi.api.session.ConnectionState;
 import org.kiscsi.protocol.ProtocolException;
 import org.kiscsi.protocol.ProtocolException.Kind;
 import org.kiscsi.protocol.login.LoginMachine;
+import org.kiscsi.protocol.login.LoginStage;
 import org.kiscsi.protocol.login.LoginStep;
 import org.kiscsi.protocol.pdu.LoginRequest;
 import org.kiscsi.protocol.pdu.LoginResponse;
@@ -28,21 +29,24 @@ final class LoginDriver implements Connection.Handler {
     private final LoginMachine machine;
     private final CompletableFuture<LoginStep> result = new CompletableFuture<>();
     private final String what;
+    private final SessionSettings.Waits waits;
     private ScheduledFuture<?> timer;
+    private ScheduledExecutorService scheduler;
+    private Duration loginTimeout;
+    private boolean authWaits;
 
-    LoginDriver(Connection connection, LoginMachine machine, String what) {
+    LoginDriver(Connection connection, LoginMachine machine, String what, SessionSettings.Waits waits) {
         this.connection = connection;
         this.machine = machine;
         this.what = what;
+        this.waits = waits;
     }
 
     /** Starts the login; the stage completes with a Done or Redirect step. */
     CompletableFuture<LoginStep> run(Duration timeout, ScheduledExecutorService scheduler) {
-        // connected, but the target never finished the login: iscsiadm's PDU timeout (a connection
-        // that cannot be made at all is the transport's TRANS_TIMEOUT)
-        timer = scheduler.schedule(() -> fail(new IscsiException(IscsiError.PDU_TIMEOUT, what + ": connected, but the login"
-                + " was not answered within " + timeout.toSeconds() + " s (node.conn[0].timeo.login_timeout)")),
-                timeout.toMillis(), TimeUnit.MILLISECONDS);
+        this.scheduler = scheduler;
+        this.loginTimeout = timeout;
+        arm(timeout, "login_timeout");
         connection.state = ConnectionState.IN_LOGIN;
         try {
             send(machine.start());
@@ -66,6 +70,7 @@ final class LoginDriver implements Connection.Handler {
             }
             LoginStep step = machine.receive(r);
             if (step instanceof LoginStep.Send s) {
+                rearm();
                 send(s.request());
             } else {
                 finish(step);
@@ -83,6 +88,35 @@ final class LoginDriver implements Connection.Handler {
                 + (cause == null ? "" : ": " + cause.getMessage()), cause));
     }
 
+    /**
+     * Waits with a discovery record's auth_timeout for each security-stage answer once the target
+     * has answered (authentication may take the target a while), then again login_timeout for the
+     * operational stage, as open-iscsi's login does. Normal sessions keep one login_timeout for all.
+     */
+    private synchronized void rearm() {
+        if (waits.auth().isEmpty()) {
+            return;
+        }
+        if (machine.stage() == LoginStage.SECURITY) {
+            authWaits = true;
+            arm(waits.auth().get(), "auth_timeout");
+        } else if (authWaits) {
+            authWaits = false;
+            arm(loginTimeout, "login_timeout");
+        }
+    }
+
+    private synchronized void arm(Duration wait, String key) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        // connected, but the target never finished the login: iscsiadm's PDU timeout (a connection
+        // that cannot be made at all is the transport's TRANS_TIMEOUT)
+        timer = scheduler.schedule(() -> fail(new IscsiException(IscsiError.PDU_TIMEOUT, what + ": connected, but the login"
+                + " was not answered within " + wait.toSeconds() + " s (" + waits.keyPrefix() + key + ")")),
+                wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     private void send(LoginRequest request) {
         PduBuffer b = connection.transport().allocate(0, request.data());
         request.writeHeader(b.header());
@@ -90,14 +124,16 @@ final class LoginDriver implements Connection.Handler {
         connection.transport().send(b);
     }
 
-    private void finish(LoginStep step) {
+    private synchronized void finish(LoginStep step) {
         timer.cancel(false);
         result.complete(step);
     }
 
     private void fail(Throwable cause) {
-        if (timer != null) {
-            timer.cancel(false);
+        synchronized (this) {
+            if (timer != null) {
+                timer.cancel(false);
+            }
         }
         if (result.completeExceptionally(cause)) {
             connection.close();

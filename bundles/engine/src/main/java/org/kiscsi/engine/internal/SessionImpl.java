@@ -369,7 +369,8 @@ final class SessionImpl implements ScsiTaskExecutor {
     }
 
     void sendText(TargetPdus.TextExchange x, int ttt, ByteBuffer data) {
-        x.deadline = System.nanoTime() + settings.loginTimeout().toNanos();
+        // each answer PDU restarts the wait (active_timeout for a discovery session), as open-iscsi's discovery
+        x.deadline = System.nanoTime() + settings.waits().text().toNanos();
         // text requests take a CmdSN (non-immediate), as SendTargets in the full feature phase does
         current.send(new TextRequest(false, true, false, 0, x.itt, ttt, window.take(), current.expStatSn, data));
     }
@@ -768,8 +769,12 @@ final class SessionImpl implements ScsiTaskExecutor {
                 } else if (t != c.ping) {
                     counters.timeout();
                     tasks.remove(t);
-                    IscsiException e = new IscsiException(IscsiError.REQ_TIMEDOUT, where + ": " + t.describe() + " timed out after "
-                            + settings.loginTimeout().toSeconds() + " s");
+                    IscsiException e = t instanceof TargetPdus.TextExchange x
+                            ? new IscsiException(IscsiError.PDU_TIMEOUT, where + ": " + t.describe() + " not answered within "
+                                    + settings.waits().text().toSeconds() + " s (" + settings.waits().textKey() + ")"
+                                    + (x.parts.isEmpty() ? "" : " after " + x.parts.size() + " answer PDU(s) of " + x.bytes + " bytes"))
+                            : new IscsiException(IscsiError.REQ_TIMEDOUT, where + ": " + t.describe() + " timed out after "
+                                    + settings.loginTimeout().toSeconds() + " s");
                     defer(() -> t.fail(e));
                 }
             }

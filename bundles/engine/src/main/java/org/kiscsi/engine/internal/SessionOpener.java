@@ -84,9 +84,9 @@ final class SessionOpener {
             String k = e.getKey();
             if (k.startsWith(prefix + "auth.")) {
                 v = v.with("node.session.auth." + k.substring((prefix + "auth.").length()), e.getValue());
-            } else if (k.startsWith(prefix + "timeo.")) {
-                v = v.with("node.conn[0].timeo." + k.substring((prefix + "timeo.").length()), e.getValue());
-            } else {
+            } else if (k.equals(prefix + "timeo.login_timeout")) {
+                v = v.with(NodeKeys.LOGIN_TIMEOUT, e.getValue());
+            } else if (!k.startsWith(prefix + "timeo.")) {
                 v = v.with(k, e.getValue());
             }
         }
@@ -95,7 +95,7 @@ final class SessionOpener {
         SessionSettings settings;
         int index;
         try {
-            settings = SessionSettings.of(pseudo);
+            settings = SessionSettings.of(pseudo).forDiscovery(record.values(), prefix + "timeo.");
             // two discoveries of one portal at once (the discovery daemon and a command) need two ISIDs
             index = engine.reserve(pseudo.key(), SessionType.DISCOVERY, 1).get(0);
         } catch (IscsiException e) {
@@ -211,7 +211,7 @@ final class SessionOpener {
         }
         CompletableFuture<LoginStep> loggedIn = new CompletableFuture<>();
         Connection connection = new Connection(0, portal.hostPort(), transport.name(), null);
-        LoginDriver driver = new LoginDriver(connection, new LoginMachine(params, auth), what);
+        LoginDriver driver = new LoginDriver(connection, new LoginMachine(params, auth), what, settings.waits());
         connection.handOver(driver);
         Duration timeout = settings.loginTimeout();
         // the transport gets the iface's values only: the record's secrets are for the authenticator
@@ -286,6 +286,12 @@ final class SessionOpener {
         return CompletableFuture.failedFuture(new IscsiException(i.error(), m.toString(), i));
     }
 
+    /** At most 80 characters of text from the target, control characters shown as '?'. */
+    static String shown(String s) {
+        String t = s.length() > 80 ? s.substring(0, 80) + "..." : s;
+        return t.replaceAll("\\p{Cntrl}", "?");
+    }
+
     /** A discovery session: text requests over a logged-in SessionType=Discovery session. */
     private static final class DiscoverySessionImpl implements DiscoverySession {
         private final SessionImpl session;
@@ -304,14 +310,26 @@ final class SessionOpener {
                 int n = parts.stream().mapToInt(ByteBuffer::remaining).sum();
                 ByteBuffer all = ByteBuffer.allocate(n);
                 parts.forEach(p -> all.put(p.duplicate()));
+                String text = new String(all.array(), StandardCharsets.UTF_8);
+                if (n > 0 && all.get(n - 1) != 0) {
+                    // RFC 7143 6.1: every key=value, the last included, ends with a null
+                    int from = text.lastIndexOf('\0') + 1;
+                    throw new IscsiException(IscsiError.TRANS, session.where + ": the answer to " + String.join(",", keyValues)
+                            + " is cut off: it ends in '" + shown(text.substring(from)) + "' with no null delimiter");
+                }
                 List<String> out = new ArrayList<>();
-                for (String s : new String(all.array(), StandardCharsets.UTF_8).split("\0")) {
+                for (String s : text.split("\0")) {
                     if (!s.isEmpty()) {
                         out.add(s);
                     }
                 }
                 return out;
             });
+        }
+
+        @Override
+        public CompletionStage<Void> closeAsync() {
+            return session.logout().handle((v, e) -> null);
         }
 
         @Override

@@ -21,7 +21,23 @@ import org.kiscsi.spi.auth.AuthCredentials;
  */
 public record SessionSettings(Duration loginTimeout, Duration logoutTimeout, Duration commandTimeout,
         int cmdsMax, int nrSessions, int initialLoginRetryMax, String transportName, Optional<String> localAddress,
-        String authMethod, List<String> chapAlgorithms, RecoverySettings recovery) {
+        String authMethod, List<String> chapAlgorithms, RecoverySettings recovery, Waits waits) {
+
+    /**
+     * The waits of a login and of text requests, and the record keys they come from (for messages).
+     * A normal session waits {@code node.conn[0].timeo.login_timeout} for its whole login and for each
+     * Text response; a discovery session as open-iscsi's discovery does: each answer in the security
+     * stage after the target's first within {@code auth_timeout}, each Text response within
+     * {@code active_timeout} (so a long answer in many PDUs may take longer as long as the target keeps
+     * answering).
+     *
+     * @param keyPrefix {@code node.conn[0].timeo.} or {@code discovery.sendtargets.timeo.}
+     * @param auth the wait for each security-stage answer after the first; empty: the login timeout alone
+     * @param text the wait for each Text response
+     * @param textKey the key {@code text} comes from
+     */
+    public record Waits(String keyPrefix, Optional<Duration> auth, Duration text, String textKey) {
+    }
 
     /**
      * How the session watches its connection and recovers it (open-iscsi's keys and defaults).
@@ -76,7 +92,20 @@ public record SessionSettings(Duration loginTimeout, Duration logoutTimeout, Dur
                         seconds(v, NodeKeys.ABORT_TIMEOUT, 15, 1),
                         seconds(v, NodeKeys.LU_RESET_TIMEOUT, 30, 1),
                         seconds(v, NodeKeys.TGT_RESET_TIMEOUT, 30, 1),
-                        range(v, NodeKeys.REOPEN_MAX, 0, 0, 1_000_000)));
+                        range(v, NodeKeys.REOPEN_MAX, 0, 0, 1_000_000)),
+                new Waits("node.conn[0].timeo.", Optional.empty(), seconds(v, NodeKeys.LOGIN_TIMEOUT, 15, 1),
+                        NodeKeys.LOGIN_TIMEOUT));
+    }
+
+    /**
+     * The settings of a discovery session: {@code discovery.<type>.timeo.auth_timeout} (45 s by
+     * default) and {@code active_timeout} (30 s) read from the discovery record's own values.
+     */
+    public SessionSettings forDiscovery(RecordValues discoveryValues, String timeoPrefix) {
+        Waits w = new Waits(timeoPrefix, Optional.of(seconds(discoveryValues, timeoPrefix + "auth_timeout", 45, 1)),
+                seconds(discoveryValues, timeoPrefix + "active_timeout", 30, 1), timeoPrefix + "active_timeout");
+        return new SessionSettings(loginTimeout, logoutTimeout, commandTimeout, cmdsMax, nrSessions, initialLoginRetryMax,
+                transportName, localAddress, authMethod, chapAlgorithms, recovery, w);
     }
 
     /** Credentials from the record; secrets are copied out of it only here, never logged. The caller wipes them. */

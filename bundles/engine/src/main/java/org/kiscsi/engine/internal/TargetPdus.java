@@ -186,7 +186,10 @@ final class TargetPdus {
     /** A text exchange: collects the answer across continued Text Responses. */
     static final class TextExchange extends Task {
         final CompletableFuture<List<ByteBuffer>> future = new CompletableFuture<>();
+        /** A bound on an answer: a target that never stops continuing must not fill the heap. */
+        static final int MAX_BYTES = 16 << 20;
         final List<ByteBuffer> parts = new ArrayList<>();
+        int bytes;
 
         @Override
         void fail(Throwable cause) {
@@ -205,7 +208,18 @@ final class TargetPdus {
             throw new ProtocolException(Kind.SEQUENCE, String.format("%s: Text Response for unknown ITT 0x%08x", session.where, r.itt()));
         }
         x.parts.add(copy(r.data()));
+        x.bytes += r.data().remaining();
+        if (x.bytes > TextExchange.MAX_BYTES) {
+            session.tasks().remove(x);
+            return new Completion(x, new IscsiException(IscsiError.PDU_TIMEOUT, session.where + ": the answer to a Text request "
+                    + "grew past " + TextExchange.MAX_BYTES + " bytes over " + x.parts.size() + " PDUs; giving up"));
+        }
         if (r.cont() || !r.finalBit()) {
+            if (r.ttt() == Bhs.RESERVED_TAG) {
+                session.tasks().remove(x);
+                return new Completion(x, new IscsiException(IscsiError.TRANS, session.where + ": a Text Response with "
+                        + (r.cont() ? "C" : "F=0") + " but the reserved target transfer tag 0xffffffff: no way to ask for the rest"));
+            }
             // more to come: ask for it with the target's TTT
             session.sendText(x, r.ttt(), ByteBuffer.allocate(0));
             return null;

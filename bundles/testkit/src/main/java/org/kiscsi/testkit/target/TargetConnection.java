@@ -77,6 +77,11 @@ final class TargetConnection implements Runnable {
     private ChapExchange chap; // null: no CHAP required of this login
     private final Map<String, String> negotiated = new HashMap<>();
     private int initiatorMrdsl = 8192;
+    private byte[] textPending; // the rest of a Text answer sent in parts
+    private int textOffset;
+    private int textTtt = Bhs.RESERVED_TAG;
+    private int textPdusSent;
+    private int loginPdusAnswered;
     private final Map<Integer, PendingWrite> writes = new ConcurrentHashMap<>();
     private final List<List<TargetPdu>> held = new ArrayList<>();
 
@@ -232,6 +237,49 @@ final class TargetConnection implements Runnable {
         return expCmdSn + target.commandWindow - 1;
     }
 
+    /** Answers a Text request, or sends the next part of an answer; false to close the connection. */
+    private boolean text(TextRequest t) throws IOException {
+        if (t.ttt() != Bhs.RESERVED_TAG) {
+            if (textPending == null || t.ttt() != textTtt || t.data().hasRemaining()) {
+                target.errors.add(new IllegalStateException(String.format("Text request with TTT 0x%08x and %d data bytes;"
+                        + " expected an empty one with TTT 0x%08x", t.ttt(), t.data().remaining(), textTtt)));
+                textPending = null;
+            }
+        } else {
+            String asked = StandardCharsets.UTF_8.decode(t.data().duplicate()).toString();
+            byte[] answer = target.sendTargetsAnswer;
+            if (!asked.startsWith("SendTargets=")) {
+                answer = new byte[0];
+            } else if (answer == null) {
+                answer = ("TargetName=" + target.name() + "\0TargetAddress=" + wire.portal().hostPort() + ",1\0")
+                        .getBytes(StandardCharsets.UTF_8);
+            }
+            textPending = answer;
+            textOffset = 0;
+        }
+        byte[] all = textPending == null ? new byte[0] : textPending;
+        if (target.textPdusBeforeStall >= 0 && textPdusSent >= target.textPdusBeforeStall) {
+            stalled = true;
+            return true;
+        }
+        if (target.textPdusBeforeClose >= 0 && textPdusSent >= target.textPdusBeforeClose) {
+            return false;
+        }
+        int max = target.textPduSize > 0 ? Math.min(target.textPduSize, initiatorMrdsl) : initiatorMrdsl;
+        int n = Math.min(max, all.length - textOffset);
+        boolean last = textOffset + n == all.length;
+        boolean cont = !last && all[textOffset + n - 1] != 0;
+        textTtt = last ? Bhs.RESERVED_TAG : 0x7000_0000 + textPdusSent;
+        send(new TextResponse(last, cont, 0, t.itt(), textTtt, statSn++, expCmdSn, maxCmdSn(),
+                ByteBuffer.wrap(all, textOffset, n).slice()));
+        textPdusSent++;
+        textOffset += n;
+        if (last) {
+            textPending = null;
+        }
+        return true;
+    }
+
     /** @return false to close the connection */
     private synchronized boolean handle(InitiatorPdu pdu) throws IOException {
         if (!loggedIn) {
@@ -256,10 +304,7 @@ final class TargetConnection implements Runnable {
             if (!t.immediate()) {
                 expCmdSn = t.cmdSn() + 1;
             }
-            String answer = t.data().hasRemaining() ? "TargetName=" + target.name() + "\0TargetAddress="
-                    + wire.portal().hostPort() + ",1\0" : "";
-            send(new TextResponse(true, false, 0, t.itt(), Bhs.RESERVED_TAG, statSn++, expCmdSn, maxCmdSn(),
-                    ByteBuffer.wrap(answer.getBytes(StandardCharsets.UTF_8))));
+            return text(t);
         } else if (pdu instanceof TaskMgmtRequest m) {
             taskManagement(m);
         } else if (pdu instanceof LogoutRequest l) {
@@ -307,6 +352,10 @@ final class TargetConnection implements Runnable {
     // ------------------------------------------------------------------ login
 
     private boolean login(LoginRequest r) throws IOException {
+        if (target.loginPdusBeforeStall >= 0 && loginPdusAnswered >= target.loginPdusBeforeStall) {
+            stalled = true;
+            return true;
+        }
         if (firstLoginPdu) {
             firstLoginPdu = false;
             target.logins.incrementAndGet();
@@ -441,6 +490,7 @@ final class TargetConnection implements Runnable {
     }
 
     private void loginResponse(LoginRequest r, boolean transit, int nsg, int status, String text) throws IOException {
+        loginPdusAnswered++;
         int tsih = transit && nsg == 3 ? session.tsih : 0;
         send(new LoginResponse(transit, false, r.csg(), transit ? nsg : 0, 0, 0, r.isid(), tsih, r.itt(), statSn++,
                 r.cmdSn(), r.cmdSn() + target.commandWindow - 1, status >> 8, status & 0xFF,

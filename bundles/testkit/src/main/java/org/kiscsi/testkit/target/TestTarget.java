@@ -88,6 +88,11 @@ public final class TestTarget implements AutoCloseable {
     volatile int commandWindow = 64;
     volatile String aliasToDeclare = "kiscsi-testkit";
     final TargetChap chap = new TargetChap();
+    volatile byte[] sendTargetsAnswer;
+    volatile int textPduSize;
+    volatile int textPdusBeforeStall = -1;
+    volatile int textPdusBeforeClose = -1;
+    volatile int loginPdusBeforeStall = -1;
 
     private TestTarget(String name, ServerSocket server) {
         this.name = name;
@@ -263,6 +268,48 @@ public final class TestTarget implements AutoCloseable {
      */
     public TestTarget stallAfterLogin(boolean stall) {
         stallAfterLogin.set(stall);
+        return this;
+    }
+
+    /**
+     * What a {@code SendTargets} request is answered with, raw (nulls included, so a test can send a
+     * cut-off or malformed list); null: this target's name and portal, as tgtd answers.
+     */
+    public TestTarget sendTargetsAnswer(byte[] answer) {
+        this.sendTargetsAnswer = answer == null ? null : answer.clone();
+        return this;
+    }
+
+    /** The same, from text where {@code '\0'} is written as {@code |}. */
+    public TestTarget sendTargetsAnswer(String barSeparated) {
+        return sendTargetsAnswer(barSeparated.replace('|', '\0').getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Splits Text answers into PDUs of at most {@code bytes} data bytes (0: as few as the initiator's
+     * MaxRecvDataSegmentLength allows): a PDU ending inside a key=value has the C bit, one ending after
+     * a null has F=0; each carries a target transfer tag the initiator must send back to get the rest.
+     */
+    public TestTarget textPduSize(int bytes) {
+        this.textPduSize = bytes;
+        return this;
+    }
+
+    /** After sending {@code n} Text Response PDUs a connection stalls (see {@link #stallAfterLogin}); negative: never. */
+    public TestTarget stallTextAfter(int n) {
+        this.textPdusBeforeStall = n;
+        return this;
+    }
+
+    /** After sending {@code n} Text Response PDUs a connection closes instead of sending more; negative: never. */
+    public TestTarget closeTextAfter(int n) {
+        this.textPdusBeforeClose = n;
+        return this;
+    }
+
+    /** After answering {@code n} Login PDUs of a login, that connection stalls; negative: never. */
+    public TestTarget stallLoginAfter(int n) {
+        this.loginPdusBeforeStall = n;
         return this;
     }
 

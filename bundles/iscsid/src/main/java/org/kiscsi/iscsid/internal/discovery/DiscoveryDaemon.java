@@ -3,6 +3,7 @@ package org.kiscsi.iscsid.internal.discovery;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -18,12 +19,12 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.kiscsi.api.IscsiName;
-import org.kiscsi.api.Portal;
+import org.kiscsi.api.discovery.AppliedDiscovery;
+import org.kiscsi.api.discovery.DiscoveryApplier;
+import org.kiscsi.api.discovery.DiscoveryOp;
+import org.kiscsi.api.discovery.NodeChange;
 import org.kiscsi.api.node.DiscoveryRecord;
 import org.kiscsi.api.node.DiscoveryType;
-import org.kiscsi.api.node.NodeKey;
-import org.kiscsi.api.node.NodeKeys;
-import org.kiscsi.api.node.NodeRecord;
 import org.kiscsi.api.node.RecordValues;
 import org.kiscsi.api.session.SessionManager;
 import org.kiscsi.spi.discovery.DiscoveredTarget;
@@ -144,7 +145,8 @@ public final class DiscoveryDaemon {
         } catch (RuntimeException e) {
             found = CompletableFuture.failedFuture(e);
         }
-        found.whenComplete((targets, failure) -> {
+        // the store is written on the daemon's timer thread, never on the engine's I/O thread that completes the discovery
+        found.whenCompleteAsync((targets, failure) -> {
             synchronized (this) {
                 inFlight.remove(id);
             }
@@ -152,34 +154,29 @@ public final class DiscoveryDaemon {
                 LOG.warn("discoveryd: {} failed: {}", id, failure.getMessage());
                 return;
             }
-            int added = addNew(store, r, targets);
+            int added;
+            try {
+                added = addNew(store, r, targets);
+            } catch (RuntimeException e) {
+                LOG.warn("discoveryd: {}: cannot write what it found: {}", id, e.getMessage());
+                return;
+            }
             if (added > 0) {
                 LOG.info("discoveryd: {} new node record(s) from {}", added, id);
             }
-        });
+        }, timers);
     }
 
-    /** Creates a record for each target portal not known yet; returns how many. */
+    /**
+     * Creates a record for each target portal not known yet (the {@code new} operation of a
+     * discovery, through the same {@link DiscoveryApplier} iscsiadm's discovery uses); returns how many.
+     */
     int addNew(NodeStore store, DiscoveryRecord from, List<DiscoveredTarget> targets) {
-        RecordValues defaults = sources.nodeDefaults().get()
-                .with(NodeKeys.DISCOVERY_ADDRESS, from.address().address())
-                .with(NodeKeys.DISCOVERY_PORT, Integer.toString(from.address().port()))
-                .with(NodeKeys.DISCOVERY_TYPE, from.type().recordName());
-        int added = 0;
-        for (DiscoveredTarget t : targets) {
-            for (Portal portal : t.portals()) {
-                NodeKey key = new NodeKey(t.name(), portal, NodeKey.DEFAULT_IFACE);
-                try {
-                    if (store.node(key).isPresent()) {
-                        continue;
-                    }
-                    store.putNode(NodeRecord.create(key, defaults));
-                    added++;
-                } catch (RuntimeException e) {
-                    LOG.warn("discoveryd: cannot create the node record for {}: {}", key, e.getMessage());
-                }
-            }
+        AppliedDiscovery applied = new DiscoveryApplier(store, sources.nodeDefaults().get(), key -> false)
+                .apply(from, targets, EnumSet.of(DiscoveryOp.NEW), List.of());
+        for (NodeChange c : applied.changes(NodeChange.Kind.FAILED)) {
+            LOG.warn("discoveryd: {}", c.message());
         }
-        return added;
+        return applied.changes(NodeChange.Kind.ADDED).size();
     }
 }

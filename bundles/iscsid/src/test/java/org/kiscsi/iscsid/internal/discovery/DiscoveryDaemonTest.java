@@ -1,5 +1,6 @@
 package org.kiscsi.iscsid.internal.discovery;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,6 +76,12 @@ class DiscoveryDaemonTest {
                 timers, clock, Duration.ofSeconds(5));
     }
 
+    /** A poll; its result is handled on the daemon's timer thread: wait for what was queued there. */
+    private void tick(DiscoveryDaemon d) {
+        d.tick();
+        assertDoesNotThrow(() -> timers.submit(() -> { }).get(5, java.util.concurrent.TimeUnit.SECONDS));
+    }
+
     private void record(String portal, String use, String every) {
         store.putDiscovery(new DiscoveryRecord(DiscoveryType.SENDTARGETS, Portal.parse(portal), RecordValues.empty()
                 .with("discovery.sendtargets.use_discoveryd", use).with("discovery.sendtargets.discoveryd_poll_inval", every)));
@@ -87,7 +94,7 @@ class DiscoveryDaemonTest {
         store.putNode(NodeRecord.create(mine, RecordValues.empty()).with(NodeKeys.CMDS_MAX, "16"));
 
         DiscoveryDaemon d = daemon();
-        d.tick();
+        tick(d);
 
         assertEquals(List.of("127.0.0.31:3260 as " + ME), asked);
         assertEquals(3, store.nodes().size());
@@ -96,19 +103,19 @@ class DiscoveryDaemonTest {
         assertEquals(Optional.of("128"), found.values().get(NodeKeys.CMDS_MAX));
         assertEquals(Optional.of("127.0.0.31"), found.values().get(NodeKeys.DISCOVERY_ADDRESS));
         assertEquals(Optional.of("3260"), found.values().get(NodeKeys.DISCOVERY_PORT));
-        assertEquals(Optional.of("sendtargets"), found.values().get(NodeKeys.DISCOVERY_TYPE));
+        assertEquals(Optional.of("send_targets"), found.values().get(NodeKeys.DISCOVERY_TYPE));
     }
 
     @Test
     void eachRecordIsPolledAtItsOwnInterval() {
         record("127.0.0.31:3260", "Yes", "30");
         DiscoveryDaemon d = daemon();
-        d.tick();
+        tick(d);
         now = now.plusSeconds(29);
-        d.tick();
+        tick(d);
         assertEquals(1, asked.size(), "not due yet");
         now = now.plusSeconds(1);
-        d.tick();
+        tick(d);
         assertEquals(2, asked.size());
     }
 
@@ -118,21 +125,21 @@ class DiscoveryDaemonTest {
         record("127.0.0.32:3260", "Yes", "0");
         record("127.0.0.33:3260", "Yes", "-1");
         DiscoveryDaemon d = daemon();
-        d.tick();
+        tick(d);
         assertTrue(asked.isEmpty(), asked.toString());
 
         record("127.0.0.34:3260", "Yes", "30");
         provider = Optional.empty();
-        d.tick();
+        tick(d);
         assertTrue(asked.isEmpty(), "no discovery method installed");
 
         provider = Optional.of(sendTargets);
         initiator = Optional.empty();
-        d.tick();
+        tick(d);
         assertTrue(asked.isEmpty(), "no initiator name");
 
         initiator = Optional.of(ME);
-        d.tick();
+        tick(d);
         assertEquals(List.of("127.0.0.34:3260 as " + ME), asked);
     }
 }
