@@ -50,6 +50,7 @@ record SessionTree(List<Session> sessions) {
         String persistent = null;
         Map<String, String> fields = null;
         List<String> lines = null;
+        String[] owner = null;
         String[] all = out.split("\n");
         for (int i = 0; i < all.length; i++) {
             String l = all[i];
@@ -61,8 +62,10 @@ record SessionTree(List<Session> sessions) {
                 persistent = l.substring(20);
             } else if (l.equals("\t\t**********") && i + 1 < all.length && all[i + 1].equals("\t\tInterface:")) {
                 if (fields != null) {
-                    sessions.add(new Session(target, current, persistent, fields, lines));
+                    sessions.add(new Session(owner[0], owner[1], owner[2], fields, lines));
                 }
+                // the block belongs to the target and portal printed before it, not to the next one's
+                owner = new String[] {target, current, persistent};
                 fields = new LinkedHashMap<>();
                 lines = new ArrayList<>();
             } else if (fields != null && l.startsWith("\t\t")) {
@@ -74,7 +77,7 @@ record SessionTree(List<Session> sessions) {
             }
         }
         if (fields != null) {
-            sessions.add(new Session(target, current, persistent, fields, lines));
+            sessions.add(new Session(owner[0], owner[1], owner[2], fields, lines));
         }
         return new SessionTree(sessions);
     }
