@@ -20,6 +20,7 @@ import org.kiscsi.api.manage.Outcome;
 import org.kiscsi.api.manage.RecordChange;
 import org.kiscsi.api.manage.SessionDetails;
 import org.kiscsi.api.manage.StartupFilter;
+import org.kiscsi.api.manage.StartupLogins;
 import org.kiscsi.api.node.DiscoveryRecord;
 import org.kiscsi.api.node.DiscoveryType;
 import org.kiscsi.api.node.IfaceRecord;
@@ -216,8 +217,8 @@ public final class Catalogue {
     static final MgmtOperation<SelectorFlag, List<Outcome<NodeKey>>> LOGIN = op("node.login", 2, selectorFlag("wait", true),
             ResultCodec.outcomes(ValueCodecs.NODE_KEY), (m, a) -> m.login(a.selector(), a.flag()),
             a -> Optional.of(a.selector()));
-    static final MgmtOperation<FilterFlag, List<Outcome<NodeKey>>> LOGIN_ALL = op("node.login-all", 2, FILTER_WAIT,
-            ResultCodec.outcomes(ValueCodecs.NODE_KEY), (m, a) -> m.loginAll(a.filter(), a.flag()),
+    static final MgmtOperation<FilterFlag, StartupLogins> LOGIN_ALL = op("node.login-all", 2, FILTER_WAIT,
+            ResultCodec.startupLogins(ValueCodecs.NODE_KEY), (m, a) -> m.loginAll(a.filter(), a.flag()),
             a -> Optional.of(NodeSelector.ALL));
     static final MgmtOperation<NodeSelector, List<Outcome<SessionInfo>>> LOGOUT = op("node.logout", 2, SELECTOR,
             ResultCodec.outcomes(ValueCodecs.SESSION_INFO), IscsiManagement::logout);

@@ -22,6 +22,7 @@ import org.kiscsi.api.manage.Outcome;
 import org.kiscsi.api.manage.RecordChange;
 import org.kiscsi.api.manage.SessionDetails;
 import org.kiscsi.api.manage.StartupFilter;
+import org.kiscsi.api.manage.StartupLogins;
 import org.kiscsi.api.node.DiscoveryRecord;
 import org.kiscsi.api.node.DiscoveryType;
 import org.kiscsi.api.node.IfaceRecord;
@@ -155,7 +156,7 @@ public final class RemoteManagement implements IscsiManagement {
     }
 
     @Override
-    public CompletionStage<List<Outcome<NodeKey>>> loginAll(StartupFilter filter, boolean wait) {
+    public CompletionStage<StartupLogins> loginAll(StartupFilter filter, boolean wait) {
         return run(Catalogue.LOGIN_ALL, new Catalogue.FilterFlag(filter, wait));
     }
 

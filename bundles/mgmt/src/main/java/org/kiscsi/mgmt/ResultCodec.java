@@ -5,6 +5,8 @@ import java.util.List;
 
 import org.kiscsi.api.IscsiError;
 import org.kiscsi.api.manage.Outcome;
+import org.kiscsi.api.manage.StartupLogins;
+import org.kiscsi.api.node.NodeKey;
 
 /** How an operation's typed result travels as the rows of an answer. */
 interface ResultCodec<R> {
@@ -100,6 +102,62 @@ interface ResultCodec<R> {
             public String message(List<Outcome<T>> os) {
                 long failed = os.stream().filter(o -> !o.isOk()).count();
                 return os.size() + " subject(s), " + failed + " failed";
+            }
+        };
+    }
+
+    /**
+     * {@code -L}'s logins as outcome rows in order: the ordinary ones, each round's (marked
+     * {@code login=leading}; a round is the leading rows of one iface in a row), then the missed
+     * targets ({@code login=missed}). A reader of the plain outcome list ignores the mark and sees
+     * every row as a login; rows without it (a daemon that knows no leading login) are ordinary.
+     */
+    static ResultCodec<StartupLogins> startupLogins(RowCodec<NodeKey> codec) {
+        return new ResultCodec<>() {
+            public List<MgmtRow> encode(StartupLogins s) {
+                List<MgmtRow> rows = new ArrayList<>();
+                s.logins().forEach(o -> rows.add(outcomeRow(o, codec)));
+                s.leading().forEach(r -> r.logins().forEach(o -> rows.add(marked(outcomeRow(o, codec), "leading"))));
+                s.missed().forEach(o -> rows.add(marked(outcomeRow(o, codec), "missed")));
+                return rows;
+            }
+
+            private MgmtRow marked(MgmtRow r, String kind) {
+                List<MgmtPair> pairs = new ArrayList<>(r.pairs());
+                pairs.add(new MgmtPair("login", kind));
+                return new MgmtRow(r.status(), r.message(), pairs);
+            }
+
+            public StartupLogins decode(List<MgmtRow> rows, String what) {
+                List<Outcome<NodeKey>> logins = new ArrayList<>();
+                List<StartupLogins.LeadingRound> rounds = new ArrayList<>();
+                List<Outcome<NodeKey>> missed = new ArrayList<>();
+                for (MgmtRow row : rows) {
+                    Outcome<NodeKey> o = outcomeOf(row, codec, what);
+                    String kind = reader(row, what).opt("login").orElse("ordinary");
+                    switch (kind) {
+                        case "ordinary" -> logins.add(o);
+                        case "missed" -> missed.add(o);
+                        case "leading" -> {
+                            int last = rounds.size() - 1;
+                            if (last >= 0 && rounds.get(last).iface().equals(o.subject().iface())) {
+                                List<Outcome<NodeKey>> more = new ArrayList<>(rounds.get(last).logins());
+                                more.add(o);
+                                rounds.set(last, new StartupLogins.LeadingRound(o.subject().iface(), more));
+                            } else {
+                                rounds.add(new StartupLogins.LeadingRound(o.subject().iface(), List.of(o)));
+                            }
+                        }
+                        default -> throw new IllegalArgumentException(what + ": unknown login kind '" + kind + "'");
+                    }
+                }
+                return new StartupLogins(logins, rounds, missed);
+            }
+
+            public String message(StartupLogins s) {
+                List<Outcome<NodeKey>> all = s.attempts();
+                long failed = all.stream().filter(o -> !o.isOk()).count();
+                return all.size() + " login(s), " + failed + " failed, " + s.missed().size() + " leading target(s) missed";
             }
         };
     }

@@ -6,7 +6,7 @@
  * without OSGi.
  */
 @Export
-@Version("2.0.0")
+@Version("3.0.0")
 package org.kiscsi.mgmt;
 
 import org.osgi.annotation.bundle.Export;

@@ -62,8 +62,13 @@ public interface IscsiManagement {
      */
     CompletionStage<List<Outcome<NodeKey>>> login(NodeSelector selector, boolean wait);
 
-    /** {@code -L all|automatic|manual|onboot}. */
-    CompletionStage<List<Outcome<NodeKey>>> loginAll(StartupFilter filter, boolean wait);
+    /**
+     * {@code -L all|automatic|manual|onboot}: the selected records, those with
+     * {@code node.leading_login = Yes} after the others and one iface at a time (see
+     * {@link StartupLogins}); {@code NO_OBJS_FOUND} when no record is selected. With {@code wait}
+     * false only the ordinary logins run on unawaited; leading logins are always waited for.
+     */
+    CompletionStage<StartupLogins> loginAll(StartupFilter filter, boolean wait);
 
     /** {@code --logout}: logs out of the sessions of the matching records. */
     CompletionStage<List<Outcome<SessionInfo>>> logout(NodeSelector selector);
@@ -73,7 +78,8 @@ public interface IscsiManagement {
 
     /**
      * How long a login of the matching records can take at worst, from their own timeouts and retry
-     * counts (what a front end waits before it gives up on the daemon).
+     * counts (what a front end waits before it gives up on the daemon). Records with leading login
+     * count as {@link #loginAll} runs them: after the others, one iface after another.
      */
     CompletionStage<Duration> loginWorstCase(NodeSelector selector);
 

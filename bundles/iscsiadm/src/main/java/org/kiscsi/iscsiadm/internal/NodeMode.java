@@ -52,7 +52,7 @@ final class NodeMode implements Mode {
                 throw ClientException.usage("Invalid loginall option " + w + ".");
             }
             IscsiManagement m = env.management();
-            return env.print(NodeOutcomes.login(env.await(m.loginAll(StartupFilter.parse(w), wait),
+            return env.print(NodeOutcomes.startupLogin(env.await(m.loginAll(StartupFilter.parse(w), wait),
                     loginWait(env, NodeSelector.ALL)), wait));
         }
         if (line.has(Option.LOGOUT_ALL)) {

@@ -17,6 +17,7 @@ import org.kiscsi.api.manage.Outcome;
 import org.kiscsi.api.manage.RecordChange;
 import org.kiscsi.api.manage.SessionDetails;
 import org.kiscsi.api.manage.StartupFilter;
+import org.kiscsi.api.manage.StartupLogins;
 import org.kiscsi.api.node.DiscoveryRecord;
 import org.kiscsi.api.node.DiscoveryType;
 import org.kiscsi.api.node.IfaceRecord;
@@ -166,9 +167,9 @@ final class FileManagement implements IscsiManagement {
     }
 
     @Override
-    public CompletionStage<List<Outcome<NodeKey>>> loginAll(StartupFilter filter, boolean wait) {
+    public CompletionStage<StartupLogins> loginAll(StartupFilter filter, boolean wait) {
         if (store.nodes().stream().noneMatch(r -> filter.selects(r.values().get(NodeKeys.STARTUP, "manual")))) {
-            return done(List.of());
+            return failed(IscsiError.NO_OBJS_FOUND, "No records found");
         }
         return failed(IscsiError.OP_NOT_SUPP, "no engine in this test");
     }

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.kiscsi.api.IscsiError;
 import org.kiscsi.api.manage.Outcome;
+import org.kiscsi.api.manage.StartupLogins;
 import org.kiscsi.api.node.NodeKey;
 import org.kiscsi.api.session.SessionInfo;
 
@@ -11,7 +12,8 @@ import org.kiscsi.api.session.SessionInfo;
  * What iscsiadm prints after acting on node records and their sessions: update and delete
  * ({@code for_each_matched_rec}, {@code delete_node} in usr/iscsiadm.c), login and logout
  * ({@code __iscsi_login_portal}, {@code iscsi_login_portal}, {@code log_login_msg},
- * {@code iscsi_logout_portal}, {@code log_logout_msg} in usr/session_mgmt.c). Progress lines go to
+ * {@code iscsi_logout_portal}, {@code log_logout_msg} in usr/session_mgmt.c; {@code login_by_startup} in
+ * usr/iscsiadm.c). Progress lines go to
  * stdout (iscsiadm's log_info), failures to stderr; the exit code is the first failure's.
  */
 public final class NodeOutcomes {
@@ -90,6 +92,35 @@ public final class NodeOutcomes {
         if (outcomes.isEmpty()) {
             return Printed.error(IscsiError.NO_OBJS_FOUND, "No records found");
         }
+        return logins(outcomes, wait, "Could not log into all portals");
+    }
+
+    /**
+     * {@code -L} (2.1.8's {@code login_by_startup}): the ordinary logins as {@link #login}; then each
+     * round of leading logins, always waited for, with "Could not log into all portals on IFACE,
+     * trying next interface" when one failed, which leaves the exit code alone; then, when a leading
+     * target was missed, "Could not login all leading-login portals" (and kiscsi's reason for each),
+     * exiting 19 ({@code FATAL_LOGIN}) unless an ordinary login failed first.
+     */
+    public static Printed startupLogin(StartupLogins logins, boolean wait) {
+        Printed p = logins.logins().isEmpty() ? Printed.NOTHING : logins(logins.logins(), wait, "Could not log into all portals");
+        for (StartupLogins.LeadingRound r : logins.leading()) {
+            Printed round = logins(r.logins(), true, "Could not log into all portals on " + r.iface() + ", trying next interface");
+            p = p.then(round.withExitCode(0));
+        }
+        if (!logins.missed().isEmpty()) {
+            StringBuilder err = new StringBuilder(Words.errorLine("Could not login all leading-login portals"));
+            for (Outcome<NodeKey> o : logins.missed()) {
+                if (!o.message().isEmpty()) {
+                    err.append(Words.errorLine(o.message()));
+                }
+            }
+            p = p.then(new Printed("", err.toString(), IscsiError.FATAL_LOGIN.code()));
+        }
+        return p;
+    }
+
+    private static Printed logins(List<Outcome<NodeKey>> outcomes, boolean wait, String incomplete) {
         StringBuilder out = new StringBuilder();
         StringBuilder err = new StringBuilder();
         IscsiError first = IscsiError.OK;
@@ -120,7 +151,7 @@ public final class NodeOutcomes {
             }
         }
         if (first != IscsiError.OK) {
-            err.append(Words.errorLine("Could not log into all portals"));
+            err.append(Words.errorLine(incomplete));
         }
         return new Printed(out.toString(), err.toString(), first.code());
     }

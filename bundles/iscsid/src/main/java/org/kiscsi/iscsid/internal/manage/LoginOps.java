@@ -15,6 +15,8 @@ import org.kiscsi.api.IscsiException;
 import org.kiscsi.api.manage.NodeSelector;
 import org.kiscsi.api.manage.Outcome;
 import org.kiscsi.api.manage.StartupFilter;
+import org.kiscsi.api.manage.StartupLogins;
+import org.kiscsi.api.node.IfaceRecord;
 import org.kiscsi.api.node.NodeKey;
 import org.kiscsi.api.node.NodeKeys;
 import org.kiscsi.api.node.NodeRecord;
@@ -28,8 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code --login}, {@code -L}, {@code --logout}, {@code -U}, {@code -m session -r N -u}: every login
- * or logout started at once, one outcome each. Records are read on a worker; the engine's stages
+ * {@code --login}, {@code -L} (whose leading logins {@link StartupLogin} orders), {@code --logout},
+ * {@code -U}, {@code -m session -r N -u}: every login or logout started at once, one outcome each. Records are read on a worker; the engine's stages
  * never block anyone.
  */
 final class LoginOps {
@@ -37,10 +39,12 @@ final class LoginOps {
 
     private final ManageContext ctx;
     private final LunScans scans;
+    private final StartupLogin startup;
 
     LoginOps(ManageContext ctx, LunScans scans) {
         this.ctx = ctx;
         this.scans = scans;
+        this.startup = new StartupLogin(ctx, this);
     }
 
     CompletionStage<List<Outcome<NodeKey>>> login(NodeSelector selector, boolean wait) {
@@ -48,19 +52,9 @@ final class LoginOps {
                 .thenCompose(records -> loginRecords(records, wait));
     }
 
-    CompletionStage<List<Outcome<NodeKey>>> loginAll(StartupFilter filter, boolean wait) {
-        return Stages.on(ctx.workers(), () -> {
-            List<NodeRecord> out = new ArrayList<>();
-            for (NodeRecord r : ctx.requireStore().nodes()) {
-                if (selects(filter, r.values())) {
-                    out.add(r);
-                }
-            }
-            if (out.isEmpty()) {
-                throw new IscsiException(IscsiError.NO_OBJS_FOUND, "No records found");
-            }
-            return out;
-        }).thenCompose(records -> loginRecords(records, wait));
+    /** {@code -L}: see {@link StartupLogin}. */
+    CompletionStage<StartupLogins> loginAll(StartupFilter filter, boolean wait) {
+        return startup.run(filter, wait);
     }
 
     /** As 2.1.8's match_startup_mode: node.startup or node.conn[0].startup. */
@@ -72,7 +66,8 @@ final class LoginOps {
         return v.get(key, "manual").trim().toLowerCase(Locale.ROOT);
     }
 
-    private CompletionStage<List<Outcome<NodeKey>>> loginRecords(List<NodeRecord> records, boolean wait) {
+    /** Every record's login started at once; with {@code wait}, their outcomes when all are done. */
+    CompletionStage<List<Outcome<NodeKey>>> loginRecords(List<NodeRecord> records, boolean wait) {
         SessionManager engine = ctx.requireEngine("login");
         Set<String> installed = ctx.transports().get();
         List<CompletableFuture<Outcome<NodeKey>>> logins = new ArrayList<>();
@@ -176,20 +171,44 @@ final class LoginOps {
         });
     }
 
-    private static List<SessionInfo> live(SessionManager engine) {
+    static List<SessionInfo> live(SessionManager engine) {
         return engine.sessions().stream()
                 .filter(s -> s.type() == SessionType.NORMAL && s.state() != SessionState.CLOSED).toList();
     }
 
+    /**
+     * The longest of the records' logins, or, when longer, {@code -L}'s: the longest ordinary login,
+     * then the longest leading login of each iface in turn (see {@link StartupLogin}).
+     */
     CompletionStage<Duration> worstCase(NodeSelector selector) {
         return Stages.on(ctx.workers(), () -> {
-            Duration worst = Duration.ZERO;
-            for (NodeRecord r : NodeOps.matching(ctx.requireStore(), selector)) {
+            NodeStore store = ctx.requireStore();
+            List<NodeRecord> records = NodeOps.matching(store, selector);
+            Duration any = Duration.ZERO;
+            Duration ordinary = Duration.ZERO;
+            for (NodeRecord r : records) {
                 Duration d = worstCase(r.values());
-                worst = d.compareTo(worst) > 0 ? d : worst;
+                any = longer(any, d);
+                ordinary = StartupLogin.isLeading(r.values()) ? ordinary : longer(ordinary, d);
             }
-            return worst;
+            Duration startup = ordinary;
+            if (records.stream().anyMatch(r -> StartupLogin.isLeading(r.values()))) {
+                for (IfaceRecord iface : StartupLogin.leadingIfaces(store)) {
+                    Duration round = Duration.ZERO;
+                    for (NodeRecord r : records) {
+                        if (StartupLogin.isLeading(r.values()) && StartupLogin.through(iface, r)) {
+                            round = longer(round, worstCase(r.values()));
+                        }
+                    }
+                    startup = startup.plus(round);
+                }
+            }
+            return longer(any, startup);
         });
+    }
+
+    private static Duration longer(Duration a, Duration b) {
+        return b.compareTo(a) > 0 ? b : a;
     }
 
     /**

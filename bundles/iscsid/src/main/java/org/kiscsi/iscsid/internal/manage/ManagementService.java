@@ -13,6 +13,7 @@ import org.kiscsi.api.manage.Outcome;
 import org.kiscsi.api.manage.RecordChange;
 import org.kiscsi.api.manage.SessionDetails;
 import org.kiscsi.api.manage.StartupFilter;
+import org.kiscsi.api.manage.StartupLogins;
 import org.kiscsi.api.node.DiscoveryRecord;
 import org.kiscsi.api.node.DiscoveryType;
 import org.kiscsi.api.node.IfaceRecord;
@@ -78,7 +79,7 @@ public final class ManagementService implements IscsiManagement {
     }
 
     @Override
-    public CompletionStage<List<Outcome<NodeKey>>> loginAll(StartupFilter filter, boolean wait) {
+    public CompletionStage<StartupLogins> loginAll(StartupFilter filter, boolean wait) {
         return logins.loginAll(filter, wait);
     }
 

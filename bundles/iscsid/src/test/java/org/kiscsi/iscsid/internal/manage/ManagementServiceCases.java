@@ -273,7 +273,7 @@ abstract class ManagementServiceCases {
         f.loopbackRecord("lo");
         f.loopbackRecord("lo2");
         await(f.service.updateNodes(f.selector("lo2"), List.of(set(NodeKeys.STARTUP, "automatic"))));
-        List<Outcome<NodeKey>> auto = await(f.service.loginAll(StartupFilter.AUTOMATIC, true));
+        List<Outcome<NodeKey>> auto = await(f.service.loginAll(StartupFilter.AUTOMATIC, true)).logins();
         assertEquals(List.of("lo2"), auto.stream().map(o -> o.subject().iface()).toList());
         assertTrue(auto.get(0).isOk(), auto.toString());
         assertEquals(IscsiError.INVAL, failure(f.service.logoutAll(StartupFilter.ONBOOT)).error());

@@ -24,6 +24,7 @@ import org.kiscsi.api.manage.Outcome;
 import org.kiscsi.api.manage.RecordChange;
 import org.kiscsi.api.manage.SessionDetails;
 import org.kiscsi.api.manage.StartupFilter;
+import org.kiscsi.api.manage.StartupLogins;
 import org.kiscsi.api.node.DiscoveryRecord;
 import org.kiscsi.api.node.DiscoveryType;
 import org.kiscsi.api.node.IfaceRecord;
@@ -129,8 +130,13 @@ final class TestManagement implements IscsiManagement {
     }
 
     @Override
-    public CompletionStage<List<Outcome<NodeKey>>> loginAll(StartupFilter filter, boolean wait) {
-        return answer("loginAll " + filter + " " + wait, List.of(Outcome.ok(K2)));
+    public CompletionStage<StartupLogins> loginAll(StartupFilter filter, boolean wait) {
+        return answer("loginAll " + filter + " " + wait, new StartupLogins(List.of(Outcome.ok(K2)),
+                List.of(new StartupLogins.LeadingRound("eth1", List.of(Outcome.failed(new NodeKey(TARGET, K1.portal(), "eth1"),
+                        IscsiError.TRANS_TIMEOUT, "no answer"))),
+                        new StartupLogins.LeadingRound("eth2", List.of(Outcome.ok(new NodeKey(TARGET, K1.portal(), "eth2")),
+                                Outcome.ok(new NodeKey(TARGET, K2.portal(), "eth2"))))),
+                List.of(Outcome.failed(K2, IscsiError.FATAL_LOGIN, "No session to target"))));
     }
 
     @Override
