@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code --login}, {@code -L} (whose leading logins {@link StartupLogin} orders), {@code --logout},
- * {@code -U}, {@code -m session -r N -u}: every login or logout started at once, one outcome each. Records are read on a worker; the engine's stages
- * never block anyone.
+ * {@code -U}, {@code -m session -r N -u}: every login or logout started at once, one outcome each.
+ * Records are read on a worker; the engine's stages never block anyone.
  */
 final class LoginOps {
     private static final Logger LOG = LoggerFactory.getLogger(LoginOps.class);
