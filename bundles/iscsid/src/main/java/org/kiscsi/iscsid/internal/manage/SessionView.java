@@ -128,7 +128,7 @@ final class SessionView {
                     if (s.type() == SessionType.NORMAL && s.state() != SessionState.CLOSED) {
                         sids.computeIfAbsent(transportOf(s), t -> new ArrayList<>()).add(s.sid());
                         if (!s.connections().isEmpty() && !s.connections().get(0).localAddress().isEmpty()) {
-                            local.putIfAbsent(transportOf(s), s.connections().get(0).localAddress());
+                            local.putIfAbsent(transportOf(s), addressOnly(s.connections().get(0).localAddress()));
                         }
                     }
                 }
@@ -140,5 +140,19 @@ final class SessionView {
             out.sort(java.util.Comparator.comparingInt(HostInfo::number));
             return CompletableFuture.completedFuture(out);
         });
+    }
+
+    /**
+     * The address of an endpoint as a transport writes it ({@code 127.0.0.1:35934}, {@code /127.0.0.1:35934},
+     * {@code [::1]:35934}): a host has an address, its sessions' ports are their own.
+     */
+    static String addressOnly(String endpoint) {
+        String e = endpoint.startsWith("/") ? endpoint.substring(1) : endpoint;
+        if (e.startsWith("[")) {
+            int close = e.indexOf(']');
+            return close > 0 ? e.substring(1, close) : e;
+        }
+        int colon = e.indexOf(':');
+        return colon > 0 && colon == e.lastIndexOf(':') ? e.substring(0, colon) : e;
     }
 }
