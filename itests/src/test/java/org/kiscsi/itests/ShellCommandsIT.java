@@ -5,6 +5,13 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.replaceConfigurationFile;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,6 +52,7 @@ import org.osgi.framework.Bundle;
 public class ShellCommandsIT extends KiscsiTestSupport {
     private static final String ALPHA = "iqn.2026-11.org.kiscsi.it:shell-alpha";
     private static final String BETA = "iqn.2026-11.org.kiscsi.it:shell-beta";
+    private static final String INITIATOR = "iqn.2026-11.org.kiscsi.it:shell-initiator";
 
     @Inject
     IscsiManagement management;
@@ -59,7 +67,20 @@ public class ShellCommandsIT extends KiscsiTestSupport {
     public Option[] config() {
         List<Option> o = new ArrayList<>(Arrays.asList(baseConfiguration()));
         o.add(CoreOptions.bundle(PeersBundle.build().toUri().toString()));
+        o.add(replaceConfigurationFile("etc/iscsi/initiatorname.iscsi", initiatorNameFile()));
         return o.toArray(new Option[0]);
+    }
+
+    /** The daemon's initiator name, written before the container starts (bin/iscsid would generate one). */
+    private static File initiatorNameFile() {
+        try {
+            Path f = Path.of("target", "shell-initiatorname.iscsi").toAbsolutePath();
+            Files.createDirectories(f.getParent());
+            Files.writeString(f, "InitiatorName=" + INITIATOR + "\n");
+            return f.toFile();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Before
@@ -84,8 +105,12 @@ public class ShellCommandsIT extends KiscsiTestSupport {
             for (SessionDetails s : management.sessions().toCompletableFuture().get(30, TimeUnit.SECONDS)) {
                 management.logoutSession(s.info().sid()).toCompletableFuture().get(30, TimeUnit.SECONDS);
             }
-            management.deleteNodes(NodeSelector.ALL).toCompletableFuture().get(30, TimeUnit.SECONDS);
-            management.deleteIface("shellif").toCompletableFuture().get(30, TimeUnit.SECONDS);
+            if (!management.nodes(NodeSelector.ALL, false).toCompletableFuture().get(30, TimeUnit.SECONDS).isEmpty()) {
+                management.deleteNodes(NodeSelector.ALL).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+            if (management.ifaces().toCompletableFuture().get(30, TimeUnit.SECONDS).stream().anyMatch(i -> i.name().equals("shellif"))) {
+                management.deleteIface("shellif").toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
         } finally {
             tgtd.close();
         }
@@ -119,13 +144,13 @@ public class ShellCommandsIT extends KiscsiTestSupport {
         same("iscsi:node -P 1", "-m", "node", "-P", "1");
         same("iscsi:node -T " + ALPHA, "-m", "node", "-T", ALPHA);
         same("iscsi:node-show", "-m", "node", "-o", "show");
-        Ran upd = same("iscsi:node-update -T " + ALPHA + " -p " + portal() + " -n node.conn[0].timeo.noop_out_interval -v 0"
+        Ran upd = same("iscsi:node-update -T " + ALPHA + " -p " + portal() + " -n 'node.conn[0].timeo.noop_out_interval' -v 0"
                 + " -n node.session.timeo.replacement_timeout -v 17", "-m", "node", "-T", ALPHA, "-p", portal(), "-o", "update",
                 "-n", "node.conn[0].timeo.noop_out_interval", "-v", "0", "-n", "node.session.timeo.replacement_timeout", "-v", "17");
         assertEquals(upd.toString(), "", upd.stdout());
         Ran shown = same("iscsi:node -T " + ALPHA + " -p " + portal(), "-m", "node", "-T", ALPHA, "-p", portal());
         assertTrue(shown.stdout(), shown.stdout().contains("node.session.timeo.replacement_timeout = 17\n"));
-        same("iscsi:node-update -T " + BETA + " -n node.conn[0].timeo.noop_out_interval -v 0",
+        same("iscsi:node-update -T " + BETA + " -n 'node.conn[0].timeo.noop_out_interval' -v 0",
                 "-m", "node", "-T", BETA, "-o", "update", "-n", "node.conn[0].timeo.noop_out_interval", "-v", "0");
         Ran refused = same("iscsi:node-update -T " + ALPHA + " -n node.startup -v sometimes",
                 "-m", "node", "-T", ALPHA, "-o", "update", "-n", "node.startup", "-v", "sometimes");
@@ -201,7 +226,7 @@ public class ShellCommandsIT extends KiscsiTestSupport {
     @Test
     public void completersOfferWhatTheDaemonHas() throws Exception {
         assertEquals(0, admin.run("iscsi:node-new -T " + ALPHA + " -p " + portal()).exit());
-        assertEquals(0, admin.run("iscsi:node-update -T " + ALPHA + " -n node.conn[0].timeo.noop_out_interval -v 0").exit());
+        assertEquals(0, admin.run("iscsi:node-update -T " + ALPHA + " -n 'node.conn[0].timeo.noop_out_interval' -v 0").exit());
         assertEquals(0, admin.run("iscsi:iface-new -I shellif").exit());
         assertEquals(List.of(ALPHA), admin.complete("iscsi:node-login -T "));
         assertEquals(List.of(portal()), admin.complete("iscsi:node-login -T " + ALPHA + " -p "));
@@ -213,7 +238,7 @@ public class ShellCommandsIT extends KiscsiTestSupport {
                 && !all.contains("node.name") && !all.contains("iface.ipaddress"));
         assertEquals(List.of("automatic", "manual", "onboot"), sorted(admin.complete("iscsi:node-update -n node.startup -v ")));
         assertEquals(List.of("CRC32C", "CRC32C,None", "None", "None,CRC32C"),
-                sorted(admin.complete("iscsi:node-update -n node.conn[0].iscsi.HeaderDigest -v ")));
+                sorted(admin.complete("iscsi:node-update -n 'node.conn[0].iscsi.HeaderDigest' -v ")));
         assertEquals(List.of("tcp"), admin.complete("iscsi:node-update -n iface.transport_name -v "));
         assertEquals(List.of("tcp"), admin.complete("iscsi:iface-update -I shellif -n iface.transport_name -v "));
         assertTrue(admin.complete("iscsi:iface-update -I shellif -n iface.ip").contains("iface.ipaddress"));

@@ -25,14 +25,21 @@ public class KeyValueCompleter extends LiveCompleterSupport {
         return answer(m.hosts()).stream().map(HostInfo::transport).filter(t -> !t.isEmpty()).toList();
     }
 
-    /** The key of the {@code -n}/{@code --name} closest before argument {@code cursor}. */
+    /** The key of the {@code -n}/{@code --name} closest before argument {@code cursor}, without the quotes a bracketed key needs. */
     static Optional<String> keyBefore(String[] args, int cursor) {
         for (int i = Math.min(cursor, args.length) - 2; i >= 0; i--) {
             if (args[i].equals("-n") || args[i].equals("--name")) {
-                return Optional.of(args[i + 1]);
+                return Optional.of(unquoted(args[i + 1]));
             }
         }
         return Optional.empty();
+    }
+
+    static String unquoted(String word) {
+        if (word.length() >= 2 && (word.startsWith("'") && word.endsWith("'") || word.startsWith("\"") && word.endsWith("\""))) {
+            return word.substring(1, word.length() - 1);
+        }
+        return word;
     }
 
     /** The values offered after {@code -n key}. */
