@@ -2,12 +2,12 @@ package org.kiscsi.iscsid.internal.manage;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 import org.kiscsi.api.IscsiError;
 import org.kiscsi.api.IscsiException;
 import org.kiscsi.api.manage.RecordChange;
+import org.kiscsi.api.node.KeyChoices;
 import org.kiscsi.api.node.NodeKeys;
 import org.kiscsi.api.node.RecordSchema;
 import org.kiscsi.api.node.Secrets;
@@ -18,30 +18,7 @@ import org.kiscsi.api.node.Secrets;
  * itself reads a bad number as 0 and ignores an unknown word; kiscsi refuses both, naming key and value.
  */
 final class ValueRules {
-    private static final List<String> YES_NO = List.of("Yes", "No");
-    private static final List<String> STARTUP = List.of("manual", "automatic", "onboot");
-    private static final List<String> DIGESTS = List.of("None", "CRC32C", "CRC32C,None", "None,CRC32C");
-    private static final Set<String> CHAP_ALGS = Set.of("MD5", "SHA1", "SHA256", "SHA3-256");
-
-    private static final Map<String, List<String>> WORDS = Map.ofEntries(
-            Map.entry(NodeKeys.STARTUP, STARTUP),
-            Map.entry(NodeKeys.CONN_STARTUP, STARTUP),
-            Map.entry("discovery.startup", List.of("manual", "automatic")),
-            Map.entry(NodeKeys.LEADING_LOGIN, YES_NO),
-            Map.entry(NodeKeys.INITIAL_R2T, YES_NO),
-            Map.entry(NodeKeys.IMMEDIATE_DATA, YES_NO),
-            Map.entry(NodeKeys.FAST_ABORT, YES_NO),
-            Map.entry("node.conn[0].iscsi.IFMarker", YES_NO),
-            Map.entry("node.conn[0].iscsi.OFMarker", YES_NO),
-            Map.entry(NodeKeys.AUTH_STRICT, YES_NO),
-            Map.entry("discovery.sendtargets.auth.strict", YES_NO),
-            Map.entry("discovery.sendtargets.use_discoveryd", YES_NO),
-            Map.entry("discovery.isns.use_discoveryd", YES_NO),
-            Map.entry(NodeKeys.HEADER_DIGEST, DIGESTS),
-            Map.entry(NodeKeys.DATA_DIGEST, DIGESTS),
-            Map.entry(NodeKeys.AUTH_METHOD, List.of("None", "CHAP")),
-            Map.entry("discovery.sendtargets.auth.authmethod", List.of("None", "CHAP")),
-            Map.entry("node.session.scan", List.of("auto", "manual")));
+    private static final Set<String> CHAP_ALGS = Set.copyOf(KeyChoices.CHAP_ALGORITHMS);
 
     private ValueRules() {
     }
@@ -52,7 +29,7 @@ final class ValueRules {
         if (v.isEmpty()) {
             return;
         }
-        List<String> words = WORDS.get(c.key());
+        List<String> words = KeyChoices.of(c.key()).orElse(null);
         if (words != null) {
             if (!words.contains(v)) {
                 throw bad(c, "one of " + String.join(", ", words));
