@@ -44,7 +44,7 @@ public class NodeLoginCommand extends NodeCommandSupport {
             if (selects()) {
                 throw new IscsiException(IscsiError.INVAL, "-L selects records by node.startup: -T, -p and -I do not go with it");
             }
-            return NodeOutcomes.login(await(management.loginAll(StartupFilter.parse(loginAll), wait),
+            return NodeOutcomes.startupLogin(await(management.loginAll(StartupFilter.parse(loginAll), wait),
                     loginWait(NodeSelector.ALL)), wait);
         }
         NodeSelector selector = selector(false);
