@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.kiscsi.api.scsi.BlockDevice;
 import org.kiscsi.tools.lun.InquiryReport;
 import org.kiscsi.tools.lun.StandaloneInitiator;
 import org.kiscsi.tools.url.IscsiUrl;
@@ -62,8 +61,7 @@ public final class KiscsiInq extends Tool {
         o.rest.addAll(rest);
         IscsiUrl url = o.url(oneUrl(o, name()), IscsiUrlParser.Form.LUN, env, err);
         try (StandaloneInitiator kiscsi = new StandaloneInitiator(o.initiatorName, o.timeout)) {
-            BlockDevice d = kiscsi.openLun(url);
-            InquiryReport r = new InquiryReport(d, url.display(), o.timeout);
+            InquiryReport r = new InquiryReport(kiscsi.inquirer(url));
             if (all) {
                 r.all(out);
             } else if (evpd == 1) {

@@ -2,36 +2,31 @@ package org.kiscsi.tools.lun;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 
-import org.kiscsi.api.scsi.Await;
-import org.kiscsi.api.scsi.BlockDevice;
 import org.kiscsi.api.scsi.BlockLimits;
 import org.kiscsi.api.scsi.DeviceIdentifier;
 import org.kiscsi.api.scsi.LogicalBlockProvisioning;
 import org.kiscsi.api.scsi.StandardInquiry;
+import org.kiscsi.scsi.VpdParser;
 
 /**
  * INQUIRY as {@code kiscsi-inq} prints it: the standard data and VPD pages in libiscsi {@code iscsi-inq}'s
  * {@code Key:value} lines (same keys, so scripts and eyes used to it read it the same), plus
- * {@link #all} for every page the LU lists. Works on any {@link BlockDevice}: a standalone tool's or the
- * daemon's (shell). Blocking, each wait bounded: an edge helper.
+ * {@link #all} for every page the LU lists. Works over any session's executor ({@link LunInquirer}): a
+ * standalone tool's or the daemon's (shell). Blocking, each wait bounded: an edge helper.
  */
 public final class InquiryReport {
-    private final BlockDevice device;
-    private final Duration timeout;
-    private final String where;
+    private final LunInquirer lu;
 
-    public InquiryReport(BlockDevice device, String where, Duration timeout) {
-        this.device = device;
-        this.where = where;
-        this.timeout = timeout;
+    public InquiryReport(LunInquirer lu) {
+        this.lu = lu;
     }
 
     /** Standard INQUIRY data. */
     public void standard(PrintStream out) {
-        StandardInquiry q = Await.result(device.inquiry(), timeout, where + ": INQUIRY");
+        StandardInquiry q = lu.standard();
         out.println("Peripheral Qualifier:" + qualifierName(q.peripheralQualifier()));
         out.println("Peripheral Device Type:" + ScsiNames.deviceType(q.deviceType()));
         out.println("Removable:" + bit(q.removable()));
@@ -56,24 +51,27 @@ public final class InquiryReport {
 
     /** One VPD page; pages without a decoder here are dumped in hex. */
     public void page(int pageCode, PrintStream out) {
-        String what = String.format("%s: INQUIRY VPD 0x%02x", where, pageCode);
         switch (pageCode) {
             case 0x00 -> {
-                for (int p : Await.result(device.supportedVpdPages(), timeout, what)) {
+                for (int p : VpdParser.supportedPages(lu.vpd(0x00))) {
                     out.println(String.format("Page:0x%02x %s", p, ScsiNames.vpdPage(p)));
                 }
             }
-            case 0x80 -> out.println("Unit Serial Number:[" + Await.result(device.unitSerialNumber(), timeout, what) + "]");
-            case 0x83 -> designators(Await.result(device.deviceIdentifiers(), timeout, what), out);
-            case 0xB0 -> blockLimits(Await.result(device.blockLimits(), timeout, what), out);
+            case 0x80 -> {
+                // as the LU sends it, padding included (iscsi-inq prints it so)
+                byte[] raw = lu.vpd(0x80);
+                out.println("Unit Serial Number:[" + text(Arrays.copyOfRange(raw, Math.min(4, raw.length), raw.length)) + "]");
+            }
+            case 0x83 -> designators(VpdParser.deviceIdentifiers(lu.vpd(0x83)), out);
+            case 0xB0 -> blockLimits(VpdParser.blockLimits(lu.vpd(0xB0)), out);
             case 0xB1 -> {
-                byte[] raw = Await.result(device.vpdPage(0xB1), timeout, what);
+                byte[] raw = lu.vpd(0xB1);
                 int rate = raw.length >= 6 ? (raw[4] & 0xFF) << 8 | raw[5] & 0xFF : 0;
                 out.println("Medium Rotation Rate:" + rate + "RPM");
             }
-            case 0xB2 -> provisioning(Await.result(device.logicalBlockProvisioning(), timeout, what), out);
+            case 0xB2 -> provisioning(VpdParser.logicalBlockProvisioning(lu.vpd(0xB2)), out);
             default -> {
-                byte[] raw = Await.result(device.vpdPage(pageCode), timeout, what);
+                byte[] raw = lu.vpd(pageCode);
                 out.println(String.format("Page:0x%02x %s, %d bytes:", pageCode, ScsiNames.vpdPage(pageCode), raw.length));
                 hexDump(raw, out);
             }
@@ -83,7 +81,7 @@ public final class InquiryReport {
     /** The standard data, then every VPD page the LU lists, each under a heading. */
     public void all(PrintStream out) {
         standard(out);
-        List<Integer> pages = Await.result(device.supportedVpdPages(), timeout, where + ": INQUIRY VPD 0x00");
+        List<Integer> pages = VpdParser.supportedPages(lu.vpd(0x00));
         for (int p : pages) {
             out.println();
             out.println(String.format("VPD page 0x%02x %s", p, ScsiNames.vpdPage(p)));
@@ -92,7 +90,7 @@ public final class InquiryReport {
     }
 
     private void designators(List<DeviceIdentifier> ids, PrintStream out) {
-        StandardInquiry q = Await.result(device.inquiry(), timeout, where + ": INQUIRY");
+        StandardInquiry q = lu.standard();
         out.println("Peripheral Qualifier:" + qualifierName(q.peripheralQualifier()));
         out.println("Peripheral Device Type:" + ScsiNames.deviceType(q.deviceType()));
         out.println("Page Code:(0x83) DEVICE_IDENTIFICATION");

@@ -19,7 +19,8 @@ import org.kiscsi.api.scsi.PrType;
  * {@code reserve KEY TYPE}, {@code release KEY TYPE}, {@code clear KEY}, {@code preempt KEY VICTIM TYPE},
  * {@code preempt-abort KEY VICTIM TYPE}. Keys are hex ({@code 0x...}) or decimal; types {@code we},
  * {@code ea}, {@code we-ro}, {@code ea-ro}, {@code we-ar}, {@code ea-ar} or SPC-4's numbers. Output
- * follows sg_persist's lines.
+ * follows sg_persist's lines. Several verbs run one after the other on one session: tgtd ties a
+ * registration to the session that made it, so a key registered by one run cannot reserve in the next.
  */
 public final class Reservations {
     public static final String VERBS = """
@@ -32,6 +33,7 @@ public final class Reservations {
               release KEY TYPE              releases it
               clear KEY                     removes every registration and the reservation
               preempt KEY VICTIM TYPE       takes over from VICTIM's key (preempt-abort: and aborts its commands)
+            Several verbs run in order in one session, e.g. register 0xaa reserve 0xaa we show.
             TYPE: we (write exclusive), ea (exclusive access), we-ro, ea-ro (registrants only),
                   we-ar, ea-ar (all registrants), or SPC-4's number 1, 3, 5..8. KEY: 0x1234abcd or decimal.
             """;
@@ -60,21 +62,36 @@ public final class Reservations {
         if (words.isEmpty()) {
             throw new IllegalArgumentException("no verb: keys, reservation, show, register, unregister, reserve, release, clear, preempt");
         }
-        String verb = words.get(0);
-        List<String> a = words.subList(1, words.size());
-        PrOut request = switch (verb) {
-            case "keys", "reservation", "show" -> {
-                arity(verb, a, 0);
-                yield null;
+        // verbs follow one another in one session: tgtd ties a registration to the session that made it
+        int i = 0;
+        while (i < words.size()) {
+            String verb = words.get(i);
+            int n = switch (verb) {
+                case "keys", "reservation", "show" -> 0;
+                case "register", "unregister", "clear" -> 1;
+                case "reserve", "release" -> 2;
+                case "preempt", "preempt-abort" -> 3;
+                default -> throw new IllegalArgumentException("unknown verb '" + verb + "'");
+            };
+            if (i + 1 + n > words.size()) {
+                throw new IllegalArgumentException(verb + " takes " + n + " argument" + (n == 1 ? "" : "s") + ", not "
+                        + (words.size() - i - 1));
             }
-            case "register" -> PrOut.register(0, key(arity(verb, a, 1).get(0)));
-            case "unregister" -> PrOut.register(key(arity(verb, a, 1).get(0)), 0);
-            case "reserve" -> PrOut.reserve(key(arity(verb, a, 2).get(0)), type(a.get(1)));
-            case "release" -> PrOut.release(key(arity(verb, a, 2).get(0)), type(a.get(1)));
-            case "clear" -> PrOut.clear(key(arity(verb, a, 1).get(0)));
-            case "preempt" -> PrOut.preempt(key(arity(verb, a, 3).get(0)), key(a.get(1)), type(a.get(2)));
-            case "preempt-abort" -> PrOut.preemptAndAbort(key(arity(verb, a, 3).get(0)), key(a.get(1)), type(a.get(2)));
-            default -> throw new IllegalArgumentException("unknown verb '" + verb + "'");
+            one(verb, words.subList(i + 1, i + 1 + n), out, dryRun);
+            i += 1 + n;
+        }
+    }
+
+    private void one(String verb, List<String> a, PrintStream out, boolean dryRun) {
+        PrOut request = switch (verb) {
+            case "register" -> PrOut.register(0, key(a.get(0)));
+            case "unregister" -> PrOut.register(key(a.get(0)), 0);
+            case "reserve" -> PrOut.reserve(key(a.get(0)), type(a.get(1)));
+            case "release" -> PrOut.release(key(a.get(0)), type(a.get(1)));
+            case "clear" -> PrOut.clear(key(a.get(0)));
+            case "preempt" -> PrOut.preempt(key(a.get(0)), key(a.get(1)), type(a.get(2)));
+            case "preempt-abort" -> PrOut.preemptAndAbort(key(a.get(0)), key(a.get(1)), type(a.get(2)));
+            default -> null;
         };
         if (dryRun) {
             return;
@@ -118,14 +135,6 @@ public final class Reservations {
 
     private void out(PrOut request) {
         Await.result(device.persistentReserveOut(request), timeout, where + ": PERSISTENT RESERVE OUT " + request.action());
-    }
-
-    private static List<String> arity(String verb, List<String> a, int n) {
-        if (a.size() != n) {
-            throw new IllegalArgumentException(verb + " takes " + (n == 0 ? "no arguments" : n + " argument" + (n == 1 ? "" : "s"))
-                    + ", not " + a.size());
-        }
-        return a;
     }
 
     /** A reservation key: 0x-prefixed hex or decimal, 64 bits. */

@@ -110,13 +110,37 @@ public final class StandaloneInitiator implements AutoCloseable {
 
     /** As {@link #open(long, long, String)}, over any LUN service (the shell passes the daemon's). */
     public static BlockDevice open(org.kiscsi.api.scsi.LunService luns, long sid, long lun, String where, Duration timeout) {
+        requireLun(luns, sid, lun, where, timeout);
+        return Await.result(luns.open(sid, lun), timeout, where + " LUN " + Luns.toString(lun) + ": open");
+    }
+
+    /** Fails with {@link IscsiError#NO_OBJS_FOUND}, naming the LUNs there are, when REPORT LUNS does not list {@code lun}. */
+    public static void requireLun(org.kiscsi.api.scsi.LunService luns, long sid, long lun, String where, Duration timeout) {
         List<Long> reported = Await.result(luns.reportLuns(sid), timeout, where + ": REPORT LUNS");
         if (!reported.contains(lun)) {
             throw new IscsiException(IscsiError.NO_OBJS_FOUND, where + " has no LUN " + Luns.toString(lun) + " (it reports "
                     + (reported.isEmpty() ? "none" : "LUN " + reported.stream().map(Luns::toString).collect(Collectors.joining(", ")))
                     + ")");
         }
-        return Await.result(luns.open(sid, lun), timeout, where + " LUN " + Luns.toString(lun) + ": open");
+    }
+
+    /**
+     * Logs in to the target {@code url} names and returns an INQUIRY helper over its LUN (any device type),
+     * checking {@code force_usn}.
+     */
+    public LunInquirer inquirer(IscsiUrl url) {
+        long sid = login(url);
+        String target = url.display().substring(0, url.display().lastIndexOf('/'));
+        requireLun(luns, sid, url.lun(), target, timeout);
+        LunInquirer q = new LunInquirer(engine.executor(sid), url.lun(), url.display(), timeout);
+        if (url.expectedSerial() != null) {
+            String usn = org.kiscsi.scsi.VpdParser.unitSerialNumber(q.vpd(0x80));
+            if (!usn.equals(url.expectedSerial())) {
+                throw new IscsiException(IscsiError.NO_OBJS_FOUND, url.display() + " reports Unit Serial Number '" + usn
+                        + "', not '" + url.expectedSerial() + "' (force_usn)");
+            }
+        }
+        return q;
     }
 
     /** Opens the LUN {@code url} names after {@link #login(IscsiUrl)}, checking {@code force_usn}. */

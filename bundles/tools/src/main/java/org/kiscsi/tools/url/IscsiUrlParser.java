@@ -270,7 +270,7 @@ public final class IscsiUrlParser {
     }
 
     private static long lun(String url, String text, Form form) {
-        if (text.isEmpty() || text.length() > 6 || !text.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+        if (text.isEmpty() || text.length() > 13 || !text.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
             throw bad(url, "'" + text + "' is not a LUN number", form);
         }
         long l = Long.parseLong(text);
