@@ -104,9 +104,6 @@ record DdOperands(String in, String out, long bs, long count, long skip, long se
             case "T", "TIB" -> 1L << 40;
             default -> throw new ToolOptions.UsageException(key + "=" + v + ": unknown unit '" + s.substring(i) + "'");
         };
-        if (s.substring(i).equals("kB") || s.substring(i).equals("KB")) {
-            m = 1000; // dd: kB is decimal, K binary
-        }
         if (Math.multiplyHigh(n, m) != 0 || n * m < 0) {
             throw new ToolOptions.UsageException(key + "=" + v + " is too large");
         }

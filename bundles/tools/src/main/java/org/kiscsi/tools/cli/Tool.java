@@ -7,8 +7,6 @@ import java.util.Map;
 
 import org.kiscsi.api.IscsiError;
 import org.kiscsi.api.IscsiException;
-import org.kiscsi.api.scsi.ScsiResult;
-import org.kiscsi.api.scsi.ScsiStatusException;
 import org.kiscsi.tools.url.UrlException;
 
 /**
@@ -53,9 +51,6 @@ abstract class Tool {
         } catch (ToolOptions.UsageException | UrlException e) {
             err.println(name() + ": " + e.getMessage());
             return EXIT_USAGE;
-        } catch (ScsiStatusException e) {
-            err.println(name() + ": " + e.getMessage());
-            return e.status() == ScsiResult.RESERVATION_CONFLICT ? IscsiError.BUSY.code() : code(e);
         } catch (IscsiException e) {
             err.println(name() + ": " + e.getMessage());
             return code(e);

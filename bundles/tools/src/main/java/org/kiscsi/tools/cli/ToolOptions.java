@@ -33,8 +33,8 @@ final class ToolOptions {
               LIBISCSI_CHAP_TARGET_USERNAME, LIBISCSI_CHAP_TARGET_PASSWORD. A password in the URL shows in
               process lists and shell history (a warning says so): prefer a file, the prompt or the environment.
             Exit codes: 0 success, 1 usage or bad URL, else open-iscsi's: 4 transport, 5 login, 7 invalid
-              argument, 8 connection timed out, 19 login refused, 21 no such LUN, 24 authentication failed,
-              28 reservation conflict, 33 command timed out.
+              argument, 8 connection timed out, 13 reservation conflict, 19 login refused, 21 no such LUN,
+              24 authentication failed, 28 target busy, 33 command timed out.
             """;
 
     final String tool;

@@ -270,7 +270,7 @@ class LunToolsIT {
         Run ra = Run.of(new KiscsiPr(), "-i", a, url(3), "register", "0xa1", "reserve", "0xa1", "we");
         assertEquals(0, ra.code(), ra.toString());
         Run rb = Run.of(new KiscsiPr(), "-i", b, url(3), "register", "0xb2", "reserve", "0xb2", "we");
-        assertEquals(28, rb.code(), "the conflict: " + rb);
+        assertEquals(13, rb.code(), "the conflict: " + rb);
         assertTrue(rb.err().contains("RESERVATION CONFLICT"), rb.toString());
         Run show = Run.of(new KiscsiPr(), "-i", b, url(3), "show");
         assertEquals(0, show.code(), show.toString());
@@ -278,7 +278,7 @@ class LunToolsIT {
         assertTrue(show.out().contains("Key=0xa1\n    scope: LU_SCOPE,  type: Write Exclusive\n"), show.out());
         // B may not write under A's WRITE EXCLUSIVE reservation
         Run write = Run.of(Run.dd(), "-i", b, "if=/dev/zero", "of=" + url(3), "bs=4K", "count=1");
-        assertEquals(28, write.code(), write.toString());
+        assertEquals(13, write.code(), write.toString());
         assertEquals(1, Run.of(new KiscsiPr(), url(3), "reserve", "0xa1").code(), "a verb short of its arguments is a usage error");
         assertEquals(1, Run.of(new KiscsiPr(), url(3), "reserve", "0xa1", "xx").code());
     }
