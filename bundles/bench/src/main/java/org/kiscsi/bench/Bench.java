@@ -55,7 +55,7 @@ public final class Bench {
         BenchOptions o;
         try {
             o = BenchOptions.parse(args);
-        } catch (BenchOptions.UsageException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             System.err.print((e.getMessage() == null ? "" : "kiscsi-bench: " + e.getMessage() + "\n") + BenchOptions.USAGE);
             System.exit(e.getMessage() == null ? 0 : 1);
             return;
@@ -75,6 +75,29 @@ public final class Bench {
             System.out.println(new Bench(o, x, Math.min(blocks, o.spanBytes() / 512)).run());
             engine.logout(s.sid()).toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * The benchmark on a session the caller logged in (bin/kiscsi-bench with a URL): {@code args} as
+     * {@link #usage()}, with {@code --portal}, {@code --target} and {@code --lun} naming that session's LUN.
+     * Returns the result line.
+     */
+    public static String runOn(ScsiTaskExecutor x, String[] args) throws Exception {
+        BenchOptions o = BenchOptions.parse(args);
+        long blocks = capacity(x, o.lun());
+        return new Bench(o, x, Math.min(blocks, o.spanBytes() / 512)).run();
+    }
+
+    /** The TCP transport's options {@code args} ask for (--busy-poll-us, --read-coalesce-us). */
+    public static TcpOptions transportOptions(String[] args) {
+        BenchOptions o = BenchOptions.parse(args);
+        return TcpOptions.DEFAULTS.withBusyPollNanos(o.busyPollMicros() * 1000L)
+                .withReadCoalescing(o.readCoalesceMicros() * 1000L, TcpOptions.DEFAULTS.readCoalesceMinReplies());
+    }
+
+    /** The options' help text. */
+    public static String usage() {
+        return BenchOptions.USAGE;
     }
 
     private static long capacity(ScsiTaskExecutor x, int lun) throws Exception {

@@ -100,7 +100,7 @@ record BenchOptions(Portal portal, String target, int lun, Pattern pattern, int 
         return a.get(i);
     }
 
-    static final class UsageException extends RuntimeException {
+    static final class UsageException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
 
         UsageException(String message) {
