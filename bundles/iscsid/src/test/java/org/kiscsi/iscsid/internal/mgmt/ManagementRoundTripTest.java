@@ -176,7 +176,8 @@ class ManagementRoundTripTest {
         assertEquals(1, progress.size(), progress.toString());
         assertEquals(Duration.ofSeconds(153), progress.get(0).dueWithin(), "the worst case plus the daemon's margin");
         assertEquals("discovery", progress.get(0).note());
-        assertTrue(service.calls.contains("discoveryWorstCase sendtargets 127.0.0.1:3260 STORED"), service.calls.toString());
+        assertTrue(service.calls.contains("discoveryWorstCase sendtargets " + Portal.parse("127.0.0.1:3260") + " STORED"),
+                service.calls.toString());
         assertTrue(Catalogue.byName("discovery.run").orElseThrow().announcesWorstCase());
     }
 
