@@ -172,4 +172,22 @@ class DiscoveryRecordComparisonTest {
         treesAgree("127.0.0.1");
         assertTrue(kiscsi(kiscsiTree, "-m", "discoverydb", "-t", "st", "-p", "127.0.0.2:3261").exit() != 0, "gone");
     }
+
+    @Test
+    void whatKiscsiRefusesOrCannotDoSaysWhy() {
+        OpenIscsiAdm.Run isns = kiscsi(kiscsiTree, "-m", "discovery", "-t", "isns", "-p", "127.0.0.1");
+        assertEquals(17, isns.exit(), isns.toString());
+        assertEquals("iscsiadm: Could not perform iSNS discovery: iSNS service not supported\n"
+                + "iscsiadm: iSNS discovery of 127.0.0.1:3205: no iSNS discovery installed\n", isns.stderr());
+        OpenIscsiAdm.Run st = kiscsi(kiscsiTree, "-m", "discoverydb", "-t", "st", "-p", "127.0.0.1", "--discover");
+        assertEquals(27, st.exit(), st.toString());
+        assertTrue(st.stderr().contains("no SendTargets discovery installed (feature kiscsi-discovery-sendtargets)"),
+                st.stderr());
+        OpenIscsiAdm.Run both = kiscsi(kiscsiTree, "-m", "discovery", "-t", "st", "-p", "127.0.0.1", "-o", "nonpersistent", "-l");
+        assertEquals(7, both.exit(), both.toString());
+        assertTrue(both.stderr().contains("-o nonpersistent writes none"), both.stderr());
+        OpenIscsiAdm.Run fw = kiscsi(kiscsiTree, "-m", "discovery", "-t", "fw");
+        assertEquals(27, fw.exit(), fw.toString());
+        assertEquals(21, kiscsi(kiscsiTree, "-m", "node").exit(), "nothing was written");
+    }
 }
