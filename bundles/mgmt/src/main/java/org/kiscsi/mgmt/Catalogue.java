@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 
 import org.kiscsi.api.IscsiName;
 import org.kiscsi.api.Portal;
+import org.kiscsi.api.discovery.AppliedDiscovery;
 import org.kiscsi.api.manage.DaemonStatus;
 import org.kiscsi.api.manage.HostInfo;
 import org.kiscsi.api.manage.IscsiManagement;
@@ -175,12 +175,13 @@ public final class Catalogue {
 
     private static <A, R> MgmtOperation<A, R> op(String name, int since, ArgCodec<A> args, ResultCodec<R> result,
             BiFunction<IscsiManagement, A, CompletionStage<R>> invoke) {
-        return op(name, since, args, result, invoke, null);
+        return op(name, since, args, result, invoke, null, null);
     }
 
     private static <A, R> MgmtOperation<A, R> op(String name, int since, ArgCodec<A> args, ResultCodec<R> result,
-            BiFunction<IscsiManagement, A, CompletionStage<R>> invoke, Function<A, Optional<NodeSelector>> loginScope) {
-        MgmtOperation<A, R> o = new MgmtOperation<>(name, since, args, result, invoke, loginScope);
+            BiFunction<IscsiManagement, A, CompletionStage<R>> invoke,
+            BiFunction<IscsiManagement, A, CompletionStage<Duration>> worstCase, String waitNote) {
+        MgmtOperation<A, R> o = new MgmtOperation<>(name, since, args, result, invoke, worstCase, waitNote);
         if (BY_NAME.put(name, o) != null) {
             throw new IllegalStateException("operation " + name + " defined twice");
         }
@@ -216,10 +217,10 @@ public final class Catalogue {
             ResultCodec.outcomes(ValueCodecs.NODE_KEY), IscsiManagement::deleteNodes);
     static final MgmtOperation<SelectorFlag, List<Outcome<NodeKey>>> LOGIN = op("node.login", 2, selectorFlag("wait", true),
             ResultCodec.outcomes(ValueCodecs.NODE_KEY), (m, a) -> m.login(a.selector(), a.flag()),
-            a -> Optional.of(a.selector()));
+            (m, a) -> m.loginWorstCase(a.selector()), "login");
     static final MgmtOperation<FilterFlag, StartupLogins> LOGIN_ALL = op("node.login-all", 2, FILTER_WAIT,
             ResultCodec.startupLogins(ValueCodecs.NODE_KEY), (m, a) -> m.loginAll(a.filter(), a.flag()),
-            a -> Optional.of(NodeSelector.ALL));
+            (m, a) -> m.loginWorstCase(NodeSelector.ALL), "login");
     static final MgmtOperation<NodeSelector, List<Outcome<SessionInfo>>> LOGOUT = op("node.logout", 2, SELECTOR,
             ResultCodec.outcomes(ValueCodecs.SESSION_INFO), IscsiManagement::logout);
     static final MgmtOperation<StartupFilter, List<Outcome<SessionInfo>>> LOGOUT_ALL = op("node.logout-all", 2, FILTER,
@@ -257,6 +258,15 @@ public final class Catalogue {
             (m, a) -> m.updateDiscoveryRecord(a.type(), a.address(), a.changes()));
     static final MgmtOperation<DiscoveryAddress, Outcome<Portal>> DELETE_DISCOVERY = op("discoverydb.delete", 2, DISCOVERY,
             ResultCodec.outcome(ValueCodecs.ADDRESS), (m, a) -> m.deleteDiscoveryRecord(a.type(), a.address()));
+
+    /** Since management protocol 2 as well: a daemon without it answers "unknown request" (16). */
+    static final MgmtOperation<DiscoveryCodecs.DiscoverArgs, AppliedDiscovery> DISCOVER = op("discovery.run", 2,
+            DiscoveryCodecs.ARGS, DiscoveryCodecs.RESULT,
+            (m, a) -> m.discover(a.type(), a.address(), a.settings(), a.ifaces(), a.ops()),
+            (m, a) -> m.discoveryWorstCase(a.type(), a.address(), a.settings()), "discovery");
+    static final MgmtOperation<DiscoveryCodecs.DiscoverArgs, Duration> DISCOVERY_WORST_CASE = op("discovery.worst-case", 2,
+            DiscoveryCodecs.ARGS, ResultCodec.one(ValueCodecs.DURATION),
+            (m, a) -> m.discoveryWorstCase(a.type(), a.address(), a.settings()));
 
     /** Every operation, in definition order. */
     public static List<MgmtOperation<?, ?>> all() {

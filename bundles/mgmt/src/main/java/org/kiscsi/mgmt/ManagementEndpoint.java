@@ -25,7 +25,8 @@ import org.kiscsi.api.manage.NodeSelector;
  *
  * <p>A login's wait is derived from the records it acts on: before it starts, the endpoint asks
  * {@link IscsiManagement#loginWorstCase} and announces that plus {@code loginMargin} through the
- * {@link ProgressSink} (the client waits that long, the server's deadline is the same figure).
+ * {@link ProgressSink} (the client waits that long, the server's deadline is the same figure). A
+ * discovery's likewise, from {@link IscsiManagement#discoveryWorstCase} (the discovery record's timeouts).
  */
 public final class ManagementEndpoint implements MgmtHandler {
     public static final Duration DEFAULT_LOGIN_MARGIN = Duration.ofSeconds(5);
@@ -113,8 +114,8 @@ public final class ManagementEndpoint implements MgmtHandler {
     private <A, R> MgmtHandler handlerOf(MgmtOperation<A, R> op) {
         return (request, progress) -> {
             A args = op.args.decode(new Fields.Reader(request.arguments(), op.name() + " arguments"));
-            CompletionStage<R> result = op.loginScope == null ? op.invoke.apply(service, args)
-                    : withLoginWait(op.loginScope.apply(args).orElse(NodeSelector.ALL), progress,
+            CompletionStage<R> result = op.worstCase == null ? op.invoke.apply(service, args)
+                    : withWait(() -> op.worstCase.apply(service, args), op.waitNote, progress,
                             () -> op.invoke.apply(service, args));
             return result.thenApply(r -> MgmtAnswer.of(MgmtResponse.of(request.version(), 0, op.result.message(r),
                     op.result.encode(r))));
@@ -123,19 +124,25 @@ public final class ManagementEndpoint implements MgmtHandler {
 
     /** Announces the login's worst case plus the margin, then logs in (also when the worst case is unknown). */
     <T> CompletionStage<T> withLoginWait(NodeSelector scope, ProgressSink progress, Supplier<CompletionStage<T>> login) {
+        return withWait(() -> service.loginWorstCase(scope), "login", progress, login);
+    }
+
+    /** Announces {@code worstCase} plus the margin, then runs {@code body} (also when the worst case is unknown). */
+    private <T> CompletionStage<T> withWait(Supplier<CompletionStage<Duration>> worstCase, String note, ProgressSink progress,
+            Supplier<CompletionStage<T>> body) {
         CompletionStage<Duration> worst;
         try {
-            worst = service.loginWorstCase(scope);
+            worst = worstCase.get();
         } catch (RuntimeException e) {
             worst = CompletableFuture.failedFuture(e);
         }
         return worst.handle((w, t) -> {
             if (w != null) {
                 Duration due = w.plus(loginMargin);
-                progress.dueWithin(due.compareTo(MgmtProtocol.MAX_DUE) > 0 ? MgmtProtocol.MAX_DUE : due, "login");
+                progress.dueWithin(due.compareTo(MgmtProtocol.MAX_DUE) > 0 ? MgmtProtocol.MAX_DUE : due, note);
             }
             return w;
-        }).thenCompose(w -> login.get());
+        }).thenCompose(w -> body.get());
     }
 
     private static CompletionStage<MgmtAnswer> done(MgmtResponse r) {

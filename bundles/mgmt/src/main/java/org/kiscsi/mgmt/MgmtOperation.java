@@ -1,12 +1,10 @@
 package org.kiscsi.mgmt;
 
-import java.util.Optional;
+import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 
 import org.kiscsi.api.manage.IscsiManagement;
-import org.kiscsi.api.manage.NodeSelector;
 
 /**
  * One operation of the management service as it travels: its wire name, the protocol version it
@@ -19,17 +17,24 @@ public final class MgmtOperation<A, R> {
     final ArgCodec<A> args;
     final ResultCodec<R> result;
     final BiFunction<IscsiManagement, A, CompletionStage<R>> invoke;
-    /** For logins: the records whose worst case sets the wait. */
-    final Function<A, Optional<NodeSelector>> loginScope;
+    /**
+     * For operations whose wait the service derives (logins, discoveries): their worst case, which
+     * the endpoint announces before it starts them; null for the others.
+     */
+    final BiFunction<IscsiManagement, A, CompletionStage<Duration>> worstCase;
+    /** What the announced wait is for ({@code login}, {@code discovery}). */
+    final String waitNote;
 
     MgmtOperation(String name, int since, ArgCodec<A> args, ResultCodec<R> result,
-            BiFunction<IscsiManagement, A, CompletionStage<R>> invoke, Function<A, Optional<NodeSelector>> loginScope) {
+            BiFunction<IscsiManagement, A, CompletionStage<R>> invoke,
+            BiFunction<IscsiManagement, A, CompletionStage<Duration>> worstCase, String waitNote) {
         this.name = name;
         this.since = since;
         this.args = args;
         this.result = result;
         this.invoke = invoke;
-        this.loginScope = loginScope;
+        this.worstCase = worstCase;
+        this.waitNote = waitNote;
     }
 
     /** The wire name ({@code node.login}); never changes once released. */
@@ -44,7 +49,12 @@ public final class MgmtOperation<A, R> {
 
     /** Whether the daemon derives its wait from the worst case of a login of the records acted on. */
     public boolean isLogin() {
-        return loginScope != null;
+        return "login".equals(waitNote);
+    }
+
+    /** Whether the daemon announces a wait derived from the operation's own worst case (logins, discoveries). */
+    public boolean announcesWorstCase() {
+        return worstCase != null;
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -14,7 +15,10 @@ import java.util.concurrent.Executors;
 import org.kiscsi.api.IscsiError;
 import org.kiscsi.api.IscsiException;
 import org.kiscsi.api.Portal;
+import org.kiscsi.api.discovery.AppliedDiscovery;
+import org.kiscsi.api.discovery.DiscoveryOp;
 import org.kiscsi.api.manage.DaemonStatus;
+import org.kiscsi.api.manage.DiscoverySettings;
 import org.kiscsi.api.manage.HostInfo;
 import org.kiscsi.api.manage.IscsiManagement;
 import org.kiscsi.api.manage.NodeSelector;
@@ -249,5 +253,17 @@ public final class RemoteManagement implements IscsiManagement {
     @Override
     public CompletionStage<Outcome<Portal>> deleteDiscoveryRecord(DiscoveryType type, Portal address) {
         return run(Catalogue.DELETE_DISCOVERY, new Catalogue.DiscoveryAddress(type, address));
+    }
+
+    @Override
+    public CompletionStage<AppliedDiscovery> discover(DiscoveryType type, Portal address, DiscoverySettings settings,
+            List<String> ifaces, Set<DiscoveryOp> ops) {
+        return run(Catalogue.DISCOVER, new DiscoveryCodecs.DiscoverArgs(type, address, settings, ifaces, ops));
+    }
+
+    @Override
+    public CompletionStage<Duration> discoveryWorstCase(DiscoveryType type, Portal address, DiscoverySettings settings) {
+        return run(Catalogue.DISCOVERY_WORST_CASE, new DiscoveryCodecs.DiscoverArgs(type, address, settings, List.of(),
+                Set.of()));
     }
 }

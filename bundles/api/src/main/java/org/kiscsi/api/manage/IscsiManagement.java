@@ -2,9 +2,12 @@ package org.kiscsi.api.manage;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 import org.kiscsi.api.Portal;
+import org.kiscsi.api.discovery.AppliedDiscovery;
+import org.kiscsi.api.discovery.DiscoveryOp;
 import org.kiscsi.api.node.DiscoveryRecord;
 import org.kiscsi.api.node.DiscoveryType;
 import org.kiscsi.api.node.IfaceRecord;
@@ -15,7 +18,7 @@ import org.kiscsi.api.session.SessionStatistics;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * Every operation of iscsiadm's node, session, iface, host and discovery-record modes, typed. The
+ * Every operation of iscsiadm's node, session, iface, host, discovery and discovery-record modes, typed. The
  * daemon implements it; bin/iscsiadm reaches it over the management socket and the Karaf shell
  * in-process, and both print its results through one formatter.
  *
@@ -139,6 +142,44 @@ public interface IscsiManagement {
     /** {@code -o update}: {@code discovery.*} keys only. */
     CompletionStage<Outcome<Portal>> updateDiscoveryRecord(DiscoveryType type, Portal address, List<RecordChange> changes);
 
-    /** {@code -o delete}: the discovery record and its links; the node records it found stay. */
+    /**
+     * {@code -o delete}: the discovery record, its links and the node records it found, as 2.1.8's
+     * {@code idbm_delete_discovery}. Unlike 2.1.8, a node record a session uses is kept, and with it the
+     * discovery record: the outcome is {@code SESS_EXISTS} and its message names the record (the others
+     * are deleted).
+     */
     CompletionStage<Outcome<Portal>> deleteDiscoveryRecord(DiscoveryType type, Portal address);
+
+    // --- discovery (iscsiadm -m discovery, -m discoverydb --discover) ---
+
+    /**
+     * Asks the portal (or server) which targets it knows, through the discovery method installed
+     * for {@code type}, and applies the answer to the node records as {@link
+     * org.kiscsi.api.discovery.DiscoveryApplier} does. Discoveries of one source run one after the
+     * other. The discovery is bounded by {@link #discoveryWorstCase}.
+     *
+     * <p>Fails as a whole ({@link org.kiscsi.api.IscsiException}) when it could not ask or the answer
+     * was bad (nothing is written then): {@code NO_OBJS_FOUND} with "No portals found" for an empty
+     * answer, {@code TRANS_NOT_FOUND} when an iface's transport is not installed, {@code INVAL} for an
+     * iface without a record, {@code ISNS_UNAVAILABLE} or {@code OP_NOT_SUPP} when no discovery method
+     * of that type is installed, {@code LOGIN_AUTH_FAILED} for refused discovery CHAP, ...
+     *
+     * @param address the discovery portal or iSNS server (a TPGT is ignored)
+     * @param settings which discovery record to run with
+     * @param ifaces one set of records per iface; empty means {@code default}
+     * @param ops what to do with the records; empty means new, update and delete
+     * @return what was found and what happened to each record (per-record failures, such as a stale
+     *         record a session uses, are in its changes)
+     * @since 1.1
+     */
+    CompletionStage<AppliedDiscovery> discover(DiscoveryType type, Portal address, DiscoverySettings settings,
+            List<String> ifaces, Set<DiscoveryOp> ops);
+
+    /**
+     * How long {@link #discover} with these arguments can take at worst, from the discovery record's
+     * own timeouts (what a front end waits before it gives up on the daemon).
+     *
+     * @since 1.1
+     */
+    CompletionStage<Duration> discoveryWorstCase(DiscoveryType type, Portal address, DiscoverySettings settings);
 }

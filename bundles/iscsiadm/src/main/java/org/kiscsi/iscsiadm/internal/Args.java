@@ -83,4 +83,34 @@ final class Args {
     static boolean selects(CommandLine line) {
         return line.has(Option.TARGETNAME) || line.has(Option.PORTAL) || line.has(Option.INTERFACE);
     }
+
+    /**
+     * {@code -p} as 2.1.8's {@code str_to_ipport} reads it for discovery: {@code defaultPort} when the
+     * text names no port (3260 for SendTargets, 3205 for iSNS); any TPGT is dropped.
+     */
+    static Portal discoveryPortal(String text, int defaultPort) throws ClientException {
+        try {
+            Portal p = Portal.parse(text);
+            return Portal.of(p.address(), namesPort(text) ? p.port() : defaultPort);
+        } catch (IscsiException e) {
+            throw new ClientException(e.error(), e.getMessage());
+        }
+    }
+
+    private static boolean namesPort(String text) {
+        String s = text.trim();
+        int comma = s.indexOf(',');
+        if (comma >= 0) {
+            s = s.substring(0, comma);
+        }
+        if (s.indexOf('.') >= 0) {
+            return s.indexOf(':') >= 0;
+        }
+        if (s.startsWith("[")) {
+            int close = s.indexOf(']');
+            return close >= 0 && s.indexOf(':', close) >= 0;
+        }
+        int colon = s.indexOf(':');
+        return colon >= 0 && s.indexOf(':', colon + 1) < 0; // host:port; two colons are an IPv6 address
+    }
 }

@@ -16,7 +16,8 @@ import org.kiscsi.api.IscsiException;
 import org.kiscsi.api.manage.IscsiManagement;
 
 /**
- * kiscsi's iscsiadm: open-iscsi 2.1.8's command line for the node, session, iface and host modes,
+ * kiscsi's iscsiadm: open-iscsi 2.1.8's command line for the discovery, discoverydb, node, session,
+ * iface and host modes,
  * over the daemon's typed management service ({@link IscsiManagement}, reached through the
  * management socket), printing what 2.1.8 prints (org.kiscsi.mgmt.text). {@code -m daemon} and
  * {@code -k} use the plain daemon client. Exit codes are iscsiadm's (ISCSI_ERR_*): 20 when no daemon
@@ -24,8 +25,8 @@ import org.kiscsi.api.manage.IscsiManagement;
  */
 public final class Iscsiadm {
     /** Every mode, by name. */
-    static final Map<String, Mode> MODES = modes(new DaemonMode(), new NodeMode(), new SessionMode(), new IfaceMode(),
-            new HostMode());
+    static final Map<String, Mode> MODES = modes(new DaemonMode(), new DiscoveryMode(), new DiscoverydbMode(),
+            new NodeMode(), new SessionMode(), new IfaceMode(), new HostMode());
     /** Options that work without -m. */
     private static final Set<Option> GLOBAL = Set.of(Option.HELP, Option.VERSION, Option.KILL_ISCSID, Option.DEBUG);
     private static final Duration STOP_WAIT = Duration.ofSeconds(130);
@@ -115,7 +116,7 @@ public final class Iscsiadm {
             throw new ClientException(IscsiError.INVAL, "invalid mode '" + name + "' (kiscsi has: "
                     + String.join(", ", MODES.keySet()) + ")");
         }
-        refuseOthers(line, mode.options(), mode.name());
+        refuseOthers(line, mode.options(), mode.checkedName());
         return mode.run(line, env);
     }
 
@@ -133,6 +134,10 @@ public final class Iscsiadm {
         return String.join("\n",
                 "Usage: iscsiadm [OPTION]",
                 "",
+                "iscsiadm -m discoverydb [-d debug_level] [-P printlevel] [-t type -p ip:port -I ifaceN ... [-Dl]]"
+                        + " | [[-p ip:port -t type] [-o operation] [-n name] [-v value] [-lD]]",
+                "iscsiadm -m discovery [-d debug_level] [-P printlevel] [-t type -p ip:port -I ifaceN ... [-l]]"
+                        + " | [[-p ip:port] [-l | -D]]",
                 "iscsiadm -m node [-d debug_level] [-P printlevel] [-L all,manual,automatic,onboot] [-W]"
                         + " [-U all,manual,automatic] [-S] [[-T targetname -p ip:port -I ifaceN ...] [-l | -u | -R | -s]]"
                         + " [[-o operation] [-n name] [-v value]]",
@@ -144,6 +149,9 @@ public final class Iscsiadm {
                 "iscsiadm -k 0              stop the daemon and wait until it is gone",
                 "iscsiadm -h | -V",
                 "",
+                "Discovery (-t sendtargets|st, isns): without -o, records of portals found are added or updated and",
+                "records of this discovery source not found any more are deleted; -o new|update|delete|nonpersistent",
+                "choose (nonpersistent writes nothing); -l logs in to what was found.",
                 "Operations (-o): new, delete, update, show. A node record is one target portal reached through one",
                 "iface; -n/-v pairs apply in order. -S shows secrets that show output masks.",
                 "A kiscsi host (-m host) is a transport instance (tcp, ...), not a kernel SCSI host: kiscsi runs in",

@@ -9,6 +9,11 @@ import java.util.Set;
 public interface Mode {
     String name();
 
+    /** The name 2.1.8's option check says ({@code discovery} for discoverydb too, as its mode table has it). */
+    default String checkedName() {
+        return name();
+    }
+
     /** Options this mode accepts besides -m itself. */
     Set<Option> options();
 

@@ -8,6 +8,8 @@ import java.util.Optional;
  */
 public enum Option {
     MODE('m', "mode", true),
+    TYPE('t', "type", true),
+    DISCOVER('D', "discover", false),
     TARGETNAME('T', "targetname", true),
     PORTAL('p', "portal", true),
     INTERFACE('I', "interface", true),

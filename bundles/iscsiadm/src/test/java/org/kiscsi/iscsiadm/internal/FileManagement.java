@@ -320,4 +320,17 @@ final class FileManagement implements IscsiManagement {
     public CompletionStage<Outcome<Portal>> deleteDiscoveryRecord(DiscoveryType type, Portal address) {
         return failed(IscsiError.OP_NOT_SUPP, "not in this test");
     }
+
+    @Override
+    public CompletionStage<org.kiscsi.api.discovery.AppliedDiscovery> discover(DiscoveryType type, Portal address,
+            org.kiscsi.api.manage.DiscoverySettings settings, List<String> ifaces,
+            java.util.Set<org.kiscsi.api.discovery.DiscoveryOp> ops) {
+        return failed(IscsiError.OP_NOT_SUPP, "not in this test");
+    }
+
+    @Override
+    public CompletionStage<Duration> discoveryWorstCase(DiscoveryType type, Portal address,
+            org.kiscsi.api.manage.DiscoverySettings settings) {
+        return failed(IscsiError.OP_NOT_SUPP, "not in this test");
+    }
 }

@@ -104,7 +104,7 @@ class IscsiadmTest {
         assertEquals(7, run());
         assertTrue(err().contains("no mode specified"));
         assertEquals(7, run("-m", "bogus"));
-        assertTrue(err().contains("invalid mode 'bogus' (kiscsi has: daemon, node, session, iface, host)"), err());
+        assertTrue(err().contains("invalid mode 'bogus' (kiscsi has: daemon, discovery, discoverydb, node, session, iface, host)"), err());
         assertEquals(7, run("-m", "session", "-T", "iqn.2026-11.org.kiscsi:t"));
         assertTrue(err().contains("iscsiadm: session mode: option '-T' is not allowed/supported"), err());
         assertEquals(7, run("-m", "daemon", "-k", "0", "-z"));

@@ -92,7 +92,7 @@ public final class Daemon {
                 () -> conf == null ? org.kiscsi.api.node.RecordValues.empty() : conf.nodeDefaults()),
                 timers, Clock.systemUTC(), settings.discoveryTimeout());
         this.management = new org.kiscsi.iscsid.internal.manage.ManagementService(new org.kiscsi.iscsid.internal.manage.ManageContext(
-                store::store, providers::sessions, providers::luns, providers::transportNames,
+                store::store, providers::sessions, providers::luns, providers::discovery, providers::transportNames,
                 () -> conf == null ? org.kiscsi.api.node.RecordValues.empty() : conf.nodeDefaults(),
                 type -> conf == null ? org.kiscsi.api.node.RecordValues.empty() : conf.discoveryDefaults(type),
                 () -> identity().flatMap(InitiatorIdentity::name).map(Object::toString).orElse(""),

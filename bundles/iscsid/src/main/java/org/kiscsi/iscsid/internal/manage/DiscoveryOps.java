@@ -1,23 +1,27 @@
 package org.kiscsi.iscsid.internal.manage;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Predicate;
 
 import org.kiscsi.api.IscsiError;
 import org.kiscsi.api.Portal;
+import org.kiscsi.api.discovery.DiscoveryApplier;
 import org.kiscsi.api.manage.Outcome;
 import org.kiscsi.api.manage.RecordChange;
 import org.kiscsi.api.node.DiscoveryRecord;
 import org.kiscsi.api.node.DiscoveryType;
-import org.kiscsi.api.node.RecordSchema;
+import org.kiscsi.api.node.NodeKey;
+import org.kiscsi.api.node.NodeRecord;
 import org.kiscsi.api.node.RecordValues;
 import org.kiscsi.spi.store.NodeStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code iscsiadm -m discoverydb -o show|new|update|delete}: discovery records; the node records they found stay. */
+/** {@code iscsiadm -m discoverydb -o show|new|update|delete}: discovery records (a deleted one takes its node records along). */
 final class DiscoveryOps {
     private static final Logger LOG = LoggerFactory.getLogger(DiscoveryOps.class);
 
@@ -39,14 +43,11 @@ final class DiscoveryOps {
 
     CompletionStage<Outcome<Portal>> create(DiscoveryType type, Portal address) {
         return Stages.on(ctx.workers(), () -> {
-            RecordSchema kind = RecordKeys.schema(type);
             Portal a = address.withoutTpgt();
-            RecordValues v = kind.defaults().withAll(ctx.discoveryDefaults().apply(type).asMap())
-                    .with("discovery.sendtargets.address", a.address())
-                    .with("discovery.sendtargets.port", Integer.toString(a.port()));
+            DiscoveryRecord d = DiscoveryRuns.defaults(ctx, type, a);
             NodeStore store = ctx.requireStore();
             locks.with(lockKey(type, a), () -> {
-                store.putDiscovery(new DiscoveryRecord(type, a, v));
+                store.putDiscovery(d);
                 return null;
             });
             LOG.info("discovery record {} {} created", type, a.hostPort());
@@ -76,17 +77,45 @@ final class DiscoveryOps {
         });
     }
 
+    /**
+     * The discovery record, then the node records it found (2.1.8's {@code idbm_delete_discovery}); a
+     * node record a session uses stays, and so does the discovery record then (SESS_EXISTS).
+     */
     CompletionStage<Outcome<Portal>> delete(DiscoveryType type, Portal address) {
         return Stages.on(ctx.workers(), () -> {
             RecordKeys.schema(type);
             Portal a = address.withoutTpgt();
             NodeStore store = ctx.requireStore();
+            Predicate<NodeKey> inUse = DiscoveryRuns.inUse(ctx);
             return locks.with(lockKey(type, a), () -> {
-                if (!store.deleteDiscovery(type, a)) {
+                Optional<DiscoveryRecord> d = store.discovery(type, a);
+                if (d.isEmpty()) {
                     return Outcome.failed(a, IscsiError.NO_OBJS_FOUND, "Discovery record [" + a.address() + "," + a.port()
                             + "] not found.");
                 }
-                LOG.info("discovery record {} {} deleted; its node records stay", type, a.hostPort());
+                List<String> kept = new ArrayList<>();
+                int deleted = 0;
+                for (NodeRecord r : store.nodes()) {
+                    if (!DiscoveryApplier.cameFrom(r, d.get())) {
+                        continue;
+                    }
+                    NodeKey k = r.key();
+                    if (inUse.test(k)) {
+                        kept.add("This command will remove the record [iface: " + k.iface() + ", target: " + k.target()
+                                + ", portal: " + k.portal().address() + "," + k.portal().port() + "], but a session is using"
+                                + " it. Logout session then rerun command to remove record.");
+                        continue;
+                    }
+                    locks.with(k, () -> store.deleteNode(k));
+                    deleted++;
+                }
+                if (!kept.isEmpty()) {
+                    LOG.info("discovery record {} {}: {} node record(s) deleted, {} kept (in use); the discovery record stays",
+                            type, a.hostPort(), deleted, kept.size());
+                    return Outcome.failed(a, IscsiError.SESS_EXISTS, String.join("\n", kept));
+                }
+                store.deleteDiscovery(type, a);
+                LOG.info("discovery record {} {} deleted, and the {} node record(s) it found", type, a.hostPort(), deleted);
                 return Outcome.ok(a);
             });
         });

@@ -14,6 +14,7 @@ import org.kiscsi.api.node.DiscoveryType;
 import org.kiscsi.api.node.RecordValues;
 import org.kiscsi.api.scsi.LunService;
 import org.kiscsi.api.session.SessionManager;
+import org.kiscsi.spi.discovery.DiscoveryProvider;
 import org.kiscsi.spi.store.NodeStore;
 
 /**
@@ -23,6 +24,7 @@ import org.kiscsi.spi.store.NodeStore;
  * @param store the node store open now
  * @param engine the session engine, if installed
  * @param luns the SCSI layer's LUN service, if installed
+ * @param discovery the discovery method installed for each type, if any
  * @param transports names of the transports installed now
  * @param nodeDefaults iscsid.conf's {@code node.*} values for new node records
  * @param discoveryDefaults iscsid.conf's {@code discovery.*} values for new discovery records
@@ -32,7 +34,8 @@ import org.kiscsi.spi.store.NodeStore;
  * @param workers where store calls run: never the caller's thread, never an I/O thread
  */
 public record ManageContext(Supplier<Optional<NodeStore>> store, Supplier<Optional<SessionManager>> engine,
-        Supplier<Optional<LunService>> luns, Supplier<Set<String>> transports, Supplier<RecordValues> nodeDefaults,
+        Supplier<Optional<LunService>> luns, Function<DiscoveryType, Optional<DiscoveryProvider>> discovery,
+        Supplier<Set<String>> transports, Supplier<RecordValues> nodeDefaults,
         Function<DiscoveryType, RecordValues> discoveryDefaults, Supplier<String> initiatorName,
         Supplier<DaemonStatus> status, Path storeRoot, Executor workers) {
 

@@ -2,10 +2,14 @@ package org.kiscsi.iscsid.internal.manage;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 import org.kiscsi.api.Portal;
+import org.kiscsi.api.discovery.AppliedDiscovery;
+import org.kiscsi.api.discovery.DiscoveryOp;
 import org.kiscsi.api.manage.DaemonStatus;
+import org.kiscsi.api.manage.DiscoverySettings;
 import org.kiscsi.api.manage.HostInfo;
 import org.kiscsi.api.manage.IscsiManagement;
 import org.kiscsi.api.manage.NodeSelector;
@@ -24,7 +28,7 @@ import org.kiscsi.api.session.SessionStatistics;
 
 /**
  * The daemon's {@link IscsiManagement}, with open-iscsi 2.1.8's semantics (usr/iscsiadm.c, idbm.c,
- * iface.c): over the node store open now, the session engine and the LUN service, whichever are
+ * iface.c): over the node store open now, the session engine, the LUN service and the discovery methods, whichever are
  * installed at the time of each call. Store calls run on the daemon's workers (they may wait for the
  * store's file lock); logins, logouts and scans are the engine's and the SCSI layer's asynchronous
  * stages. Nothing here blocks its caller.
@@ -36,6 +40,7 @@ public final class ManagementService implements IscsiManagement {
     private final SessionView sessions;
     private final IfaceOps ifaces;
     private final DiscoveryOps discovery;
+    private final DiscoveryRuns discoveries;
 
     public ManagementService(ManageContext ctx) {
         this.ctx = ctx;
@@ -46,6 +51,7 @@ public final class ManagementService implements IscsiManagement {
         this.sessions = new SessionView(ctx, scans);
         this.ifaces = new IfaceOps(ctx, locks, nodes);
         this.discovery = new DiscoveryOps(ctx, locks);
+        this.discoveries = new DiscoveryRuns(ctx);
     }
 
     @Override
@@ -172,5 +178,16 @@ public final class ManagementService implements IscsiManagement {
     @Override
     public CompletionStage<Outcome<Portal>> deleteDiscoveryRecord(DiscoveryType type, Portal address) {
         return discovery.delete(type, address);
+    }
+
+    @Override
+    public CompletionStage<AppliedDiscovery> discover(DiscoveryType type, Portal address, DiscoverySettings settings,
+            List<String> ifaces, Set<DiscoveryOp> ops) {
+        return discoveries.discover(type, address, settings, ifaces, ops);
+    }
+
+    @Override
+    public CompletionStage<Duration> discoveryWorstCase(DiscoveryType type, Portal address, DiscoverySettings settings) {
+        return discoveries.worstCase(type, address, settings);
     }
 }

@@ -48,6 +48,9 @@ final class ManageFixture implements AutoCloseable {
     final ExecutorService workers = Executors.newFixedThreadPool(4);
     final ManagementService service;
     volatile Set<String> transports = Set.of("tcp", LoopbackTransport.NAME);
+    /** The discovery methods installed: none unless a test installs one. */
+    final java.util.Map<org.kiscsi.api.node.DiscoveryType, org.kiscsi.spi.discovery.DiscoveryProvider> discovery =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     ManageFixture(NodeStore store, Path root) throws IOException {
         this.store = store;
@@ -56,7 +59,7 @@ final class ManageFixture implements AutoCloseable {
         portal = target.attach(loopback);
         bare = portal.withoutTpgt();
         service = new ManagementService(new ManageContext(() -> Optional.of(store), () -> Optional.of(engine),
-                () -> Optional.of(luns), () -> transports, () -> CONF, type -> RecordValues.empty(), () -> INITIATOR,
+                () -> Optional.of(luns), type -> Optional.ofNullable(discovery.get(type)), () -> transports, () -> CONF, type -> RecordValues.empty(), () -> INITIATOR,
                 () -> new DaemonStatus(java.util.Map.of("iscsid.state", "running")), root, workers));
     }
 

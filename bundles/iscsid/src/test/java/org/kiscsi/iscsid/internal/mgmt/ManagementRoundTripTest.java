@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -25,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kiscsi.api.IscsiError;
 import org.kiscsi.api.IscsiException;
 import org.kiscsi.api.Portal;
+import org.kiscsi.api.discovery.DiscoveryOp;
+import org.kiscsi.api.manage.DiscoverySettings;
 import org.kiscsi.api.manage.NodeSelector;
 import org.kiscsi.api.manage.Outcome;
 import org.kiscsi.api.manage.RecordChange;
@@ -120,6 +123,16 @@ class ManagementRoundTripTest {
         assertEquals("createDiscoveryRecord isns " + p, lastCall());
         assertEquals(Outcome.ok(p), get(remote.updateDiscoveryRecord(DiscoveryType.SENDTARGETS, p, changes)));
         assertEquals(Outcome.ok(p), get(remote.deleteDiscoveryRecord(DiscoveryType.SENDTARGETS, p)));
+        Portal v6 = Portal.parse("[::1]:3261");
+        assertEquals(TestManagement.APPLIED, get(remote.discover(DiscoveryType.SENDTARGETS, v6, DiscoverySettings.STORED,
+                List.of("default", "eth1"), EnumSet.of(DiscoveryOp.UPDATE, DiscoveryOp.NEW))));
+        assertEquals("discover sendtargets " + v6 + " STORED [default, eth1] [NEW, UPDATE]", lastCall(),
+                "the address, settings, ifaces in order and the ops arrive");
+        assertEquals(TestManagement.APPLIED, get(remote.discover(DiscoveryType.ISNS, p, DiscoverySettings.ISCSID_CONF,
+                List.of(), Set.of())));
+        assertEquals("discover isns " + p + " ISCSID_CONF [] []", lastCall(), "no ops: the defaults, decided by the service");
+        assertEquals(Duration.ofSeconds(60), get(remote.discoveryWorstCase(DiscoveryType.SENDTARGETS, p,
+                DiscoverySettings.ISCSID_CONF)));
 
         Set<String> asked = new TreeSet<>();
         for (String c : service.calls) {
@@ -150,6 +163,25 @@ class ManagementRoundTripTest {
     }
 
     @Test
+    void aDiscoveryAnnouncesItsRecordsWorstCaseBeforeItRuns() throws Exception {
+        service.discoveryWorstCase = Duration.ofSeconds(150);
+        List<MgmtProgress> progress = new ArrayList<>();
+        MgmtResponse raw = new MgmtClient(server.socket(), MgmtClient.Waits.DEFAULT)
+                .call(new MgmtRequest(2, "discovery.run", List.of(new org.kiscsi.mgmt.MgmtPair("type", "SENDTARGETS"),
+                        new org.kiscsi.mgmt.MgmtPair("address", "127.0.0.1:3260"),
+                        new org.kiscsi.mgmt.MgmtPair("settings", "STORED"))), progress::add);
+        assertTrue(raw.isOk(), raw.message());
+        assertEquals(List.of(0, 0, 0, 0, 15, 0), raw.table().stream().map(r -> r.status()).toList(),
+                "two found, three changes (one failed), the discovery-record row");
+        assertEquals(1, progress.size(), progress.toString());
+        assertEquals(Duration.ofSeconds(153), progress.get(0).dueWithin(), "the worst case plus the daemon's margin");
+        assertEquals("discovery", progress.get(0).note());
+        assertTrue(service.calls.contains("discoveryWorstCase sendtargets " + Portal.parse("127.0.0.1:3260") + " STORED"),
+                service.calls.toString());
+        assertTrue(Catalogue.byName("discovery.run").orElseThrow().announcesWorstCase());
+    }
+
+    @Test
     void anErrorAnswerIsAnIscsiExceptionWithTheDaemonsCodeAndMessage() {
         CompletionException e = assertThrows(CompletionException.class, () -> remote.session(99).toCompletableFuture().join());
         IscsiException i = assertInstanceOf(IscsiException.class, e.getCause());
@@ -168,7 +200,7 @@ class ManagementRoundTripTest {
         for (MgmtOperation<?, ?> op : Catalogue.all()) {
             assertTrue(names.add(op.name()), op.name());
         }
-        assertEquals(25, names.size(), names.toString());
+        assertEquals(27, names.size(), names.toString());
         assertTrue(Catalogue.byName("node.login").orElseThrow().isLogin());
         assertEquals(1, Catalogue.byName("status").orElseThrow().since());
     }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,7 +16,11 @@ import org.kiscsi.api.IscsiException;
 import org.kiscsi.api.IscsiName;
 import org.kiscsi.api.Isid;
 import org.kiscsi.api.Portal;
+import org.kiscsi.api.discovery.AppliedDiscovery;
+import org.kiscsi.api.discovery.DiscoveryOp;
+import org.kiscsi.api.discovery.NodeChange;
 import org.kiscsi.api.manage.DaemonStatus;
+import org.kiscsi.api.manage.DiscoverySettings;
 import org.kiscsi.api.manage.HostInfo;
 import org.kiscsi.api.manage.IscsiManagement;
 import org.kiscsi.api.manage.LunSummary;
@@ -232,5 +237,23 @@ final class TestManagement implements IscsiManagement {
     @Override
     public CompletionStage<Outcome<Portal>> deleteDiscoveryRecord(DiscoveryType type, Portal address) {
         return answer("deleteDiscoveryRecord " + type + " " + address, Outcome.ok(address));
+    }
+
+    static final AppliedDiscovery APPLIED = new AppliedDiscovery(List.of(K1, K3), List.of(
+            new NodeChange(K1, NodeChange.Kind.ADDED, IscsiError.OK, ""),
+            new NodeChange(K3, NodeChange.Kind.KEPT, IscsiError.OK, ""),
+            new NodeChange(K2, NodeChange.Kind.FAILED, IscsiError.SESS_EXISTS, "a session is using it")), true);
+    volatile Duration discoveryWorstCase = Duration.ofSeconds(60);
+
+    @Override
+    public CompletionStage<AppliedDiscovery> discover(DiscoveryType type, Portal address, DiscoverySettings settings,
+            List<String> ifaces, Set<DiscoveryOp> ops) {
+        return answer("discover " + type + " " + address + " " + settings + " " + ifaces + " " + new java.util.TreeSet<>(ops),
+                APPLIED);
+    }
+
+    @Override
+    public CompletionStage<Duration> discoveryWorstCase(DiscoveryType type, Portal address, DiscoverySettings settings) {
+        return answer("discoveryWorstCase " + type + " " + address + " " + settings, discoveryWorstCase);
     }
 }
