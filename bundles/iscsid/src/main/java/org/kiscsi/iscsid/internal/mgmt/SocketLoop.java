@@ -148,7 +148,7 @@ final class SocketLoop implements Runnable {
     private boolean evictOldestReader() {
         Conn oldest = null;
         for (Conn c : conns) {
-            if (c.state == State.READING && (oldest == null || c.acceptedAt - oldest.acceptedAt < 0)) {
+            if ((c.state == State.READING || c.state == State.DRAINING) && (oldest == null || c.acceptedAt - oldest.acceptedAt < 0)) {
                 oldest = c;
             }
         }
@@ -160,7 +160,16 @@ final class SocketLoop implements Runnable {
         return true;
     }
 
-    private enum State { READING, WORKING, WRITING }
+    /**
+     * READING a request, WORKING on it, WRITING the answer, DRAINING what the client sent beyond its
+     * frame (a garbled one): closing with unread bytes would reset the connection before the client
+     * reads its answer.
+     */
+    private enum State { READING, WORKING, WRITING, DRAINING }
+
+    /** At most this much is read and dropped after an answer, within {@link #DRAIN_TIME}. */
+    private static final int DRAIN_BYTES = 64 * 1024;
+    private static final Duration DRAIN_TIME = Duration.ofMillis(500);
 
     /** One client connection: one request, progress frames, one answer. */
     private final class Conn {
@@ -176,6 +185,7 @@ final class SocketLoop implements Runnable {
         long deadline;
         boolean open = true;
         boolean closeWhenWritten;
+        int drained;
         Runnable afterSent = () -> { };
 
         Conn(SocketChannel ch, SelectionKey key) {
@@ -186,6 +196,10 @@ final class SocketLoop implements Runnable {
         }
 
         void read() {
+            if (state == State.DRAINING) {
+                drain();
+                return;
+            }
             try {
                 ByteBuffer into = payload != null ? payload : header;
                 int n = ch.read(into);
@@ -339,7 +353,7 @@ final class SocketLoop implements Runnable {
                 }
                 if (state == State.WRITING && closeWhenWritten) {
                     Runnable after = afterSent;
-                    close();
+                    lingerOrClose();
                     runQuietly(after);
                 }
             } catch (IOException e) {
@@ -354,7 +368,39 @@ final class SocketLoop implements Runnable {
                         + limits.requestDeadline().toMillis() + " ms");
                 case WORKING -> send(MgmtResponse.error(IscsiError.REQ_TIMEDOUT.code(), request.op()
                         + " did not complete in time").inVersion(request.version()), true);
-                case WRITING -> close(); // the client does not take its answer
+                case WRITING, DRAINING -> close(); // the client does not take its answer, or never stops sending
+            }
+        }
+
+        /** The answer is out: read what else the client sent (bounded), then close. */
+        private void lingerOrClose() {
+            try {
+                ch.shutdownOutput();
+            } catch (IOException e) {
+                close();
+                return;
+            }
+            state = State.DRAINING;
+            deadline = System.nanoTime() + DRAIN_TIME.toNanos();
+            drained = 0;
+            if (key.isValid()) {
+                key.interestOps(SelectionKey.OP_READ);
+            }
+            drain();
+        }
+
+        private void drain() {
+            ByteBuffer sink = ByteBuffer.allocate(4096);
+            try {
+                for (int n; (n = ch.read(sink.clear())) != 0; ) {
+                    drained += Math.max(n, 0);
+                    if (n < 0 || drained >= DRAIN_BYTES) {
+                        close();
+                        return;
+                    }
+                }
+            } catch (IOException e) {
+                close();
             }
         }
 
