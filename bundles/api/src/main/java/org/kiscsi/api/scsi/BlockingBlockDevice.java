@@ -1,5 +1,7 @@
 package org.kiscsi.api.scsi;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +16,7 @@ import java.util.concurrent.CompletionStage;
  *
  * @since 1.1
  */
+@ProviderType
 public interface BlockingBlockDevice {
     /** The asynchronous device underneath. */
     BlockDevice async();

@@ -1,5 +1,7 @@
 package org.kiscsi.api.scsi;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -15,6 +17,7 @@ import org.kiscsi.api.IscsiException;
  * could not be carried out — timeout, session lost; a SCSI status other than GOOD is a normal
  * result.
  */
+@ProviderType
 public interface ScsiTaskExecutor {
     CompletionStage<ScsiResult> execute(ScsiTask task);
 

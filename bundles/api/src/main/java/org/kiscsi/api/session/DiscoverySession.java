@@ -1,5 +1,7 @@
 package org.kiscsi.api.session;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
@@ -7,6 +9,7 @@ import java.util.concurrent.CompletionStage;
  * A logged-in discovery session (SessionType=Discovery), for discovery methods that speak text
  * requests such as SendTargets. Close it when done.
  */
+@ProviderType
 public interface DiscoverySession extends AutoCloseable {
     /**
      * Sends a Text request with the given {@code key=value} pairs and collects the target's answer,

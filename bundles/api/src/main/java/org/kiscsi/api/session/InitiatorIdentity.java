@@ -1,5 +1,7 @@
 package org.kiscsi.api.session;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 import java.util.Optional;
 
 /**
@@ -7,6 +9,7 @@ import java.util.Optional;
  * from its initiatorname file; an application embedding kiscsi gives it directly. A node record's
  * {@code iface.initiatorname} overrides the name for that record.
  */
+@ConsumerType
 public interface InitiatorIdentity {
     /** The iSCSI name, or empty when none is configured (logins then fail, saying so). */
     Optional<String> initiatorName();

@@ -1,9 +1,12 @@
 package org.kiscsi.api.session;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 /**
  * Hears what happens to sessions. Every method has a default, so listeners implement only what they
  * need. Called from kiscsi's own threads: implementations must return quickly and never block.
  */
+@ConsumerType
 public interface SessionListener {
     /** A session changed state. */
     default void stateChanged(SessionInfo session, SessionState previous) {

@@ -1,5 +1,7 @@
 package org.kiscsi.spi.auth;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 import java.util.Map;
 import java.util.Optional;
 
@@ -12,6 +14,7 @@ import org.kiscsi.api.IscsiException;
  * finished lets the login transit to the operational stage. See the package documentation for the
  * whole contract.
  */
+@ConsumerType
 public interface Authenticator {
     /**
      * One step.

@@ -1,5 +1,7 @@
 package org.kiscsi.spi.auth;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 import java.util.List;
 
 /**
@@ -7,6 +9,7 @@ import java.util.List;
  * AuthMethod. Registered as an OSGi service with {@value #METHOD_PROPERTY} set to {@link #authMethod()}.
  * See the package documentation for when the engine calls what.
  */
+@ConsumerType
 public interface AuthenticatorFactory {
     /** Service property carrying {@link #authMethod()}. */
     String METHOD_PROPERTY = "kiscsi.auth";

@@ -1,5 +1,7 @@
 package org.kiscsi.spi.discovery;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
@@ -10,6 +12,7 @@ import org.kiscsi.api.node.DiscoveryType;
  * A discovery method. Registered as an OSGi service with {@value #TYPE_PROPERTY} set to the
  * {@link DiscoveryType#recordName()} it serves.
  */
+@ConsumerType
 public interface DiscoveryProvider {
     String TYPE_PROPERTY = "kiscsi.discovery";
 

@@ -1,5 +1,7 @@
 package org.kiscsi.spi.store;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -16,6 +18,7 @@ import org.kiscsi.api.node.NodeRecord;
  * network); implementations are safe for use from several threads, and file-backed ones from several
  * processes. A broken record is reported (name and line) and skipped; it never hides the others.
  */
+@ConsumerType
 public interface NodeStore extends AutoCloseable {
     /** All node records, sorted by target then portal then iface. */
     List<NodeRecord> nodes() throws NodeStoreException;

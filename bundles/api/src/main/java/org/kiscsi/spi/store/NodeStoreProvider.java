@@ -1,5 +1,7 @@
 package org.kiscsi.spi.store;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 import java.nio.file.Path;
 
 /**
@@ -7,6 +9,7 @@ import java.nio.file.Path;
  * {@value #NAME_PROPERTY} set to {@link #name()}. The daemon opens the store it is configured to use
  * at the root beside its config file, as open-iscsi keeps its database beside iscsid.conf.
  */
+@ConsumerType
 public interface NodeStoreProvider {
     String NAME_PROPERTY = "kiscsi.store";
 

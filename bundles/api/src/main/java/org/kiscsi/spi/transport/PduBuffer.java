@@ -2,6 +2,8 @@ package org.kiscsi.spi.transport;
 
 import java.nio.ByteBuffer;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 /**
  * One iSCSI PDU in memory owned by a transport: its header (the 48-byte BHS followed by any AHS)
  * and its data segment. Padding and digests are not in here: the transport adds them on the wire.
@@ -11,6 +13,7 @@ import java.nio.ByteBuffer;
  * buffer delivered by {@link TransportListener#received} belongs to the listener, which must
  * {@link #release()} it once done. Releasing twice is an error.
  */
+@ConsumerType
 public interface PduBuffer {
     /** BHS (48 bytes) and AHS; position 0, limit = header length. */
     ByteBuffer header();

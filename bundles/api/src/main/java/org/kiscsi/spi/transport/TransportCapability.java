@@ -6,11 +6,17 @@ public enum TransportCapability {
     IPV6,
     /** Can bind the local end to the iface record's {@code iface.ipaddress}. */
     BIND_LOCAL_ADDRESS,
-    /** Carries HeaderDigest/DataDigest CRC32C (iSER does not: RDMA has its own integrity). */
+    /**
+     * Carries HeaderDigest/DataDigest CRC32C (iSER does not: RDMA has its own integrity). Without it
+     * the engine offers {@code None} only, and refuses a record that allows nothing else.
+     */
     DIGESTS,
     /**
-     * Moves SCSI data by direct data placement (iSER RDMA Read/Write): the engine sends no Data-Out
-     * and expects no Data-In or R2T; buffers come from {@link TransportConnection#allocate}.
+     * Moves SCSI data by direct data placement (iSER RDMA Read/Write) from and into the buffers
+     * announced by {@link TransportConnection#taskStarted}: the engine offers ImmediateData=No and
+     * InitialR2T=Yes, sends no data segment with a command and no Data-Out, treats an R2T or a
+     * Data-In reaching it as a protocol error, and takes the bytes moved from
+     * {@link TransportConnection#taskEnded}.
      */
     DIRECT_DATA_PLACEMENT,
     /** Places received data segments straight into buffers chosen by the listener (fewer copies). */

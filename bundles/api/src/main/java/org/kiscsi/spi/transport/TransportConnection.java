@@ -1,11 +1,20 @@
 package org.kiscsi.spi.transport;
 
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+
+import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * An open transport connection that moves whole PDUs, in order, both ways. Every method returns
- * without blocking.
+ * without blocking, and may be called on any thread (the engine calls most of them under a
+ * session's lock: never block or call back into the engine from one).
+ *
+ * <p>Implemented by transports. Methods added in minor versions have defaults that keep a transport
+ * built against an earlier version working (as a plain TCP-like transport).
  */
+@ConsumerType
 public interface TransportConnection {
     /**
      * A buffer for a PDU to send, with {@code ahsLength} bytes of AHS after the BHS and room for a
@@ -50,8 +59,61 @@ public interface TransportConnection {
     default void repliesAwaited(int count) {
     }
 
-    /** Applies negotiated framing settings to PDUs sent and received from now on. */
+    /**
+     * Applies framing settings to PDUs sent and received from now on: {@link LinkSettings#LOGIN}
+     * when the connection opens; at full feature phase see {@link #enterFullFeaturePhase}.
+     */
     void configure(LinkSettings settings);
+
+    /**
+     * The login succeeded: switch to full feature phase with the negotiated settings (iSER moves
+     * from TCP-framed login to RDMA here). The engine sends no PDU on this connection until the
+     * stage completes, and fails the login when it completes exceptionally or not within the
+     * record's login timeout. The default applies {@link #configure} at once.
+     */
+    default CompletionStage<Void> enterFullFeaturePhase(LinkSettings settings) {
+        configure(settings);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * Keys this transport adds to the login's operational stage, in the order they are offered.
+     * Read once per login, after the connection opened; the outcome arrives in
+     * {@link LinkSettings#loginKeys()} at {@link #enterFullFeaturePhase}. The default adds none.
+     */
+    default List<LoginKey> loginKeys() {
+        return List.of();
+    }
+
+    /**
+     * The most PDUs the initiator may have outstanding unanswered on this connection (iSER's
+     * MaxOutstandingUnexpectedPDUs: commands and requests the target has not answered yet); read at
+     * full feature phase, after {@link #enterFullFeaturePhase} completed. The engine keeps commands
+     * and its own requests within it. 0 (the default): no limit of the transport's.
+     */
+    default int maxOutstandingUnexpectedPdus() {
+        return 0;
+    }
+
+    /**
+     * A SCSI task is about to be sent: its buffers, direction and lengths. Called before its command
+     * PDU is posted, once per attempt (a command sent again after a unit attention or on a new
+     * connection is announced again). The default ignores it.
+     */
+    default void taskStarted(TaskBuffers task) {
+    }
+
+    /**
+     * A task announced by {@link #taskStarted} ended: the transport gives its buffers back (releases
+     * registrations, invalidates STags) before returning, and never touches them again. Called once
+     * per announced task, also after the connection closed ({@link TaskEnd#CONNECTION_LOST}).
+     *
+     * @return what the transport moved for it; {@link TaskTransfer#NONE} (the default) for a
+     *         transport without {@link TransportCapability#DIRECT_DATA_PLACEMENT}
+     */
+    default TaskTransfer taskEnded(int itt, TaskEnd end) {
+        return TaskTransfer.NONE;
+    }
 
     /** Stops delivering received PDUs until {@link #resumeReceive()} (back-pressure). */
     void suspendReceive();

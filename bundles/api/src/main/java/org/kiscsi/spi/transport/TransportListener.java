@@ -2,10 +2,15 @@ package org.kiscsi.spi.transport;
 
 import java.nio.ByteBuffer;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * Receives what a connection delivers. Called on the transport's I/O threads, one call at a time per
  * connection: implementations must return quickly and never block.
+ *
+ * <p>Implemented by the engine, not by transports.
  */
+@ProviderType
 public interface TransportListener {
     /** A whole PDU arrived; the listener owns it and must release it. */
     void received(PduBuffer pdu);

@@ -26,6 +26,8 @@ final class Connection implements TransportListener {
     final int cid;
     final String portal;
     final String transportName;
+    /** The transport moves SCSI data itself ({@code DIRECT_DATA_PLACEMENT}): no Data-Out, R2T or Data-In here. */
+    final boolean directDataPlacement;
     private volatile Handler handler;
     private volatile TransportConnection transport;
     volatile ConnectionState state = ConnectionState.XPT_WAIT;
@@ -33,10 +35,11 @@ final class Connection implements TransportListener {
     volatile int loginRequests;
     volatile int loginResponses;
 
-    Connection(int cid, String portal, String transportName, Handler initial) {
+    Connection(int cid, String portal, String transportName, boolean directDataPlacement, Handler initial) {
         this.cid = cid;
         this.portal = portal;
         this.transportName = transportName;
+        this.directDataPlacement = directDataPlacement;
         this.handler = initial;
     }
 

@@ -17,7 +17,6 @@ import org.kiscsi.protocol.pdu.SequenceNumbers;
 import org.kiscsi.protocol.pdu.TargetPdu;
 import org.kiscsi.protocol.SerialNumber;
 import org.kiscsi.protocol.text.NegotiatedParameters;
-import org.kiscsi.spi.transport.LinkSettings;
 import org.kiscsi.spi.transport.PduBuffer;
 import org.kiscsi.spi.transport.TransportConnection;
 
@@ -39,6 +38,8 @@ final class ConnectionContext implements Connection.Handler {
     final Map<String, String> declared;
     final int tsih;
     final DataMover mover;
+    /** The transport's limit on PDUs outstanding unanswered (iSER's MaxOutstandingUnexpectedPDUs); MAX_VALUE: none. */
+    final int unexpectedLimit;
 
     // guarded by the session
     int expStatSn;
@@ -61,8 +62,9 @@ final class ConnectionContext implements Connection.Handler {
         this.lastReceived = now;
         this.pingSent = now;
         this.mover = new DataMover(this);
-        connection.transport().configure(new LinkSettings(params.headerDigest(), params.dataDigest(),
-                params.maxRecvDataSegmentLength()));
+        // the transport entered full feature phase with the negotiated settings before the login was done
+        int limit = connection.transport().maxOutstandingUnexpectedPdus();
+        this.unexpectedLimit = limit > 0 ? limit : Integer.MAX_VALUE;
         connection.state = ConnectionState.LOGGED_IN;
     }
 
@@ -118,7 +120,7 @@ final class ConnectionContext implements Connection.Handler {
                     + " ms: no answer to NOP-Out within " + r.noopOutTimeout().toSeconds()
                     + " s (node.conn[0].timeo.noop_out_timeout); connection declared dead");
         }
-        if (ping != null || silent < interval || !tasks.hasFreeSlot()) {
+        if (ping != null || silent < interval || !tasks.hasFreeSlot() || tasks.outstanding() >= unexpectedLimit) {
             return null;
         }
         Task.Control<Void> p = new Task.Control<>("NOP-Out ping");

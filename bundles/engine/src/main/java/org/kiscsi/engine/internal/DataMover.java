@@ -30,10 +30,12 @@ final class DataMover {
         ScsiTask s = t.scsi;
         int outLength = s.outLength();
         int immediate = 0;
-        if (t.writes() && params.immediateData()) {
+        // with direct data placement the transport moves every byte; the command goes alone
+        boolean placed = connection.connection.directDataPlacement;
+        if (t.writes() && params.immediateData() && !placed) {
             immediate = Math.min(outLength, Math.min(params.firstBurstLength(), params.maxXmitDataSegmentLength()));
         }
-        int unsolicitedEnd = t.writes() && !params.initialR2T() ? Math.min(outLength, params.firstBurstLength()) : immediate;
+        int unsolicitedEnd = t.writes() && !params.initialR2T() && !placed ? Math.min(outLength, params.firstBurstLength()) : immediate;
         boolean finalBit = unsolicitedEnd <= immediate;
         int edtl = t.writes() ? outLength : s.expectedInLength();
         ByteBuffer immediateData = immediate > 0 ? slice(s.dataOut(), 0, immediate) : null;

@@ -26,7 +26,7 @@ import org.kiscsi.spi.transport.PduBuffer;
  */
 final class LoginDriver implements Connection.Handler {
     private final Connection connection;
-    private final LoginMachine machine;
+    private LoginMachine machine;
     private final CompletableFuture<LoginStep> result = new CompletableFuture<>();
     private final String what;
     private final SessionSettings.Waits waits;
@@ -35,15 +35,20 @@ final class LoginDriver implements Connection.Handler {
     private Duration loginTimeout;
     private boolean authWaits;
 
-    LoginDriver(Connection connection, LoginMachine machine, String what, SessionSettings.Waits waits) {
+    LoginDriver(Connection connection, String what, SessionSettings.Waits waits) {
         this.connection = connection;
-        this.machine = machine;
         this.what = what;
         this.waits = waits;
     }
 
-    /** Starts the login; the stage completes with a Done or Redirect step. */
-    CompletableFuture<LoginStep> run(Duration timeout, ScheduledExecutorService scheduler) {
+    /**
+     * Starts the login with {@code machine} (built once the transport connection is up: the
+     * transport's own keys are part of it); the stage completes with a Done or Redirect step.
+     */
+    CompletableFuture<LoginStep> run(LoginMachine machine, Duration timeout, ScheduledExecutorService scheduler) {
+        synchronized (this) {
+            this.machine = machine;
+        }
         this.scheduler = scheduler;
         this.loginTimeout = timeout;
         arm(timeout, "login_timeout");
@@ -59,7 +64,7 @@ final class LoginDriver implements Connection.Handler {
     @Override
     public void received(PduBuffer buffer) {
         try {
-            if (result.isDone()) {
+            if (result.isDone() || machine == null) {
                 return;
             }
             TargetPdu pdu = PduCodec.decodeTargetPdu(buffer.header(), buffer.data());

@@ -38,6 +38,9 @@ import org.kiscsi.protocol.pdu.TargetPdu;
 import org.kiscsi.protocol.pdu.TextRequest;
 import org.kiscsi.protocol.text.NegotiatedParameters;
 import org.kiscsi.spi.transport.PduBuffer;
+import org.kiscsi.spi.transport.TaskBuffers;
+import org.kiscsi.spi.transport.TaskEnd;
+import org.kiscsi.spi.transport.TaskTransfer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -270,9 +273,19 @@ final class SessionImpl implements ScsiTaskExecutor {
         return new IscsiException(IscsiError.SESSION_NOT_CONNECTED, where + " is " + s + ": " + what);
     }
 
-    /** Whether a command may go now: a free slot within cmds_max and an open window. */
+    /**
+     * Whether a command may go now: a free slot within cmds_max and the transport's limit on
+     * unanswered PDUs (one place of which stays free for a control request), and an open window.
+     */
     private boolean canStart() {
-        return tasks.outstanding() < settings.cmdsMax() && window.isOpen();
+        int limit = current == null ? Integer.MAX_VALUE : current.unexpectedLimit;
+        int commands = limit == Integer.MAX_VALUE ? settings.cmdsMax() : Math.min(settings.cmdsMax(), Math.max(1, limit - 1));
+        return tasks.outstanding() < commands && window.isOpen();
+    }
+
+    /** Whether a control request (text, task management, logout) may go now: a free tag within the transport's limit. */
+    boolean roomForRequest() {
+        return tasks.hasFreeSlot() && (current == null || tasks.outstanding() < current.unexpectedLimit);
     }
 
     private void start(CommandTask t) {
@@ -285,7 +298,23 @@ final class SessionImpl implements ScsiTaskExecutor {
         }
         t.deadline = now + settings.commandTimeout().toNanos();
         t.mayHaveRun = true;
+        ScsiTask s = t.scsi;
+        int out = t.writes() ? s.outLength() : 0;
+        int in = t.reads() ? s.expectedInLength() : 0;
+        current.transport().taskStarted(new TaskBuffers(t.itt, s.direction(), out > 0 ? s.dataOut() : null, out,
+                in > 0 ? s.dataIn() : null, in));
         current.mover.start(t, t.cmdSn);
+    }
+
+    /**
+     * Tells the transport of {@code c} that a command's buffers are free again; before the task
+     * leaves the table (its ITT is still the one announced). Under the lock.
+     */
+    TaskTransfer taskEnded(ConnectionContext c, Task t, TaskEnd end) {
+        if (c == null || !(t instanceof CommandTask) || t.itt == -1) {
+            return TaskTransfer.NONE;
+        }
+        return c.transport().taskEnded(t.itt, end);
     }
 
     /** Starts waiting commands while slots and the window allow. */
@@ -305,6 +334,7 @@ final class SessionImpl implements ScsiTaskExecutor {
         if (tasks.get(c.itt) != c) {
             return; // it completed meanwhile
         }
+        taskEnded(current, c, TaskEnd.ABORTED);
         tasks.remove(c);
         IscsiException e = new IscsiException(IscsiError.REQ_TIMEDOUT, where + ": " + c.describe() + " timed out after "
                 + settings.commandTimeout().toSeconds() + " s (node.session.scsi.cmd_timeout) and was " + how);
@@ -320,6 +350,7 @@ final class SessionImpl implements ScsiTaskExecutor {
         List<CommandTask> again = new ArrayList<>();
         for (Task t : tasks.all()) {
             if (t instanceof CommandTask c && (lun == null || c.scsi.lun() == lun)) {
+                taskEnded(current, c, TaskEnd.ABORTED);
                 tasks.remove(c);
                 if (c.timedOut) {
                     IscsiException e = new IscsiException(IscsiError.REQ_TIMEDOUT, where + ": " + c.describe() + " timed out after "
@@ -355,8 +386,9 @@ final class SessionImpl implements ScsiTaskExecutor {
         synchronized (this) {
             if (state != SessionState.LOGGED_IN) {
                 refused = notUsable("cannot send a Text request");
-            } else if (!tasks.hasFreeSlot()) {
-                refused = new IscsiException(IscsiError.BUSY, where + ": no free task tag for a Text request");
+            } else if (!roomForRequest()) {
+                refused = new IscsiException(IscsiError.BUSY, where + ": no free task tag for a Text request"
+                        + " (or the transport's limit on unanswered PDUs is reached)");
             } else {
                 tasks.add(x);
                 sendText(x, 0xFFFFFFFF, ByteBuffer.wrap(text));
@@ -391,7 +423,7 @@ final class SessionImpl implements ScsiTaskExecutor {
             }
             ConnectionContext c = current;
             setState(SessionState.LOGGING_OUT);
-            if (c == null || recoveryLogout != null || !tasks.hasFreeSlot()) {
+            if (c == null || recoveryLogout != null || !roomForRequest()) {
                 // nothing to say to the target (or it is logging out already): just close
                 closeSession(null);
             } else {
@@ -437,8 +469,9 @@ final class SessionImpl implements ScsiTaskExecutor {
             return;
         }
         draining = false;
-        if (!tasks.hasFreeSlot()) {
-            dropConnection(new IscsiException(IscsiError.LOGOUT, "no free task tag for the logout the target asked for"));
+        if (!roomForRequest()) {
+            dropConnection(new IscsiException(IscsiError.LOGOUT, "no free task tag (within the transport's limit) for the"
+                    + " logout the target asked for"));
             return;
         }
         Task.Control<Void> l = new Task.Control<>("Logout request (asked by the target)");
@@ -639,6 +672,7 @@ final class SessionImpl implements ScsiTaskExecutor {
         List<CommandTask> held = new ArrayList<>();
         IscsiException gone = new IscsiException(IscsiError.SESSION_NOT_CONNECTED, where + ": " + cause.getMessage(), cause);
         for (Task t : tasks.all()) {
+            taskEnded(c, t, TaskEnd.CONNECTION_LOST);
             tasks.remove(t);
             if (t instanceof CommandTask ct) {
                 held.add(ct);
@@ -813,7 +847,10 @@ final class SessionImpl implements ScsiTaskExecutor {
             defer(c.connection::close);
         }
         List<Task> outstanding = tasks.all();
-        outstanding.forEach(tasks::remove);
+        for (Task t : outstanding) {
+            taskEnded(c, t, TaskEnd.CONNECTION_LOST);
+            tasks.remove(t);
+        }
         List<CommandTask> queued = new ArrayList<>(waiting);
         waiting.clear();
         engine.sessionClosed(this); // gone from the session list before anyone hears of it

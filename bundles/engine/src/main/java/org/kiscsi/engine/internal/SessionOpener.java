@@ -32,10 +32,14 @@ import org.kiscsi.protocol.login.LoginException;
 import org.kiscsi.protocol.login.LoginMachine;
 import org.kiscsi.protocol.login.LoginParameters;
 import org.kiscsi.protocol.login.LoginStep;
+import org.kiscsi.protocol.text.NegotiatedParameters;
 import org.kiscsi.protocol.text.SessionOffers;
 import org.kiscsi.spi.auth.AuthAdvice;
 import org.kiscsi.spi.transport.ConnectRequest;
 import org.kiscsi.spi.transport.LinkSettings;
+import org.kiscsi.spi.transport.LoginKey;
+import org.kiscsi.spi.transport.TransportCapability;
+import org.kiscsi.spi.transport.TransportConnection;
 import org.kiscsi.spi.transport.TransportProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -150,6 +154,29 @@ final class SessionOpener {
                 null, null);
     }
 
+    /**
+     * The transport switches to full feature phase with the negotiated settings (its own keys'
+     * outcome included); no PDU goes before it has, and it must within the login timeout.
+     */
+    private static CompletableFuture<Void> fullFeaturePhase(TransportConnection t, LoginResult r, Duration timeout, String what) {
+        NegotiatedParameters p = r.parameters();
+        LinkSettings link = new LinkSettings(p.headerDigest(), p.dataDigest(), p.maxRecvDataSegmentLength(), r.extensionKeys());
+        CompletableFuture<Void> switched;
+        try {
+            switched = t.enterFullFeaturePhase(link).toCompletableFuture();
+        } catch (RuntimeException e) {
+            switched = CompletableFuture.failedFuture(e);
+        }
+        return switched.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
+            Throwable c = unwrap(e);
+            String why = c instanceof java.util.concurrent.TimeoutException
+                    ? "the transport did not enter full feature phase within " + timeout.toSeconds()
+                            + " s (node.conn[0].timeo.login_timeout)"
+                    : "the transport could not enter full feature phase: " + c.getMessage();
+            return CompletableFuture.failedFuture(new IscsiException(IscsiError.TRANS, what + ": logged in, but " + why, c));
+        });
+    }
+
     /** No connection within the login timeout (SYNs dropped, nobody answering): iscsiadm's TRANS_TIMEOUT, saying which key. */
     private static Throwable connectFailure(Throwable e, String what, Duration timeout) {
         if (e instanceof IscsiException i && i.error() == IscsiError.TRANS_TIMEOUT) {
@@ -185,7 +212,8 @@ final class SessionOpener {
         String initiatorName;
         Isid isid;
         TransportProvider transport;
-        LoginParameters params;
+        Map<String, String> offers;
+        String alias;
         LoginAuth auth;
         String what = "login to " + (type == SessionType.NORMAL ? record.target().value() : "discovery portal") + " at "
                 + portal.hostPort();
@@ -201,17 +229,28 @@ final class SessionOpener {
             transport = engine.transport(settings.transportName());
             auth = LoginAuth.prepare(engine, record, settings, initiatorName,
                     type == SessionType.NORMAL ? record.target().value() : null, portal, type, algorithms, what);
-            params = new LoginParameters(initiatorName, id.initiatorAlias().orElse(null),
-                    type == SessionType.NORMAL ? record.target().value() : null, type, isid.value(), 0, 0, 0, 1,
-                    auth.offered(),
-                    type == SessionType.NORMAL ? SessionOffers.normal(offersFrom) : SessionOffers.discovery(offersFrom),
-                    SessionOffers.maxXmitCap(record.values()), portal.hostPort());
+            alias = id.initiatorAlias().orElse(null);
+            offers = TransportOffers.fit(type == SessionType.NORMAL ? SessionOffers.normal(offersFrom)
+                    : SessionOffers.discovery(offersFrom), transport.capabilities(), transport.name(), what);
         } catch (IscsiException e) {
             return CompletableFuture.failedFuture(e);
         }
+        String name = initiatorName;
+        Isid sessionIsid = isid;
+        TransportProvider provider = transport;
+        // the transport's own keys are read from its connection, once it is up
+        Function<TransportConnection, LoginParameters> params = t -> {
+            List<LoginKey> keys = t.loginKeys();
+            return new LoginParameters(name, alias,
+                    type == SessionType.NORMAL ? record.target().value() : null, type, sessionIsid.value(), 0, 0, 0, 1,
+                    auth.offered(), TransportOffers.withTransportKeys(offers, keys, provider.name(), what),
+                    SessionOffers.maxXmitCap(record.values()), portal.hostPort(),
+                    TransportOffers.definitions(keys, provider.name(), what));
+        };
         CompletableFuture<LoginStep> loggedIn = new CompletableFuture<>();
-        Connection connection = new Connection(0, portal.hostPort(), transport.name(), null);
-        LoginDriver driver = new LoginDriver(connection, new LoginMachine(params, auth), what, settings.waits());
+        Connection connection = new Connection(0, portal.hostPort(), transport.name(),
+                transport.capabilities().contains(TransportCapability.DIRECT_DATA_PLACEMENT), null);
+        LoginDriver driver = new LoginDriver(connection, what, settings.waits());
         connection.handOver(driver);
         Duration timeout = settings.loginTimeout();
         // the transport gets the iface's values only: the record's secrets are for the authenticator
@@ -225,14 +264,27 @@ final class SessionOpener {
                     connection.attach(t);
                     // login PDUs carry at most 8192 data bytes until MaxRecvDataSegmentLength is negotiated
                     t.configure(LinkSettings.LOGIN);
-                    driver.run(timeout, engine.scheduler()).whenComplete((step, f) -> {
-                        auth.done(); // the secrets are overwritten before anyone hears of the outcome
-                        if (f != null) {
-                            loggedIn.completeExceptionally(f);
-                        } else {
-                            loggedIn.complete(step);
-                        }
-                    });
+                    LoginMachine machine;
+                    try {
+                        machine = new LoginMachine(params.apply(t), auth);
+                    } catch (RuntimeException x) {
+                        auth.done();
+                        connection.close();
+                        loggedIn.completeExceptionally(x);
+                        return;
+                    }
+                    driver.run(machine, timeout, engine.scheduler())
+                            .thenCompose(step -> step instanceof LoginStep.Done d ? fullFeaturePhase(t, d.result(), timeout, what)
+                                    .thenApply(v -> step) : CompletableFuture.completedFuture(step))
+                            .whenComplete((step, f) -> {
+                                auth.done(); // the secrets are overwritten before anyone hears of the outcome
+                                if (f != null) {
+                                    connection.close();
+                                    loggedIn.completeExceptionally(unwrap(f));
+                                } else {
+                                    loggedIn.complete(step);
+                                }
+                            });
                 });
         loggedIn.whenComplete((step, f) -> auth.done());
         return loggedIn.thenCompose(step -> {

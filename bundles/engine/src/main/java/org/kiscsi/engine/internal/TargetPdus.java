@@ -25,6 +25,8 @@ import org.kiscsi.protocol.pdu.ScsiResponse;
 import org.kiscsi.protocol.pdu.TargetPdu;
 import org.kiscsi.protocol.pdu.TaskMgmtResponse;
 import org.kiscsi.protocol.pdu.TextResponse;
+import org.kiscsi.spi.transport.TaskEnd;
+import org.kiscsi.spi.transport.TaskTransfer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,8 +54,12 @@ final class TargetPdus {
         if (pdu instanceof DataIn d) {
             return dataIn(c, d);
         } else if (pdu instanceof ScsiResponse r) {
-            return scsiResponse(r);
+            return scsiResponse(c, r);
         } else if (pdu instanceof R2t r) {
+            if (c.connection.directDataPlacement) {
+                throw new ProtocolException(Kind.SEQUENCE, session.where + ": R2T reached the initiator, but transport "
+                        + c.connection.transportName + " moves the data itself (direct data placement)");
+            }
             c.mover.r2t(command(r.itt(), "R2T"), r, session.where);
             return null;
         } else if (pdu instanceof NopIn n) {
@@ -85,6 +91,10 @@ final class TargetPdus {
     private Completion dataIn(ConnectionContext c, DataIn d) {
         CommandTask t = command(d.itt(), "Data-In");
         String where = session.where;
+        if (c.connection.directDataPlacement) {
+            throw new ProtocolException(Kind.SEQUENCE, where + ": Data-In for " + t.describe() + " reached the initiator, but"
+                    + " transport " + c.connection.transportName + " moves the data itself (direct data placement)");
+        }
         if (!t.reads()) {
             throw new ProtocolException(Kind.SEQUENCE, where + ": Data-In for " + t.describe() + ", which reads nothing");
         }
@@ -114,11 +124,23 @@ final class TargetPdus {
         }
         ScsiResult.Residual kind = (d.flags() & DataIn.FLAG_UNDERFLOW) != 0 ? ScsiResult.Residual.UNDERFLOW
                 : (d.flags() & DataIn.FLAG_OVERFLOW) != 0 ? ScsiResult.Residual.OVERFLOW : ScsiResult.Residual.NONE;
+        session.taskEnded(c, t, TaskEnd.COMPLETED);
         return finish(t, new ScsiResult(d.status(), new byte[0], t.bytesIn, d.residualCount(), kind));
     }
 
-    private Completion scsiResponse(ScsiResponse r) {
+    private Completion scsiResponse(ConnectionContext c, ScsiResponse r) {
         CommandTask t = command(r.itt(), "SCSI Response");
+        TaskTransfer moved = session.taskEnded(c, t, TaskEnd.COMPLETED);
+        if (c.connection.directDataPlacement) {
+            // the transport placed the data: its count is the one the caller hears
+            if (moved.bytesIn() > (t.reads() ? t.scsi.expectedInLength() : 0)) {
+                session.tasks().remove(t);
+                throw new ProtocolException(Kind.BAD_FIELD, session.where + ": transport " + c.connection.transportName
+                        + " reports " + moved.bytesIn() + " bytes placed for " + t.describe() + ", which expects "
+                        + (t.reads() ? t.scsi.expectedInLength() : 0));
+            }
+            t.bytesIn = moved.bytesIn();
+        }
         if (r.response() != 0) {
             session.tasks().remove(t);
             return new Completion(t, new IscsiException(IscsiError.TRANS, session.where + ": target failure (iSCSI response 0x"

@@ -117,7 +117,7 @@ final class TaskManagement {
             return;
         }
         ConnectionContext c = session.current();
-        if (c == null || !session.tasks().hasFreeSlot()) {
+        if (c == null || !session.roomForRequest()) {
             IscsiException e = new IscsiException(IscsiError.BUSY, session.where + ": no " + (c == null ? "connection" : "free task tag")
                     + " for " + step.text);
             if (asked != null) {

@@ -17,6 +17,7 @@ import org.kiscsi.protocol.ProtocolException.Kind;
 import org.kiscsi.protocol.pdu.LoginRequest;
 import org.kiscsi.protocol.pdu.LoginResponse;
 import org.kiscsi.protocol.text.KeyValue;
+import org.kiscsi.protocol.text.KeyDefinition;
 import org.kiscsi.protocol.text.Negotiation;
 import org.kiscsi.protocol.text.NegotiatedParameters;
 import org.kiscsi.protocol.text.TextAccumulator;
@@ -214,7 +215,7 @@ public final class LoginMachine {
             throw sequence("target went from security straight to full feature phase; kiscsi asked for the operational stage");
         }
         stage = LoginStage.OPERATIONAL;
-        negotiation = new Negotiation(p.offers(), p.offers(), where());
+        negotiation = new Negotiation(p.offers(), p.offers(), where(), p.extensionKeys());
         return new LoginStep.Send(queue(negotiation.offers(), true, LoginStage.FULL_FEATURE));
     }
 
@@ -235,9 +236,22 @@ public final class LoginMachine {
             all.putAll(negotiation.declaredByTarget());
             NegotiatedParameters params = NegotiatedParameters.from(withDeclared(negotiation), p.maxXmitCap(), where());
             return new LoginStep.Done(new LoginResult(params, r.tsih(), r.statSn(), r.expCmdSn(), r.maxCmdSn(),
-                    authMethod, all));
+                    authMethod, all, extensionOutcome()));
         }
         return new LoginStep.Send(queue(answers, true, LoginStage.FULL_FEATURE));
+    }
+
+    /** Negotiated values of the extension keys, and the target's declarations of declarative ones. */
+    private Map<String, String> extensionOutcome() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (KeyDefinition d : p.extensionKeys()) {
+            String v = d.merge() == KeyDefinition.Merge.DECLARATIVE ? negotiation.declaredByTarget().get(d.name())
+                    : negotiation.results().get(d.name());
+            if (v != null) {
+                out.put(d.name(), v);
+            }
+        }
+        return out;
     }
 
     /** Folds declarations made in the security stage (TPGT, alias) into the negotiation's view. */

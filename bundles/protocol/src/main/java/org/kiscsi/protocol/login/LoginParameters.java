@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.kiscsi.api.session.SessionType;
+import org.kiscsi.protocol.text.KeyDefinition;
 
 /**
  * Everything one connection's login needs, fixed before it starts.
@@ -23,10 +24,12 @@ import org.kiscsi.api.session.SessionType;
  * @param offers operational keys to offer (see {@link org.kiscsi.protocol.text.SessionOffers})
  * @param maxXmitCap the record's MaxXmitDataSegmentLength (0: none)
  * @param peer the portal, for messages
+ * @param extensionKeys definitions of keys beyond RFC 7143's catalogue among {@code offers} (a
+ *        transport's own); their outcome is {@link LoginResult#extensionKeys()}
  */
 public record LoginParameters(String initiatorName, String initiatorAlias, String targetName, SessionType sessionType,
         long isid, int tsih, int cid, int itt, int cmdSn, List<String> authMethods, Map<String, String> offers,
-        int maxXmitCap, String peer) {
+        int maxXmitCap, String peer, List<KeyDefinition> extensionKeys) {
     public LoginParameters {
         Objects.requireNonNull(initiatorName, "initiatorName");
         Objects.requireNonNull(sessionType, "sessionType");
@@ -39,5 +42,14 @@ public record LoginParameters(String initiatorName, String initiatorAlias, Strin
             throw new IllegalArgumentException("no AuthMethod to offer");
         }
         offers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(offers));
+        extensionKeys = List.copyOf(extensionKeys);
+    }
+
+    /** Parameters offering RFC 7143's keys only. */
+    public LoginParameters(String initiatorName, String initiatorAlias, String targetName, SessionType sessionType,
+            long isid, int tsih, int cid, int itt, int cmdSn, List<String> authMethods, Map<String, String> offers,
+            int maxXmitCap, String peer) {
+        this(initiatorName, initiatorAlias, targetName, sessionType, isid, tsih, cid, itt, cmdSn, authMethods, offers,
+                maxXmitCap, peer, List.of());
     }
 }

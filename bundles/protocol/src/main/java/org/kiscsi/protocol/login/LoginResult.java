@@ -14,10 +14,20 @@ import org.kiscsi.protocol.text.NegotiatedParameters;
  * @param maxCmdSn the command window's upper end
  * @param authMethod the AuthMethod used
  * @param declaredByTarget everything the target declared (TargetAlias, TargetPortalGroupTag, ...)
+ * @param extensionKeys the outcome of {@link LoginParameters#extensionKeys()}: each negotiated key's
+ *        value, and the target's own value of each declarative one it declared; keys without an
+ *        outcome (not understood, no default) are absent
  */
 public record LoginResult(NegotiatedParameters parameters, int tsih, int statSn, int expCmdSn, int maxCmdSn,
-        String authMethod, Map<String, String> declaredByTarget) {
+        String authMethod, Map<String, String> declaredByTarget, Map<String, String> extensionKeys) {
     public LoginResult {
         declaredByTarget = Map.copyOf(declaredByTarget);
+        extensionKeys = Map.copyOf(extensionKeys);
+    }
+
+    /** A result without keys beyond RFC 7143's catalogue. */
+    public LoginResult(NegotiatedParameters parameters, int tsih, int statSn, int expCmdSn, int maxCmdSn,
+            String authMethod, Map<String, String> declaredByTarget) {
+        this(parameters, tsih, statSn, expCmdSn, maxCmdSn, authMethod, declaredByTarget, Map.of());
     }
 }

@@ -2,10 +2,12 @@ package org.kiscsi.protocol.text;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.kiscsi.protocol.ProtocolException;
 import org.kiscsi.protocol.ProtocolException.Kind;
@@ -16,11 +18,18 @@ import org.kiscsi.protocol.text.KeyDefinition.Merge;
  * RFC 7143 section 6: it offers keys, checks each answer against the merge rule of the key, answers
  * keys the target offers, and keeps the outcome. Declarations the target makes (TargetAlias, its
  * MaxRecvDataSegmentLength, ...) are kept apart from negotiated values.
+ *
+ * <p>Keys beyond the catalogue of {@link TextKeys} (a transport's own, such as iSER's) take part when
+ * their definitions are given; every key offered must have a definition, so that an answer is always
+ * read by its key's rule and never taken for this side's offer.
  */
 public final class Negotiation {
     private final Map<String, String> offers;
     private final Map<String, String> ownValues;
+    private final Map<String, KeyDefinition> extensions = new LinkedHashMap<>();
     private final Map<String, String> results = new LinkedHashMap<>();
+    /** Offered keys the target answered (a key answered NotUnderstood may have no result). */
+    private final Set<String> answered = new HashSet<>();
     private final Map<String, String> declaredByTarget = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
     private final String where;
@@ -32,9 +41,38 @@ public final class Negotiation {
      * @param where the peer, for messages
      */
     public Negotiation(Map<String, String> offers, Map<String, String> ownValues, String where) {
+        this(offers, ownValues, where, List.of());
+    }
+
+    /**
+     * @param extensions definitions of keys beyond the catalogue this side may offer or be offered;
+     *        none may redefine a catalogue key
+     * @throws IllegalArgumentException for an offered key without a definition, or an extension
+     *         redefining a catalogue key
+     */
+    public Negotiation(Map<String, String> offers, Map<String, String> ownValues, String where,
+            List<KeyDefinition> extensions) {
+        for (KeyDefinition d : extensions) {
+            if (TextKeys.definition(d.name()).isPresent() || TextKeys.isObsolete(d.name())) {
+                throw new IllegalArgumentException(d.name() + " is a key of RFC 7143 and cannot be redefined");
+            }
+            if (this.extensions.put(d.name(), d) != null) {
+                throw new IllegalArgumentException(d.name() + " is defined twice");
+            }
+        }
+        for (String k : offers.keySet()) {
+            if (definition(k).isEmpty()) {
+                throw new IllegalArgumentException("cannot offer " + k + ": no definition says how it is negotiated");
+            }
+        }
         this.offers = new LinkedHashMap<>(offers);
         this.ownValues = new LinkedHashMap<>(ownValues);
         this.where = where;
+    }
+
+    private Optional<KeyDefinition> definition(String key) {
+        Optional<KeyDefinition> d = TextKeys.definition(key);
+        return d.isPresent() ? d : Optional.ofNullable(extensions.get(key));
     }
 
     /** The offers to send, in order. */
@@ -52,9 +90,13 @@ public final class Negotiation {
         List<KeyValue> answers = new ArrayList<>();
         for (KeyValue kv : targetKeys) {
             String key = kv.key();
-            Optional<KeyDefinition> def = TextKeys.definition(key);
-            if (offers.containsKey(key) && !results.containsKey(key)) {
-                results.put(key, checkAnswer(def.orElse(null), key, offers.get(key), kv.value()));
+            Optional<KeyDefinition> def = definition(key);
+            if (offers.containsKey(key) && !answered.contains(key)) {
+                answered.add(key);
+                String result = checkAnswer(def.orElseThrow(), key, offers.get(key), kv.value());
+                if (result != null) {
+                    results.put(key, result);
+                }
             } else if (def.isEmpty() || TextKeys.isObsolete(key)) {
                 notes.add("target sent unknown key " + key);
                 answers.add(new KeyValue(key, KeyValue.NOT_UNDERSTOOD));
@@ -73,15 +115,15 @@ public final class Negotiation {
     public List<String> unanswered() {
         List<String> out = new ArrayList<>();
         for (String k : offers.keySet()) {
-            if (!results.containsKey(k) && !isDeclarationOnly(k)) {
+            if (!answered.contains(k) && !isDeclarationOnly(k)) {
                 out.add(k);
             }
         }
         return out;
     }
 
-    private static boolean isDeclarationOnly(String key) {
-        return TextKeys.definition(key).map(d -> d.merge() == Merge.DECLARATIVE).orElse(false);
+    private boolean isDeclarationOnly(String key) {
+        return definition(key).map(d -> d.merge() == Merge.DECLARATIVE).orElse(false);
     }
 
     /** Negotiated values (answers to offers and to target offers), RFC defaults not filled in. */
@@ -99,17 +141,20 @@ public final class Negotiation {
         return notes;
     }
 
+    /** The negotiated value of an offered key, or null when the key has none (not understood, no default). */
     private String checkAnswer(KeyDefinition def, String key, String offered, String answer) {
-        if (def == null || def.merge() == Merge.DECLARATIVE) {
+        if (def.merge() == Merge.DECLARATIVE) {
             // a declarative key we sent (our MaxRecvDataSegmentLength) answered by the target's own declaration
-            if (def != null && !answer.equals(KeyValue.IRRELEVANT) && !answer.equals(KeyValue.NOT_UNDERSTOOD)) {
+            if (answer.equals(KeyValue.NOT_UNDERSTOOD)) {
+                notes.add("target did not understand " + key);
+            } else if (!answer.equals(KeyValue.IRRELEVANT) && !answer.equals(KeyValue.REJECT)) {
                 declaredByTarget.put(key, answer);
             }
             return offered;
         }
         switch (answer) {
             case KeyValue.IRRELEVANT:
-                return def.defaultValue() == null ? offered : def.defaultValue();
+                return def.defaultValue();
             case KeyValue.NOT_UNDERSTOOD:
                 notes.add("target did not understand " + key);
                 return acceptableDefault(def, key, offered, answer);
@@ -155,9 +200,15 @@ public final class Negotiation {
         }
     }
 
-    /** After Reject/NotUnderstood the key keeps its default, which must be something this side offered. */
+    /**
+     * After Reject/NotUnderstood the key keeps its default, which must be something this side offered;
+     * a key beyond the catalogue without a default is simply not in use (null).
+     */
     private String acceptableDefault(KeyDefinition def, String key, String offered, String answer) {
         String d = def.defaultValue();
+        if (d == null && extensions.containsKey(key)) {
+            return null;
+        }
         boolean ok = switch (def.merge()) {
             case LIST -> Arrays.asList(offered.split(",")).contains(d);
             case OR -> !offered.equals("Yes") || "Yes".equals(d);

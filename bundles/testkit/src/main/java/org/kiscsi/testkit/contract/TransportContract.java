@@ -26,8 +26,13 @@ import org.kiscsi.api.IscsiError;
 import org.kiscsi.api.IscsiException;
 import org.kiscsi.api.Portal;
 import org.kiscsi.spi.transport.ConnectRequest;
+import org.kiscsi.api.scsi.DataDirection;
 import org.kiscsi.spi.transport.LinkSettings;
+import org.kiscsi.spi.transport.LoginKey;
 import org.kiscsi.spi.transport.PduBuffer;
+import org.kiscsi.spi.transport.TaskBuffers;
+import org.kiscsi.spi.transport.TaskEnd;
+import org.kiscsi.spi.transport.TaskTransfer;
 import org.kiscsi.spi.transport.TransportCapability;
 import org.kiscsi.spi.transport.TransportConnection;
 import org.kiscsi.spi.transport.TransportProvider;
@@ -209,7 +214,8 @@ public abstract class TransportContract {
     void reportsAConnectionClosedByThePeer() throws Exception {
         RecordingListener l = new RecordingListener();
         TransportConnection c = connect(l);
-        c.send(Pdus.build(c, Pdus.OP_LOGOUT_REQUEST, 1, 0, 0));
+        // the Logout is written (and its buffer released) before the peer can read it and close
+        awaitSent(c.send(Pdus.build(c, Pdus.OP_LOGOUT_REQUEST, 1, 0, 0)).toCompletableFuture());
         Throwable cause = l.closed.get(WAIT_MS, TimeUnit.MILLISECONDS);
         assertNotNull(cause, "a close by the peer must come with a cause");
         assertTrue(cause instanceof IscsiException, "cause must be an IscsiException, was " + cause);
@@ -276,5 +282,63 @@ public abstract class TransportContract {
         IscsiError err = ((IscsiException) cause).error();
         assertTrue(err == IscsiError.TRANS || err == IscsiError.TRANS_TIMEOUT, "error class " + err);
         assertTrue(cause.getMessage().contains(dead.hostPort()), "message must name the portal: " + cause.getMessage());
+    }
+
+    // ---------------------------------------------------------------- SPI 1.4: full feature switch, keys, tasks
+
+    @Test
+    void entersFullFeaturePhaseWithinTheLoginTimeAndThenFramesByTheSettings() throws Exception {
+        RecordingListener l = new RecordingListener();
+        TransportConnection c = connect(l);
+        c.configure(LinkSettings.LOGIN);
+        boolean digests = transport.capabilities().contains(TransportCapability.DIGESTS);
+        LinkSettings ffp = new LinkSettings(digests, digests, 65536, java.util.Map.of());
+        peer.configure(ffp);
+        c.enterFullFeaturePhase(ffp).toCompletableFuture().get(WAIT_MS, TimeUnit.MILLISECONDS);
+        c.send(Pdus.build(c, Pdus.OP_NOP_OUT, 5, 0, 30000));
+        PduBuffer back = l.next(WAIT_MS);
+        assertNotNull(back, "no PDU came back in full feature phase");
+        assertNull(Pdus.mismatch(back, Pdus.OP_NOP_OUT, 5, 0, 30000));
+        back.release();
+    }
+
+    @Test
+    void loginKeysAreTheTransportsOwnAndValid() throws Exception {
+        TransportConnection c = connect(new RecordingListener());
+        List<LoginKey> keys = c.loginKeys();
+        assertNotNull(keys);
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (LoginKey k : keys) {
+            assertTrue(names.add(k.name()), "login key " + k.name() + " named twice");
+            assertFalse(List.of("HeaderDigest", "DataDigest", "MaxRecvDataSegmentLength", "MaxBurstLength", "FirstBurstLength",
+                    "ImmediateData", "InitialR2T", "MaxConnections", "ErrorRecoveryLevel").contains(k.name()),
+                    "a transport may not add RFC 7143's key " + k.name());
+        }
+        assertTrue(c.maxOutstandingUnexpectedPdus() >= 0, "the unanswered-PDU limit is 0 (none) or positive");
+    }
+
+    @Test
+    void everyAnnouncedTaskEndsOnceAndItsBuffersAreLeftAlone() throws Exception {
+        TransportConnection c = connect(new RecordingListener());
+        boolean placing = transport.capabilities().contains(TransportCapability.DIRECT_DATA_PLACEMENT);
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(4096);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.allocate(8192);
+        c.taskStarted(new TaskBuffers(0x101, DataDirection.OUT, out, 4096, null, 0));
+        c.taskStarted(new TaskBuffers(0x102, DataDirection.IN, null, 0, in, 8192));
+        c.taskStarted(new TaskBuffers(0x103, DataDirection.BIDIRECTIONAL, out, 4096, in, 8192));
+        TaskTransfer a = c.taskEnded(0x101, TaskEnd.COMPLETED);
+        TaskTransfer b = c.taskEnded(0x102, TaskEnd.ABORTED);
+        c.close();
+        TaskTransfer d = c.taskEnded(0x103, TaskEnd.CONNECTION_LOST); // after close: still answered, without blocking
+        for (TaskTransfer t : List.of(a, b, d)) {
+            assertNotNull(t);
+            if (!placing) {
+                assertEquals(TaskTransfer.NONE, t, "a transport that places nothing reports nothing moved");
+            }
+            assertTrue(t.bytesIn() <= 8192 && t.bytesOut() <= 4096, "more moved than the task had: " + t);
+        }
+        assertEquals(0, out.position(), "the transport moved the caller's position");
+        assertEquals(0, in.position(), "the transport moved the caller's position");
+        assertEquals(0, c.buffersOutstanding());
     }
 }
