@@ -5,7 +5,7 @@ import static org.kiscsi.scsi.Bytes.put32;
 import static org.kiscsi.scsi.Bytes.put64;
 
 /**
- * CDBs of the block commands (SBC-3): READ/WRITE 10 and 16, READ CAPACITY 10 and 16, SYNCHRONIZE
+ * CDBs of the block commands (SBC-3): READ/WRITE 10 and 16, READ CAPACITY 10 and 16, GET LBA STATUS, SYNCHRONIZE
  * CACHE 10 and 16, UNMAP, WRITE SAME (16), COMPARE AND WRITE. Each call returns a new array; the
  * CONTROL byte and GROUP NUMBER are 0, and so are DPO and the protection fields.
  */
@@ -18,6 +18,8 @@ public final class BlockCdbs {
     /** SERVICE ACTION IN (16); READ CAPACITY (16) is its service action 0x10. */
     public static final int SERVICE_ACTION_IN_16 = 0x9E;
     public static final int SA_READ_CAPACITY_16 = 0x10;
+    /** GET LBA STATUS is SERVICE ACTION IN (16)'s service action 0x12. */
+    public static final int SA_GET_LBA_STATUS = 0x12;
     public static final int SYNCHRONIZE_CACHE_10 = 0x35;
     public static final int SYNCHRONIZE_CACHE_16 = 0x91;
     public static final int UNMAP = 0x42;
@@ -85,6 +87,17 @@ public final class BlockCdbs {
         byte[] c = new byte[16];
         c[0] = (byte) SERVICE_ACTION_IN_16;
         c[1] = SA_READ_CAPACITY_16;
+        put32(c, 10, allocationLength);
+        return c;
+    }
+
+    /** GET LBA STATUS (16), SBC-3: STARTING LOGICAL BLOCK ADDRESS bytes 2-9, ALLOCATION LENGTH bytes 10-13. */
+    public static byte[] getLbaStatus(long lba, int allocationLength) {
+        checkLba(lba, Long.MAX_VALUE);
+        byte[] c = new byte[16];
+        c[0] = (byte) SERVICE_ACTION_IN_16;
+        c[1] = SA_GET_LBA_STATUS;
+        put64(c, 2, lba);
         put32(c, 10, allocationLength);
         return c;
     }

@@ -19,6 +19,7 @@ import org.kiscsi.api.scsi.BlockDevice;
 import org.kiscsi.api.scsi.BlockLimits;
 import org.kiscsi.api.scsi.Capacity;
 import org.kiscsi.api.scsi.DeviceIdentifier;
+import org.kiscsi.api.scsi.LbaStatus;
 import org.kiscsi.api.scsi.LogicalBlockProvisioning;
 import org.kiscsi.api.scsi.ModeSenseData;
 import org.kiscsi.api.scsi.PersistentReservation;
@@ -324,6 +325,14 @@ public final class ScsiBlockDevice implements BlockDevice {
                     NOTHING)));
         }
         return join.future;
+    }
+
+    @Override
+    public CompletionStage<List<LbaStatus>> getLbaStatus(long lba, int maxDescriptors) {
+        return guard(() -> {
+            int allocation = LbaStatusParser.allocationLength(maxDescriptors);
+            return runner.fetchOnce(lun, BlockCdbs.getLbaStatus(lba, allocation), allocation, LbaStatusParser::parse);
+        });
     }
 
     @Override

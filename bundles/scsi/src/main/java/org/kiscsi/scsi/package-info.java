@@ -7,7 +7,7 @@
  * by the API's {@link org.kiscsi.api.scsi.Sense#decode}, so the session engine can share it.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package org.kiscsi.scsi;
 
 import org.osgi.annotation.bundle.Export;

@@ -125,6 +125,16 @@ public interface BlockDevice {
     }
 
     /**
+     * GET LBA STATUS (16) from {@code lba}: the provisioning status of the extents the target reports in
+     * one reply of at most {@code maxDescriptors} descriptors, in order, the first one starting at
+     * {@code lba}. A thin LU answers; a fully provisioned one may fail with INVALID COMMAND OPERATION
+     * CODE. @since 1.5
+     */
+    default CompletionStage<List<LbaStatus>> getLbaStatus(long lba, int maxDescriptors) {
+        return unsupported("GET LBA STATUS");
+    }
+
+    /**
      * COMPARE AND WRITE: if the blocks at {@code lba} equal {@code expected}, writes {@code replacement}
      * there, atomically. A difference fails with a {@link CheckConditionException} of sense key MISCOMPARE
      * whose information field is the offset of the first differing byte. @since 1.1

@@ -1,0 +1,151 @@
+package org.kiscsi.tools.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.kiscsi.api.scsi.Await;
+import org.kiscsi.api.scsi.BlockDevice;
+import org.kiscsi.export.nbd.NbdExport;
+import org.kiscsi.export.nbd.NbdServer;
+import org.kiscsi.export.nbd.NbdServerOptions;
+import org.kiscsi.testkit.peers.Loopback;
+import org.kiscsi.testkit.peers.LunBacking;
+import org.kiscsi.testkit.peers.TgtTarget;
+import org.kiscsi.testkit.peers.Tgtd;
+import org.kiscsi.tools.lun.StandaloneInitiator;
+import org.kiscsi.tools.url.IscsiUrlParser;
+
+/**
+ * tgtd LUNs exported over NBD as bin/kiscsi-nbd does, used by libnbd's nbdinfo, nbdcopy and nbdsh and
+ * by qemu-img and qemu-io: sizes, block sizes and flags, round trips with equal checksums, FUA, zeroing,
+ * discard and flush read back, block status against GET LBA STATUS on a thin LU.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class NbdExportIT {
+    private static final String IQN = "iqn.2026-11.org.kiscsi.it:nbd";
+    private static final long MIB = 1 << 20;
+    private static Tgtd tgtd;
+    private static TgtTarget target;
+    private static StandaloneInitiator kiscsi;
+    private static NbdServer server;
+    private static Path dir;
+    private static Path socket;
+
+    @BeforeAll
+    static void start() throws IOException {
+        tgtd = Tgtd.start(Loopback.IPV4);
+        target = tgtd.createTarget(IQN);
+        target.addLun(1, LunBacking.file(64 * MIB));
+        target.addLun(2, LunBacking.file(64 * MIB).thinProvisioned());
+        target.allowAll();
+        kiscsi = new StandaloneInitiator("iqn.2026-11.org.kiscsi:nbd-it", Duration.ofSeconds(20));
+        server = NbdServer.start(NbdServerOptions.DEFAULTS);
+        long sid = kiscsi.login(IscsiUrlParser.parse(target.url(1).uri(), IscsiUrlParser.Form.LUN, java.util.Map.of()));
+        for (int lun : new int[] { 1, 2 }) {
+            BlockDevice d = kiscsi.open(sid, lun, IQN);
+            server.addExport(Await.result(NbdExport.open(lun == 1 ? "rdwr" : "thin", "tgtd LUN " + lun, d, false),
+                    Duration.ofSeconds(20), "export"));
+        }
+        dir = Files.createTempDirectory("kiscsi-nbd-it");
+        socket = server.listenUnix(dir.resolve("run/nbd.sock"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        if (kiscsi != null) {
+            kiscsi.close();
+        }
+        if (tgtd != null) {
+            tgtd.close();
+        }
+    }
+
+    private static String uri(String export) {
+        return "nbd+unix:///" + export + "?socket=" + socket;
+    }
+
+    /** Runs a shell script in {@link #dir}; its standard output, failing on a non-zero exit. */
+    static String sh(String script) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "set -e -o pipefail; " + script).directory(dir.toFile())
+                .redirectErrorStream(true);
+        pb.environment().put("PATH", "/usr/bin:/bin:/usr/sbin:/sbin");
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out: " + script);
+        String text = new String(out, StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), script + "\n" + text);
+        return text;
+    }
+
+    @Test
+    void nbdinfoSeesSizesBlockSizesAndFlags() throws Exception {
+        String rdwr = sh("nbdinfo --json '" + uri("rdwr") + "'");
+        assertTrue(rdwr.contains("\"export-size\": 67108864"), rdwr);
+        assertTrue(rdwr.contains("\"block_size_minimum\": 512"), rdwr);
+        assertTrue(rdwr.contains("\"can_flush\": true") && rdwr.contains("\"can_fua\": true"), rdwr);
+        assertTrue(rdwr.contains("\"can_trim\": false"), rdwr);
+        String thin = sh("nbdinfo --json '" + uri("thin") + "'");
+        assertTrue(thin.contains("\"can_trim\": true") && thin.contains("\"can_zero\": true"), thin);
+        assertTrue(thin.contains("base:allocation"), thin);
+        String list = sh("nbdinfo --list '" + uri("") + "'");
+        assertTrue(list.contains("rdwr") && list.contains("thin"), list);
+    }
+
+    @Test
+    void nbdcopyRoundTripKeepsChecksums() throws Exception {
+        String out = sh("head -c 33554432 /dev/urandom > src.img; nbdcopy src.img '" + uri("rdwr") + "'; nbdcopy --flush '"
+                + uri("rdwr") + "' back.img; cmp -n 33554432 src.img back.img && echo same;"
+                + " qemu-img compare -f raw -F raw src.img \"$(echo 'nbd+unix:///rdwr?socket=" + socket + "')\" 2>&1 | head -3 || true");
+        assertTrue(out.contains("same"), out);
+    }
+
+    @Test
+    void qemuIoFuaZeroesDiscardAndFlushReadBack() throws Exception {
+        String out = sh("qemu-io -f raw -t writeback -c 'write -P 0xab 0 64k' -c 'write -f -P 0xcd 1M 64k' -c 'write -z 2M 1M'"
+                + " -c 'discard 4M 1M' -c 'flush' -c 'read -P 0xab 0 64k' -c 'read -P 0xcd 1M 64k' -c 'read -P 0 2M 1M'"
+                + " -c 'read -P 0 4M 1M' '" + uri("thin") + "'");
+        assertTrue(!out.contains("Pattern verification failed") && !out.contains("failed"), out);
+    }
+
+    @Test
+    void blockStatusFollowsGetLbaStatusOnTheThinLu() throws Exception {
+        sh("qemu-io -f raw -t writeback -c 'write -P 0x11 8M 1M' -c 'discard 9M 1M' -c flush '" + uri("thin") + "'");
+        String map = sh("nbdinfo --map '" + uri("thin") + "'");
+        // the written MiB is data; the discarded one after it a hole that reads zeros
+        assertTrue(map.matches("(?s).*\\b8388608\\s+1048576\\s+0\\s+data.*"), map);
+        assertTrue(map.matches("(?s).*\\b9437184\\s+\\d+\\s+3\\s+hole,zero.*"), map);
+        String s = sh("nbdsh --base-allocation -u '" + uri("thin") + "' -c "
+                + "'h.block_status(2097152, 8388608, lambda c,o,e,err: print(c, o, e))'");
+        assertTrue(s.contains("base:allocation 8388608 [1048576, 0, 1048576, 3]"), s);
+    }
+
+    /** The README's figure: 64 MiB onto the same LU by nbdcopy through the export and by qemu-img over libiscsi. */
+    @Test
+    void figureNbdcopyThroughTheExportAgainstQemuImgOverLibiscsi() throws Exception {
+        String iscsi = target.url(1).uri();
+        String out = sh("head -c 67108864 /dev/urandom > fig.img;"
+                + " s=$(date +%s%N); nbdcopy fig.img '" + uri("rdwr") + "'; e=$(date +%s%N); echo nbdcopy-write $(( (e-s)/1000000 ));"
+                + " s=$(date +%s%N); nbdcopy '" + uri("rdwr") + "' fig.back; e=$(date +%s%N); echo nbdcopy-read $(( (e-s)/1000000 ));"
+                + " cmp fig.img fig.back;"
+                + " s=$(date +%s%N); qemu-img convert -n -f raw -O raw fig.img '" + iscsi + "'; e=$(date +%s%N);"
+                + " echo qemu-img-write $(( (e-s)/1000000 ));"
+                + " s=$(date +%s%N); qemu-img convert -f raw -O raw '" + iscsi + "' fig.back2; e=$(date +%s%N);"
+                + " echo qemu-img-read $(( (e-s)/1000000 )); cmp fig.img fig.back2; rm -f fig.img fig.back fig.back2");
+        System.out.println("NBD figure (ms for 64 MiB):\n" + out);
+        assertTrue(out.contains("qemu-img-read"), out);
+    }
+}
