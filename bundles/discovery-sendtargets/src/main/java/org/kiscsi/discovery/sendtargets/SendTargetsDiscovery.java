@@ -37,6 +37,10 @@ import org.kiscsi.spi.discovery.DiscoveryProvider;
  * timer's): callbacks must not block.
  */
 public final class SendTargetsDiscovery implements DiscoveryProvider {
+    /** How many times a dropped discovery connection is reopened (open-iscsi's key, default 5). */
+    public static final String REOPEN_MAX = "discovery.sendtargets.reopen_max";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SendTargetsDiscovery.class);
+
     @Override
     public DiscoveryType type() {
         return DiscoveryType.SENDTARGETS;
@@ -54,10 +58,27 @@ public final class SendTargetsDiscovery implements DiscoveryProvider {
             return CompletableFuture.failedFuture(new IscsiException(IscsiError.TRANS_NOT_FOUND, where
                     + ": no session engine is running (feature kiscsi-engine)"));
         }
+        int reopenMax;
+        try {
+            reopenMax = reopenMax(record);
+        } catch (IscsiException e) {
+            return CompletableFuture.failedFuture(new IscsiException(e.error(), where + ": " + e.getMessage(), e));
+        }
         CompletableFuture<List<DiscoveredTarget>> result = new CompletableFuture<>();
         CompletableFuture.delayedExecutor(context.timeout().toMillis(), TimeUnit.MILLISECONDS).execute(() ->
                 result.completeExceptionally(new IscsiException(IscsiError.TRANS_TIMEOUT, where + ": not finished within "
                         + context.timeout().toSeconds() + " s")));
+        attempt(sessions, record, where, result, 0, reopenMax);
+        return result;
+    }
+
+    /**
+     * One discovery session. A failure of the connection itself (it could not be made, dropped, or a
+     * PDU was not answered) opens a new one, at most {@code discovery.sendtargets.reopen_max} times and
+     * within the discovery's overall bound; a refusal (authentication, a bad answer) does not.
+     */
+    private static void attempt(SessionManager sessions, DiscoveryRecord record, String where,
+            CompletableFuture<List<DiscoveredTarget>> result, int reopened, int reopenMax) {
         CompletionStage<DiscoverySession> opening;
         try {
             opening = sessions.openDiscoverySession(record);
@@ -66,7 +87,7 @@ public final class SendTargetsDiscovery implements DiscoveryProvider {
         }
         opening.whenComplete((session, failure) -> {
             if (failure != null) {
-                result.completeExceptionally(unwrap(failure));
+                retryOrFail(sessions, record, where, result, reopened, reopenMax, unwrap(failure));
                 return;
             }
             if (result.isDone()) {
@@ -76,7 +97,7 @@ public final class SendTargetsDiscovery implements DiscoveryProvider {
             session.text(List.of("SendTargets=All")).whenComplete((answer, f) -> {
                 session.closeAsync();
                 if (f != null) {
-                    result.completeExceptionally(unwrap(f));
+                    retryOrFail(sessions, record, where, result, reopened, reopenMax, unwrap(f));
                     return;
                 }
                 try {
@@ -86,7 +107,45 @@ public final class SendTargetsDiscovery implements DiscoveryProvider {
                 }
             });
         });
-        return result;
+    }
+
+    private static void retryOrFail(SessionManager sessions, DiscoveryRecord record, String where,
+            CompletableFuture<List<DiscoveredTarget>> result, int reopened, int reopenMax, Throwable failure) {
+        if (result.isDone()) {
+            return;
+        }
+        if (reopened < reopenMax && connectionFailure(failure)) {
+            LOG.info("{}: {}; opening a new discovery session ({} of {}, {})", where, failure.getMessage(),
+                    reopened + 1, reopenMax, REOPEN_MAX);
+            attempt(sessions, record, where, result, reopened + 1, reopenMax);
+            return;
+        }
+        result.completeExceptionally(reopened == 0 || !(failure instanceof IscsiException) ? failure
+                : new IscsiException(((IscsiException) failure).error(), failure.getMessage() + " (after "
+                        + reopened + " reopen(s), " + REOPEN_MAX + " = " + reopenMax + ")", failure));
+    }
+
+    private static boolean connectionFailure(Throwable t) {
+        if (!(t instanceof IscsiException)) {
+            return false;
+        }
+        IscsiError e = ((IscsiException) t).error();
+        return e == IscsiError.TRANS || e == IscsiError.TRANS_TIMEOUT || e == IscsiError.PDU_TIMEOUT
+                || e == IscsiError.SESSION_NOT_CONNECTED;
+    }
+
+    /** {@code discovery.sendtargets.reopen_max}: 5 when unset, as open-iscsi; a negative or non-numeric value is refused. */
+    static int reopenMax(DiscoveryRecord record) {
+        String v = record.values().get(REOPEN_MAX, "5").trim();
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new IscsiException(IscsiError.INVAL, REOPEN_MAX + " is '" + v + "', not a number of reopens (0 or more)");
     }
 
     private static Throwable unwrap(Throwable e) {

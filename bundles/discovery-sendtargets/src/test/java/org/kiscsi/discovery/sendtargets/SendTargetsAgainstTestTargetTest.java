@@ -100,11 +100,31 @@ class SendTargetsAgainstTestTargetTest {
         target.sendTargetsAnswer("TargetName=iqn.2026-11.org.kiscsi.test:a|TargetAddress=10.0.0.1:3260,1|"
                 + "TargetName=iqn.2026-11.org.kiscsi.test:b|").textPduSize(16).stallTextAfter(2);
         long start = System.nanoTime();
-        IscsiException e = failure(discover(record(), Duration.ofSeconds(20)));
+        IscsiException e = failure(discover(record().with(SendTargetsDiscovery.REOPEN_MAX, "0"), Duration.ofSeconds(20)));
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertEquals(IscsiError.PDU_TIMEOUT, e.error(), e.getMessage());
         assertTrue(e.getMessage().contains("active_timeout") && e.getMessage().contains(target.portal().hostPort()), e.getMessage());
         assertTrue(ms >= 1500 && ms < 8000, ms + " ms");
+    }
+
+    @Test
+    void aDroppedConnectionIsReopenedReopenMaxTimesThenTheDiscoveryFailsSayingSo() {
+        target.sendTargetsAnswer("TargetName=iqn.2026-11.org.kiscsi.test:a|").closeTextAfter(0);
+        IscsiException e = failure(discover(record().with(SendTargetsDiscovery.REOPEN_MAX, "2"), Duration.ofSeconds(20)));
+        assertEquals(3, target.loginAttempts().size(), "the first session and two reopens: " + target.loginAttempts());
+        assertTrue(e.getMessage().contains("after 2 reopen(s), discovery.sendtargets.reopen_max = 2"), e.getMessage());
+
+        int before = target.loginAttempts().size();
+        failure(discover(record().with(SendTargetsDiscovery.REOPEN_MAX, "0"), Duration.ofSeconds(20)));
+        assertEquals(before + 1, target.loginAttempts().size(), "reopen_max 0: one session only");
+    }
+
+    @Test
+    void aBadReopenMaxIsRefusedBeforeConnecting() {
+        IscsiException e = failure(discover(record().with(SendTargetsDiscovery.REOPEN_MAX, "-1"), Duration.ofSeconds(20)));
+        assertEquals(IscsiError.INVAL, e.error());
+        assertTrue(e.getMessage().contains("discovery.sendtargets.reopen_max is '-1'"), e.getMessage());
+        assertEquals(0, target.loginAttempts().size());
     }
 
     @Test
@@ -124,7 +144,7 @@ class SendTargetsAgainstTestTargetTest {
                 .with("discovery.sendtargets.auth.password", "discovery-secret-1")
                 .with("discovery.sendtargets.timeo.login_timeout", "10")
                 .with("discovery.sendtargets.timeo.auth_timeout", "1")
-                .with("node.session.initial_login_retry_max", "0");
+                .with("node.session.initial_login_retry_max", "0").with(SendTargetsDiscovery.REOPEN_MAX, "0");
         long start = System.nanoTime();
         IscsiException e = failure(discover(chap, Duration.ofSeconds(20)));
         long ms = (System.nanoTime() - start) / 1_000_000;
