@@ -95,7 +95,8 @@ public final class IsnsConnection implements AutoCloseable {
                 }
             }
             if (first.status() != 0) {
-                throw new IscsiException(failure, what + " failed: status " + first.status() + " (" + statusName(first.status()) + ")");
+                throw new IsnsStatusException(failure, what + " failed: status " + first.status() + " (" + statusName(first.status())
+                        + ")", first.status());
             }
             return IsnsPdu.response(request, first.flags(), 0, all);
         } catch (SocketTimeoutException e) {

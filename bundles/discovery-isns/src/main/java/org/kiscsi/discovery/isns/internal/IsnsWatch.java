@@ -39,7 +39,6 @@ public final class IsnsWatch implements DiscoveryWatch {
     static final Duration MAX_REFRESH = Duration.ofSeconds(30);
     /** Asked for in DevAttrReg; the server decides (isnsd grants its RegistrationPeriod). */
     private static final int REQUESTED_PERIOD = 900;
-    private static final int STATUS_ESI_NOT_AVAILABLE = 21;
 
     private final InetSocketAddress server;
     private final String serverText;
@@ -130,8 +129,8 @@ public final class IsnsWatch implements DiscoveryWatch {
         try {
             return c.exchange(IsnsPdu.DEV_ATTR_REG, 0, IsnsMessages.register(me, entity, Optional.of(l), esi, REQUESTED_PERIOD),
                     IscsiError.ISNS_REG_FAILED);
-        } catch (IscsiException e) {
-            if (!esi || !e.getMessage().contains("status " + STATUS_ESI_NOT_AVAILABLE + " ")) {
+        } catch (IsnsStatusException e) {
+            if (!esi || e.status() != IsnsStatusException.ESI_NOT_AVAILABLE) {
                 throw e;
             }
             esi = false; // the server does not do ESI: register without an ESI port
