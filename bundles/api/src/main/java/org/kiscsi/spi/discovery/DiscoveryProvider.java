@@ -23,4 +23,23 @@ public interface DiscoveryProvider {
      * {@link org.kiscsi.api.IscsiException} naming the portal when it cannot.
      */
     CompletionStage<List<DiscoveredTarget>> discover(DiscoveryRecord record, DiscoveryContext context);
+
+    /**
+     * Whether {@link #watch} is supported: a method whose server tells of changes (iSNS state-change
+     * notifications). Methods without it (SendTargets) are polled through {@link #discover}.
+     */
+    default boolean canWatch() {
+        return false;
+    }
+
+    /**
+     * Subscribes to the record's server: the listener hears targets added and removed until the
+     * returned watch is closed. Returns at once (the first answer comes through the listener); the
+     * listener's threading is described in {@link DiscoveryListener}. Methods that cannot watch
+     * throw an {@link org.kiscsi.api.IscsiException} ({@code OP_NOT_SUPP}) saying to poll instead.
+     */
+    default DiscoveryWatch watch(DiscoveryRecord record, DiscoveryContext context, DiscoveryListener listener) {
+        throw new org.kiscsi.api.IscsiException(org.kiscsi.api.IscsiError.OP_NOT_SUPP,
+                type() + " discovery has no subscription; poll it with discover()");
+    }
 }

@@ -89,7 +89,8 @@ public final class Daemon {
         this.resync = new ResyncList(settings.resyncFile(), timers);
         this.discovery = new DiscoveryDaemon(new DiscoveryDaemon.Sources(store::store, providers::discovery,
                 () -> identity().flatMap(InitiatorIdentity::name), providers::sessions,
-                () -> conf == null ? org.kiscsi.api.node.RecordValues.empty() : conf.nodeDefaults()),
+                () -> conf == null ? org.kiscsi.api.node.RecordValues.empty() : conf.nodeDefaults(),
+                () -> java.util.Optional.of(discoverydSessions())),
                 timers, Clock.systemUTC(), settings.discoveryTimeout());
         this.management = new org.kiscsi.iscsid.internal.manage.ManagementService(new org.kiscsi.iscsid.internal.manage.ManageContext(
                 store::store, providers::sessions, providers::luns, providers::discovery, providers::transportNames,
@@ -106,6 +107,28 @@ public final class Daemon {
      */
     public org.kiscsi.api.manage.IscsiManagement management() {
         return management;
+    }
+
+    /** discoveryd's logins and logouts: the management service's, for the node records of one target portal. */
+    private DiscoveryDaemon.PortalSessions discoverydSessions() {
+        return new DiscoveryDaemon.PortalSessions() {
+            @Override
+            public java.util.concurrent.CompletionStage<? extends java.util.List<? extends org.kiscsi.api.manage.Outcome<?>>> login(
+                    org.kiscsi.api.IscsiName target, org.kiscsi.api.Portal portal) {
+                return management.login(selector(target, portal), true);
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<? extends java.util.List<? extends org.kiscsi.api.manage.Outcome<?>>> logout(
+                    org.kiscsi.api.IscsiName target, org.kiscsi.api.Portal portal) {
+                return management.logout(selector(target, portal));
+            }
+
+            private org.kiscsi.api.manage.NodeSelector selector(org.kiscsi.api.IscsiName target, org.kiscsi.api.Portal portal) {
+                return new org.kiscsi.api.manage.NodeSelector(java.util.Optional.of(target), java.util.Optional.of(portal),
+                        java.util.List.of());
+            }
+        };
     }
 
     /** Who hears the identity once it is read (before re-sync and auto-login need it). */

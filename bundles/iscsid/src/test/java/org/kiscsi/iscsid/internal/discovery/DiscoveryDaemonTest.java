@@ -42,6 +42,25 @@ class DiscoveryDaemonTest {
     private Optional<IscsiName> initiator = Optional.of(ME);
     private Optional<DiscoveryProvider> provider;
     private final List<String> asked = new ArrayList<>();
+    private final List<String> sessionOps = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private List<DiscoveredTarget> answer = List.of(
+            new DiscoveredTarget(T1, List.of(Portal.parse("127.0.0.1:3260,1"), Portal.parse("[::1]:3260,1"))),
+            new DiscoveredTarget(T2, List.of(Portal.parse("127.0.0.1:3260,1"))));
+
+    /** Records the logins and logouts discoveryd asks for. */
+    private final DiscoveryDaemon.PortalSessions sessions = new DiscoveryDaemon.PortalSessions() {
+        @Override
+        public CompletionStage<List<org.kiscsi.api.manage.Outcome<NodeKey>>> login(IscsiName target, Portal portal) {
+            sessionOps.add("login " + portal + " " + target);
+            return CompletableFuture.completedFuture(List.of());
+        }
+
+        @Override
+        public CompletionStage<List<org.kiscsi.api.manage.Outcome<NodeKey>>> logout(IscsiName target, Portal portal) {
+            sessionOps.add("logout " + portal + " " + target);
+            return CompletableFuture.completedFuture(List.of());
+        }
+    };
 
     @AfterEach
     void stop() {
@@ -58,9 +77,7 @@ class DiscoveryDaemonTest {
         @Override
         public CompletionStage<List<DiscoveredTarget>> discover(DiscoveryRecord r, DiscoveryContext ctx) {
             asked.add(r.address().hostPort() + " as " + ctx.initiatorName());
-            return CompletableFuture.completedFuture(List.of(
-                    new DiscoveredTarget(T1, List.of(Portal.parse("127.0.0.1:3260,1"), Portal.parse("[::1]:3260,1"))),
-                    new DiscoveredTarget(T2, List.of(Portal.parse("127.0.0.1:3260,1")))));
+            return CompletableFuture.completedFuture(answer);
         }
     };
 
@@ -72,7 +89,8 @@ class DiscoveryDaemonTest {
             @Override public Instant instant() { return now; }
         };
         return new DiscoveryDaemon(new DiscoveryDaemon.Sources(() -> Optional.of(store), t -> provider, () -> initiator,
-                Optional::empty, () -> RecordValues.empty().with(NodeKeys.STARTUP, "manual").with(NodeKeys.CMDS_MAX, "128")),
+                Optional::empty, () -> RecordValues.empty().with(NodeKeys.STARTUP, "manual").with(NodeKeys.CMDS_MAX, "128"),
+                () -> Optional.of(sessions)),
                 timers, clock, Duration.ofSeconds(5));
     }
 
@@ -141,5 +159,92 @@ class DiscoveryDaemonTest {
         initiator = Optional.of(ME);
         tick(d);
         assertEquals(List.of("127.0.0.34:3260 as " + ME), asked);
+    }
+
+    @Test
+    void logsInToWhatIsFoundAndOutOfWhatIsNoLongerReturned() {
+        record("127.0.0.31:3260", "Yes", "30");
+        DiscoveryDaemon d = daemon();
+        tick(d);
+        assertEquals(3, sessionOps.size(), sessionOps.toString());
+        assertTrue(sessionOps.contains("login 127.0.0.1:3260,1 " + T2), sessionOps.toString());
+
+        sessionOps.clear();
+        answer = List.of(new DiscoveredTarget(T1, List.of(Portal.parse("127.0.0.1:3260,1"))));
+        now = now.plusSeconds(30);
+        tick(d);
+        assertEquals(java.util.Set.of("logout [::1]:3260,1 " + T1, "logout 127.0.0.1:3260,1 " + T2),
+                java.util.Set.copyOf(sessionOps), "only what is gone; nothing logged in again");
+    }
+
+    /** A method that can watch: the test reports through the listener it was given. */
+    private final class Watching implements DiscoveryProvider {
+        org.kiscsi.spi.discovery.DiscoveryListener listener;
+        int opened;
+        int closed;
+
+        @Override
+        public DiscoveryType type() {
+            return DiscoveryType.ISNS;
+        }
+
+        @Override
+        public boolean canWatch() {
+            return true;
+        }
+
+        @Override
+        public CompletionStage<List<DiscoveredTarget>> discover(DiscoveryRecord r, DiscoveryContext ctx) {
+            asked.add("isns " + r.address().hostPort());
+            return CompletableFuture.completedFuture(List.of());
+        }
+
+        @Override
+        public org.kiscsi.spi.discovery.DiscoveryWatch watch(DiscoveryRecord r, DiscoveryContext ctx,
+                org.kiscsi.spi.discovery.DiscoveryListener l) {
+            listener = l;
+            opened++;
+            return new org.kiscsi.spi.discovery.DiscoveryWatch() {
+                @Override
+                public List<DiscoveredTarget> current() {
+                    return List.of();
+                }
+
+                @Override
+                public void close() {
+                    closed++;
+                }
+            };
+        }
+    }
+
+    @Test
+    void isnsRecordsAreFollowedBySubscriptionNotPolledByDefault() throws Exception {
+        Watching isns = new Watching();
+        DiscoveryDaemon d = daemon();
+        provider = Optional.of(isns);
+        store.putDiscovery(new DiscoveryRecord(DiscoveryType.ISNS, Portal.parse("127.0.0.41:3205"), RecordValues.empty()
+                .with("discovery.isns.use_discoveryd", "Yes")));
+        tick(d);
+        tick(d);
+        assertEquals(1, isns.opened, "one subscription");
+        assertTrue(asked.isEmpty(), "discoveryd_poll_inval = -1 by default for iSNS: not polled");
+
+        DiscoveredTarget t1 = new DiscoveredTarget(T1, List.of(Portal.parse("127.0.0.1:3260,1")));
+        isns.listener.changed(List.of(t1), List.of(), List.of(t1));
+        tick(d);
+        assertEquals(List.of("login 127.0.0.1:3260,1 " + T1), sessionOps);
+        assertTrue(store.node(new NodeKey(T1, Portal.parse("127.0.0.1:3260,1"), null)).isPresent(), "a record for it");
+        isns.listener.changed(List.of(), List.of(t1), List.of());
+        tick(d);
+        assertEquals("logout 127.0.0.1:3260,1 " + T1, sessionOps.get(1));
+
+        store.putDiscovery(new DiscoveryRecord(DiscoveryType.ISNS, Portal.parse("127.0.0.41:3205"), RecordValues.empty()
+                .with("discovery.isns.use_discoveryd", "No")));
+        tick(d);
+        for (int i = 0; i < 100 && isns.closed == 0; i++) {
+            Thread.sleep(20); // closed off the timer thread
+        }
+        assertEquals(1, isns.closed, "no longer asked for: the subscription is closed");
     }
 }
