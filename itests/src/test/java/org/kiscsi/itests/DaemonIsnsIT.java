@@ -60,4 +60,27 @@ public class DaemonIsnsIT extends DaemonAgainstTgtd {
                     dist.bin("iscsiadm", "-m", "node").output().contains(DISK));
         }
     }
+
+    /**
+     * {@code iscsiadm -m discovery -t isns -p server:port} through the daemon's iSNS provider prints the
+     * targets as open-iscsi prints a discovery (portal,tpgt name) and writes their records; a server
+     * that is not there exits 17 (ISNS_UNAVAILABLE).
+     */
+    @Test
+    public void iscsiadmDiscoversThroughIsnsdAndSaysWhenNoServerAnswers() throws Exception {
+        try (Isnsd isnsd = Isnsd.configure().start()) {
+            isnsd.admin().register("tgtd", portal(), List.of(DISK));
+            dist.startWithEngine();
+            Result found = dist.bin("iscsiadm", "-m", "discovery", "-t", "isns", "-p", "127.0.0.1:" + isnsd.port());
+            assertEquals(found.output(), 0, found.exit());
+            assertEquals(portal() + ",1 " + DISK + "\n", found.output());
+            Result nodes = dist.bin("iscsiadm", "-m", "node");
+            assertTrue(nodes.output(), nodes.output().contains(portal() + ",1 " + DISK));
+
+            int closed = org.kiscsi.testkit.peers.FreePorts.pick(org.kiscsi.testkit.peers.Loopback.IPV4);
+            Result none = dist.bin("iscsiadm", "-m", "discovery", "-t", "isns", "-p", "127.0.0.1:" + closed);
+            assertEquals(none.output(), 17, none.exit());
+            assertTrue(none.output(), none.output().contains("127.0.0.1:" + closed));
+        }
+    }
 }
