@@ -161,4 +161,32 @@ class RecordEffectsTest {
                 Stream.of(NodeKeys.AUTH_STRICT, NodeKeys.SCSI_CMD_TIMEOUT)).toList(),
                 List.copyOf(RecordEffects.of(RecordSchema.NODE).keySet()));
     }
+
+    @Test
+    void theReadmeListsExactlyTheKeptAndRefusedKeys() throws Exception {
+        Path root = Path.of("").toAbsolutePath();
+        while (root != null && !Files.isRegularFile(root.resolve("README.md"))) {
+            root = root.getParent();
+        }
+        assertTrue(root != null, "README.md");
+        String readme = Files.readString(root.resolve("README.md"));
+        int from = readme.indexOf("### Record keys kiscsi acts on");
+        assertTrue(from >= 0, "the README's section");
+        int to = readme.indexOf("\n#", from + 5);
+        String section = readme.substring(from, to < 0 ? readme.length() : to);
+        java.util.Set<String> listed = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`((?:node|iface|discovery)\\.[^`]+)`").matcher(section);
+        while (m.find()) {
+            listed.add(m.group(1));
+        }
+        java.util.Set<String> table = new java.util.TreeSet<>();
+        for (RecordSchema kind : RecordSchema.values()) {
+            RecordEffects.of(kind).values().stream()
+                    .filter(e -> e.kind() == Kind.KEPT_FOR_OPEN_ISCSI || e.kind() == Kind.REFUSED_UNLESS_DEFAULT)
+                    .forEach(e -> table.add(e.key()));
+        }
+        // keys the section names only to point at what kiscsi does act on
+        listed.removeAll(List.of(NodeKeys.CMDS_MAX, "iface.ipaddress"));
+        assertEquals(table, listed);
+    }
 }
