@@ -62,14 +62,20 @@ interface ResultCodec<R> {
         };
     }
 
-    /** An outcome as a row with its own status and message. */
+    /** The row key of each of an outcome's warnings (repeated; a peer that does not know it ignores it). */
+    String WARNING = "outcome.warning";
+
+    /** An outcome as a row with its own status, message and warnings. */
     static <T> MgmtRow outcomeRow(Outcome<T> o, RowCodec<T> codec) {
         MgmtRow r = row(o.subject(), codec);
-        return new MgmtRow(o.status().code(), o.message(), r.pairs());
+        List<MgmtPair> pairs = new ArrayList<>(r.pairs());
+        o.warnings().forEach(w -> pairs.add(new MgmtPair(WARNING, w)));
+        return new MgmtRow(o.status().code(), o.message(), pairs);
     }
 
     static <T> Outcome<T> outcomeOf(MgmtRow row, RowCodec<T> codec, String what) {
-        return new Outcome<>(codec.read(reader(row, what)), IscsiError.ofCode(row.status()), row.message());
+        List<String> warnings = row.pairs().stream().filter(p -> p.key().equals(WARNING)).map(MgmtPair::value).toList();
+        return new Outcome<>(codec.read(reader(row, what)), IscsiError.ofCode(row.status()), row.message(), warnings);
     }
 
     static <T> ResultCodec<Outcome<T>> outcome(RowCodec<T> codec) {

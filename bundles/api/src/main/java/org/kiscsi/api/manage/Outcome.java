@@ -1,5 +1,6 @@
 package org.kiscsi.api.manage;
 
+import java.util.List;
 import java.util.Objects;
 
 import org.kiscsi.api.IscsiError;
@@ -11,12 +12,30 @@ import org.kiscsi.api.IscsiError;
  * @param subject what was acted on (a node key, a session, an iface name)
  * @param status {@link IscsiError#OK}, or why it failed
  * @param message empty on success; on failure what failed and where, in one line
+ * @param warnings lines an admin should read although the operation succeeded (a record key set to a
+ *        value kiscsi keeps without acting on it), one per matter; usually empty
  */
-public record Outcome<T>(T subject, IscsiError status, String message) {
+public record Outcome<T>(T subject, IscsiError status, String message, List<String> warnings) {
     public Outcome {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(message, "message");
+        warnings = List.copyOf(warnings);
+    }
+
+    /** Without warnings. */
+    public Outcome(T subject, IscsiError status, String message) {
+        this(subject, status, message, List.of());
+    }
+
+    /** This outcome with {@code more} warnings after its own. */
+    public Outcome<T> withWarnings(List<String> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        List<String> all = new java.util.ArrayList<>(warnings);
+        all.addAll(more);
+        return new Outcome<>(subject, status, message, all);
     }
 
     public static <T> Outcome<T> ok(T subject) {

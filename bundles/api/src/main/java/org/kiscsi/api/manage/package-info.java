@@ -4,7 +4,7 @@
  * parse and print; they decide nothing.
  */
 @Export
-@Version("2.1.0")
+@Version("2.2.0")
 package org.kiscsi.api.manage;
 
 import org.osgi.annotation.bundle.Export;

@@ -68,6 +68,7 @@ final class SessionOpener {
         SessionSettings settings;
         List<Integer> indices;
         try {
+            RecordEffectsAtLogin.check(record);
             settings = SessionSettings.of(record);
             indices = engine.reserve(record.key(), SessionType.NORMAL, settings.nrSessions());
         } catch (IscsiException e) {

@@ -199,10 +199,11 @@ public final class DiscoveryText {
 
     /** {@code -o update}: silent on success. */
     public static Printed updated(Outcome<Portal> o) {
+        Printed warnings = new Printed("", Words.warningLines(java.util.List.of(o)), 0);
         if (o.isOk()) {
-            return Printed.NOTHING;
+            return warnings;
         }
-        return Printed.error(o.status(), o.message());
+        return warnings.then(Printed.error(o.status(), o.message()));
     }
 
     /**

@@ -80,10 +80,11 @@ public final class IfaceText {
 
     /** {@code -o update}: "name updated." or why not ({@code iface_param_update}). */
     public static Printed updated(Outcome<String> update) {
+        String warnings = Words.warningLines(java.util.List.of(update));
         if (update.isOk()) {
-            return Printed.out(update.subject() + " updated.\n");
+            return new Printed(update.subject() + " updated.\n", warnings, 0);
         }
-        StringBuilder err = new StringBuilder();
+        StringBuilder err = new StringBuilder(warnings);
         if (!update.message().isEmpty()) {
             err.append(Words.errorLine(update.message()));
         }

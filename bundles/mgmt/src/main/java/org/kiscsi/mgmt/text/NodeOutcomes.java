@@ -33,7 +33,7 @@ public final class NodeOutcomes {
         return new Printed("", err.toString(), error.code());
     }
 
-    /** {@code -o update}: silent on success. */
+    /** {@code -o update}: silent on success but for a warning per record key set that kiscsi does not act on. */
     public static Printed updated(List<Outcome<NodeKey>> outcomes) {
         return recordOutcomes(outcomes, false);
     }
@@ -50,7 +50,7 @@ public final class NodeOutcomes {
         if (outcomes.isEmpty()) {
             return Printed.error(IscsiError.NO_OBJS_FOUND, "No records found");
         }
-        StringBuilder err = new StringBuilder();
+        StringBuilder err = new StringBuilder(Words.warningLines(outcomes));
         IscsiError first = IscsiError.OK;
         for (Outcome<NodeKey> o : outcomes) {
             if (o.isOk()) {
@@ -69,7 +69,7 @@ public final class NodeOutcomes {
             }
         }
         if (first == IscsiError.OK) {
-            return Printed.NOTHING;
+            return new Printed("", err.toString(), 0);
         }
         err.append(Words.errorLine("Could not execute operation on all records: " + Words.errText(first)));
         return new Printed("", err.toString(), first.code());

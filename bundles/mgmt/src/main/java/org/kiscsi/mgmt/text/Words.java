@@ -66,6 +66,15 @@ public final class Words {
         return "iscsiadm: " + message + "\n";
     }
 
+    /** {@code iscsiadm: warning: <w>} lines, one per distinct warning of the outcomes, in order. */
+    public static String warningLines(java.util.Collection<? extends org.kiscsi.api.manage.Outcome<?>> outcomes) {
+        java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+        outcomes.forEach(o -> seen.addAll(o.warnings()));
+        StringBuilder b = new StringBuilder();
+        seen.forEach(w -> b.append("iscsiadm: warning: ").append(w).append('\n'));
+        return b.toString();
+    }
+
     /** The value, or {@link #EMPTY} when empty. */
     public static String orEmpty(String value) {
         return value == null || value.isEmpty() ? EMPTY : value;

@@ -72,7 +72,7 @@ final class DiscoveryOps {
                 }
                 store.putDiscovery(d);
                 LOG.info("discovery record {} {} updated: {}", type, a.hostPort(), changes);
-                return Outcome.ok(a);
+                return Outcome.ok(a).withWarnings(RecordKeys.warnings(RecordKeys.schema(type), changes));
             });
         });
     }

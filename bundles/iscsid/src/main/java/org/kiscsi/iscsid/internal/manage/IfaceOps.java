@@ -12,6 +12,7 @@ import org.kiscsi.api.manage.RecordChange;
 import org.kiscsi.api.node.IfaceRecord;
 import org.kiscsi.api.node.NodeKey;
 import org.kiscsi.api.node.NodeRecord;
+import org.kiscsi.api.node.RecordSchema;
 import org.kiscsi.api.node.RecordValues;
 import org.kiscsi.api.session.SessionInfo;
 import org.kiscsi.api.session.SessionManager;
@@ -104,7 +105,7 @@ final class IfaceOps {
                 }
             }
             LOG.info("{} updated.", name);
-            return o;
+            return o.withWarnings(RecordKeys.warnings(RecordSchema.IFACE, changes));
         });
     }
 

@@ -114,8 +114,10 @@ final class NodeOps {
             List<RecordChange> checked = RecordKeys.checkNode(changes);
             NodeStore store = ctx.requireStore();
             List<Outcome<NodeKey>> out = new ArrayList<>();
+            List<String> warnings = RecordKeys.warnings(RecordSchema.NODE, checked);
             for (NodeRecord r : matchingOrFail(store, selector)) {
-                out.add(updateOne(store, r.key(), checked));
+                Outcome<NodeKey> o = updateOne(store, r.key(), checked);
+                out.add(o.isOk() ? o.withWarnings(warnings) : o);
             }
             return out;
         });

@@ -8,7 +8,9 @@ import org.kiscsi.api.IscsiError;
 import org.kiscsi.api.IscsiException;
 import org.kiscsi.api.manage.RecordChange;
 import org.kiscsi.api.node.DiscoveryType;
+import org.kiscsi.api.node.KeyEffect;
 import org.kiscsi.api.node.NodeKeys;
+import org.kiscsi.api.node.RecordEffects;
 import org.kiscsi.api.node.RecordSchema;
 
 /**
@@ -47,6 +49,7 @@ final class RecordKeys {
             }
         }
         out.forEach(c -> ValueRules.check(RecordSchema.NODE, c));
+        out.forEach(c -> refuseUnhonoured(RecordSchema.NODE, c));
         return out;
     }
 
@@ -64,6 +67,7 @@ final class RecordKeys {
                 throw invalidName(c.key());
             }
             ValueRules.check(RecordSchema.IFACE, c);
+            refuseUnhonoured(RecordSchema.IFACE, c);
         }
     }
 
@@ -83,7 +87,35 @@ final class RecordKeys {
                 throw invalidName(c.key());
             }
             ValueRules.check(kind, c);
+            refuseUnhonoured(kind, c);
         }
+    }
+
+    /**
+     * One warning per change that sets a key kiscsi keeps for open-iscsi without acting on it to a
+     * value other than its default (RecordEffects): the update succeeds, the admin is told.
+     */
+    static List<String> warnings(RecordSchema kind, List<RecordChange> changes) {
+        List<String> out = new ArrayList<>();
+        for (RecordChange c : changes) {
+            RecordEffects.find(kind, c.key())
+                    .filter(e -> e.kind() == KeyEffect.Kind.KEPT_FOR_OPEN_ISCSI)
+                    .filter(e -> !RecordEffects.isDefault(kind, c.key(), c.value()))
+                    .map(KeyEffect::explain)
+                    .filter(w -> !out.contains(w))
+                    .ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** A value kiscsi cannot honour where doing without it would mislead (RecordEffects): INVAL, saying why. */
+    private static void refuseUnhonoured(RecordSchema kind, RecordChange c) {
+        RecordEffects.find(kind, c.key())
+                .filter(e -> e.kind() == KeyEffect.Kind.REFUSED_UNLESS_DEFAULT)
+                .filter(e -> !RecordEffects.isDefault(kind, c.key(), c.value()))
+                .ifPresent(e -> {
+                    throw new IscsiException(IscsiError.INVAL, "Cannot set " + c.key() + ": " + e.explain() + ".");
+                });
     }
 
     static RecordSchema schema(DiscoveryType type) {
