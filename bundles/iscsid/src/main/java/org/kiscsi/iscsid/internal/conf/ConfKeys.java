@@ -13,7 +13,10 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.kiscsi.api.node.DiscoveryType;
+import org.kiscsi.api.node.KeyEffect;
 import org.kiscsi.api.node.NodeKeys;
+import org.kiscsi.api.node.RecordEffects;
+import org.kiscsi.api.node.RecordSchema;
 import org.kiscsi.iscsid.internal.conf.ConfKey.Use;
 
 /**
@@ -64,10 +67,9 @@ public final class ConfKeys {
         // queue and session shape
         node(m, NodeKeys.CMDS_MAX, intRange(2, 2048));
         node(m, NodeKeys.NR_SESSIONS, intRange(1, 65535));
-        // open-iscsi's tools read these from the records kiscsi writes; kiscsi itself does not act on them
-        // (a LUN's queue is the caller's, and LUNs are scanned when a caller opens them)
-        recordOnly(m, NodeKeys.QUEUE_DEPTH, intRange(1, 1024));
-        recordOnly(m, "node.session.scan", oneOf("auto", "manual"));
+        // whether kiscsi acts on these is RecordEffects' to say (node())
+        node(m, NodeKeys.QUEUE_DEPTH, intRange(1, 1024));
+        node(m, "node.session.scan", oneOf("auto", "manual"));
         // operational text keys offered at login
         node(m, NodeKeys.INITIAL_R2T, yesNo());
         node(m, NodeKeys.IMMEDIATE_DATA, yesNo());
@@ -101,22 +103,25 @@ public final class ConfKeys {
         discovery(m, DiscoveryType.ISNS, "discovery.isns.use_discoveryd", yesNo());
         discovery(m, DiscoveryType.ISNS, "discovery.isns.discoveryd_poll_inval", intRange(-1, SECONDS));
 
-        // open-iscsi's, of no use in kiscsi: the kernel's transmit thread and host reset, systemd start-up,
-        // iscsid's own IPC authorisation (kiscsi checks the peer's uid itself), TCP tuning, the old iSNS keys
-        for (String k : new String[] {"iscsid.startup", "iscsid.safe_logout", "iscsid.ipc_auth_uid",
-                "node.session.xmit_thread_priority", "node.session.err_timeo.host_reset_timeout",
-                "node.conn[0].tcp.window_size", "node.conn[0].tcp.type_of_service", "isns.address", "isns.port"}) {
+        // record keys open-iscsi's tools read: written into new records, acted on or not as RecordEffects says
+        node(m, "node.session.xmit_thread_priority", intRange(-20, 20));
+        node(m, "node.session.err_timeo.host_reset_timeout", intRange(0, SECONDS));
+        node(m, "node.conn[0].tcp.window_size", intRange(0, Integer.MAX_VALUE));
+        node(m, "node.conn[0].tcp.type_of_service", intRange(0, 255));
+
+        // iscsid's own, of no use in kiscsi: systemd start-up, iscsid's IPC authorisation (kiscsi checks
+        // the peer's uid itself), the old iSNS keys (iSNS servers are discovery records)
+        for (String k : new String[] {"iscsid.startup", "iscsid.safe_logout", "iscsid.ipc_auth_uid", "isns.address", "isns.port"}) {
             m.put(k, new ConfKey(k, Use.UNUSED, null, any()));
         }
         return Collections.unmodifiableMap(m);
     }
 
+    /** A default for new node records; one the records table says kiscsi keeps only for open-iscsi is said so. */
     private static void node(Map<String, ConfKey> m, String name, ValueRule rule) {
-        m.put(name, new ConfKey(name, Use.NODE, null, rule));
-    }
-
-    private static void recordOnly(Map<String, ConfKey> m, String name, ValueRule rule) {
-        m.put(name, new ConfKey(name, Use.NODE_NOT_ACTED_ON, null, rule));
+        boolean kept = RecordEffects.find(RecordSchema.NODE, name)
+                .map(e -> e.kind() == KeyEffect.Kind.KEPT_FOR_OPEN_ISCSI).orElse(false);
+        m.put(name, new ConfKey(name, kept ? Use.NODE_NOT_ACTED_ON : Use.NODE, null, rule));
     }
 
     private static void discovery(Map<String, ConfKey> m, DiscoveryType type, String name, ValueRule rule) {

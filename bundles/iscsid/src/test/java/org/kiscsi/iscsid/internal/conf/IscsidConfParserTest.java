@@ -39,7 +39,8 @@ class IscsidConfParserTest {
         assertEquals(Optional.of("manual"), c.nodeDefaults().get(NodeKeys.STARTUP));
         assertEquals(Optional.of("120"), c.nodeDefaults().get(NodeKeys.REPLACEMENT_TIMEOUT));
         assertEquals(Optional.of("0"), c.nodeDefaults().get(NodeKeys.MAX_XMIT_DATA_SEGMENT_LENGTH));
-        assertFalse(c.nodeDefaults().contains("node.session.xmit_thread_priority"), "unused keys are not record defaults");
+        assertEquals(Optional.of("-20"), c.nodeDefaults().get("node.session.xmit_thread_priority"),
+                "kept for open-iscsi: new records carry it, as open-iscsi's do");
         assertEquals(Optional.of("32768"),
                 c.discoveryDefaults(DiscoveryType.SENDTARGETS).get("discovery.sendtargets.iscsi.MaxRecvDataSegmentLength"));
     }
@@ -92,7 +93,7 @@ class IscsidConfParserTest {
     @ParameterizedTest
     @ValueSource(strings = {"node.session.err_timeo.host_reset_timeout = 60", "node.session.queue_depth = 32",
             "node.session.xmit_thread_priority = -20", "node.conn[0].tcp.window_size = 524288",
-            "node.conn[0].tcp.type_of_service = 0", "node.session.scan = auto", "iscsid.safe_logout = No"})
+            "node.conn[0].tcp.type_of_service = 0", "node.session.iscsi.FastAbort = Yes", "iscsid.safe_logout = No"})
     void keysNotActedOnGetAnInfoLine(String line) throws Exception {
         IscsidConf c = parse(line);
         assertEquals(List.of(), c.warnings());
@@ -100,6 +101,20 @@ class IscsidConfParserTest {
         String key = line.substring(0, line.indexOf(' '));
         assertEquals(ConfMessage.Level.INFO, c.messages().get(0).level());
         assertTrue(c.messages().get(0).text().contains(":1: " + key + " is open-iscsi's"), c.messages().get(0).text());
+    }
+
+    /** The records table says kiscsi acts on node.session.scan (no scan after login when manual): no line. */
+    @Test
+    void iscsidsOwnKeysAreNotRecordDefaults() throws Exception {
+        IscsidConf c = parse("iscsid.safe_logout = No", "isns.address = 127.0.0.1");
+        assertFalse(c.nodeDefaults().contains("iscsid.safe_logout"));
+        assertFalse(c.nodeDefaults().contains("isns.address"));
+    }
+
+    @Test
+    void keysActedOnGetNoInfoLine() throws Exception {
+        IscsidConf c = parse("node.session.scan = manual", "node.session.cmds_max = 64");
+        assertEquals(List.of(), c.messages());
     }
 
     @Test
