@@ -100,7 +100,7 @@ public abstract class DiscoveryCommandSupport extends IscsiCommandSupport {
         return op;
     }
 
-    /** The {@code -o} bits as discovery operations: none means all three; show alone writes no node record. */
+    /** The {@code -o} bits as discovery operations: none stays none (the service reads it as all three); show alone writes no node record. */
     static Set<DiscoveryOp> ops(int op) {
         Set<DiscoveryOp> ops = EnumSet.noneOf(DiscoveryOp.class);
         if ((op & OP_NEW) != 0) {
