@@ -68,7 +68,7 @@ final class Console {
             return new Ran(0, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } catch (java.security.PrivilegedActionException pae) {
             Exception x = pae.getException();
-            if (x.getClass().getSimpleName().equals("IscsiadmFailure")) {
+            if (x.getClass().getSimpleName().equals("IscsiadmFailure") || x.getClass().getSimpleName().equals("LunToolFailure")) {
                 int code = (Integer) x.getClass().getMethod("exitCode").invoke(x);
                 String stderr = (String) x.getClass().getMethod("stderr").invoke(x);
                 return new Ran(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8) + stderr);
@@ -111,8 +111,13 @@ final class Console {
 
     /** The distribution's bin/iscsiadm, run in its installation directory. */
     static Ran iscsiadm(String... args) throws Exception {
+        return bin("iscsiadm", args);
+    }
+
+    /** A script of the distribution's bin/ (iscsiadm, kiscsi-inq, ...), run in its installation directory. */
+    static Ran bin(String script, String... args) throws Exception {
         Path home = Path.of(System.getProperty("karaf.home"));
-        List<String> cmd = new ArrayList<>(List.of("bash", home.resolve("bin/iscsiadm").toString()));
+        List<String> cmd = new ArrayList<>(List.of("bash", home.resolve("bin").resolve(script).toString()));
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile("iscsiadm-", ".out");
         Path err = Files.createTempFile("iscsiadm-", ".err");

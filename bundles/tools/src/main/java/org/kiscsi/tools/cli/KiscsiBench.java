@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.kiscsi.bench.Bench;
-import org.kiscsi.tools.lun.StandaloneInitiator;
+import org.kiscsi.tools.standalone.StandaloneInitiator;
 import org.kiscsi.tools.url.IscsiUrl;
 import org.kiscsi.tools.url.IscsiUrlParser;
 import org.kiscsi.transport.tcp.TcpOptions;

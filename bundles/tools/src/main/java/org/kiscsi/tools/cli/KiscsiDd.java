@@ -16,8 +16,11 @@ import java.util.Map;
 
 import org.kiscsi.api.scsi.BlockDevice;
 import org.kiscsi.tools.lun.CopyEnd;
+import org.kiscsi.tools.lun.DdOperands;
+import org.kiscsi.tools.lun.DdProgress;
+import org.kiscsi.tools.lun.LunAccess;
 import org.kiscsi.tools.lun.LunCopy;
-import org.kiscsi.tools.lun.StandaloneInitiator;
+import org.kiscsi.tools.standalone.StandaloneInitiator;
 import org.kiscsi.tools.url.IscsiUrl;
 import org.kiscsi.tools.url.IscsiUrlParser;
 
@@ -108,7 +111,7 @@ public final class KiscsiDd extends Tool {
             sessions.put(key, sid);
         }
         BlockDevice dev = kiscsi.open(sid, url.lun(), url.display().substring(0, url.display().lastIndexOf('/')));
-        StandaloneInitiator.checkSerial(dev, url, kiscsi.timeout());
+        LunAccess.checkSerial(dev, url.expectedSerial(), url.display(), kiscsi.timeout());
         return new CopyEnd.Lun(dev, url.display(), fua);
     }
 

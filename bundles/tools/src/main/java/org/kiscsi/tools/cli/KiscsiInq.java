@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.kiscsi.tools.lun.InquiryReport;
-import org.kiscsi.tools.lun.StandaloneInitiator;
+import org.kiscsi.tools.standalone.StandaloneInitiator;
 import org.kiscsi.tools.url.IscsiUrl;
 import org.kiscsi.tools.url.IscsiUrlParser;
 

@@ -4,7 +4,8 @@ import java.io.PrintStream;
 import java.util.Map;
 
 import org.kiscsi.tools.lun.LunListing;
-import org.kiscsi.tools.lun.StandaloneInitiator;
+import org.kiscsi.tools.standalone.PortalListing;
+import org.kiscsi.tools.standalone.StandaloneInitiator;
 import org.kiscsi.tools.url.IscsiUrl;
 import org.kiscsi.tools.url.IscsiUrlParser;
 
@@ -45,9 +46,9 @@ public final class KiscsiLs extends Tool {
         try (StandaloneInitiator kiscsi = new StandaloneInitiator(o.initiatorName, o.timeout)) {
             if (url.target() != null) {
                 out.println("Target:" + url.target() + " Portal:" + url.portal().hostPort());
-                listing.target(kiscsi, url, url.target(), url.portal());
+                new PortalListing(kiscsi, listing, out, o.timeout).target(url, url.target(), url.portal());
             } else {
-                listing.discover(kiscsi, url, o.initiatorName, luns, urls);
+                new PortalListing(kiscsi, listing, out, o.timeout).discover(url, o.initiatorName, luns, urls);
             }
         }
         return listing.exitCode();

@@ -14,7 +14,7 @@ import org.kiscsi.api.scsi.BlockDevice;
 import org.kiscsi.export.nbd.NbdExport;
 import org.kiscsi.export.nbd.NbdServer;
 import org.kiscsi.export.nbd.NbdServerOptions;
-import org.kiscsi.tools.lun.StandaloneInitiator;
+import org.kiscsi.tools.standalone.StandaloneInitiator;
 import org.kiscsi.tools.url.IscsiUrl;
 import org.kiscsi.tools.url.IscsiUrlParser;
 

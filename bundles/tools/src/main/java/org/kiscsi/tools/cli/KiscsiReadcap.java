@@ -5,7 +5,7 @@ import java.util.Map;
 
 import org.kiscsi.api.scsi.BlockDevice;
 import org.kiscsi.tools.lun.CapacityReport;
-import org.kiscsi.tools.lun.StandaloneInitiator;
+import org.kiscsi.tools.standalone.StandaloneInitiator;
 import org.kiscsi.tools.url.IscsiUrl;
 import org.kiscsi.tools.url.IscsiUrlParser;
 

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.kiscsi.api.IscsiError;
 import org.kiscsi.api.IscsiException;
+import org.kiscsi.tools.lun.UsageException;
 import org.kiscsi.tools.url.UrlException;
 
 /**
@@ -48,7 +49,7 @@ abstract class Tool {
         }
         try {
             return run(o, out, err, env);
-        } catch (ToolOptions.UsageException | UrlException e) {
+        } catch (UsageException | UrlException e) {
             err.println(name() + ": " + e.getMessage());
             return EXIT_USAGE;
         } catch (IscsiException e) {

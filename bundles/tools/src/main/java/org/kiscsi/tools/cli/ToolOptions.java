@@ -131,7 +131,7 @@ final class ToolOptions {
     }
 
     /** Bad arguments: exit 1 with the message and a pointer to --help. */
-    static final class UsageException extends RuntimeException {
+    static final class UsageException extends org.kiscsi.tools.lun.UsageException {
         private static final long serialVersionUID = 1L;
 
         UsageException(String message) {

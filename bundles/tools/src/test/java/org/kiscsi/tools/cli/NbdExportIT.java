@@ -23,7 +23,7 @@ import org.kiscsi.testkit.peers.Loopback;
 import org.kiscsi.testkit.peers.LunBacking;
 import org.kiscsi.testkit.peers.TgtTarget;
 import org.kiscsi.testkit.peers.Tgtd;
-import org.kiscsi.tools.lun.StandaloneInitiator;
+import org.kiscsi.tools.standalone.StandaloneInitiator;
 import org.kiscsi.tools.url.IscsiUrlParser;
 
 /**

@@ -1,9 +1,8 @@
-package org.kiscsi.tools.lun;
+package org.kiscsi.tools.standalone;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 import org.kiscsi.api.IscsiError;
 import org.kiscsi.api.IscsiException;
@@ -18,8 +17,9 @@ import org.kiscsi.api.scsi.BlockDevice;
 import org.kiscsi.auth.chap.ChapAuthenticatorFactory;
 import org.kiscsi.engine.IscsiEngine;
 import org.kiscsi.scsi.BlockDeviceOptions;
-import org.kiscsi.scsi.Luns;
 import org.kiscsi.scsi.SessionLunService;
+import org.kiscsi.tools.lun.LunAccess;
+import org.kiscsi.tools.lun.LunInquirer;
 import org.kiscsi.tools.url.IscsiUrl;
 import org.kiscsi.transport.tcp.TcpOptions;
 import org.kiscsi.transport.tcp.TcpTransport;
@@ -105,23 +105,7 @@ public final class StandaloneInitiator implements AutoCloseable {
      * with {@link IscsiError#NO_OBJS_FOUND} naming the LUNs it has.
      */
     public BlockDevice open(long sid, long lun, String where) {
-        return open(luns, sid, lun, where, timeout);
-    }
-
-    /** As {@link #open(long, long, String)}, over any LUN service (the shell passes the daemon's). */
-    public static BlockDevice open(org.kiscsi.api.scsi.LunService luns, long sid, long lun, String where, Duration timeout) {
-        requireLun(luns, sid, lun, where, timeout);
-        return Await.result(luns.open(sid, lun), timeout, where + " LUN " + Luns.toString(lun) + ": open");
-    }
-
-    /** Fails with {@link IscsiError#NO_OBJS_FOUND}, naming the LUNs there are, when REPORT LUNS does not list {@code lun}. */
-    public static void requireLun(org.kiscsi.api.scsi.LunService luns, long sid, long lun, String where, Duration timeout) {
-        List<Long> reported = Await.result(luns.reportLuns(sid), timeout, where + ": REPORT LUNS");
-        if (!reported.contains(lun)) {
-            throw new IscsiException(IscsiError.NO_OBJS_FOUND, where + " has no LUN " + Luns.toString(lun) + " (it reports "
-                    + (reported.isEmpty() ? "none" : "LUN " + reported.stream().map(Luns::toString).collect(Collectors.joining(", ")))
-                    + ")");
-        }
+        return LunAccess.open(luns, sid, lun, where, timeout);
     }
 
     /**
@@ -131,15 +115,9 @@ public final class StandaloneInitiator implements AutoCloseable {
     public LunInquirer inquirer(IscsiUrl url) {
         long sid = login(url);
         String target = url.display().substring(0, url.display().lastIndexOf('/'));
-        requireLun(luns, sid, url.lun(), target, timeout);
+        LunAccess.requireLun(luns, sid, url.lun(), target, timeout);
         LunInquirer q = new LunInquirer(engine.executor(sid), url.lun(), url.display(), timeout);
-        if (url.expectedSerial() != null) {
-            String usn = org.kiscsi.scsi.VpdParser.unitSerialNumber(q.vpd(0x80));
-            if (!usn.equals(url.expectedSerial())) {
-                throw new IscsiException(IscsiError.NO_OBJS_FOUND, url.display() + " reports Unit Serial Number '" + usn
-                        + "', not '" + url.expectedSerial() + "' (force_usn)");
-            }
-        }
+        LunAccess.checkSerial(q, url.expectedSerial());
         return q;
     }
 
@@ -147,20 +125,8 @@ public final class StandaloneInitiator implements AutoCloseable {
     public BlockDevice openLun(IscsiUrl url) {
         long sid = login(url);
         BlockDevice d = open(sid, url.lun(), url.display().substring(0, url.display().lastIndexOf('/')));
-        checkSerial(d, url, timeout);
+        LunAccess.checkSerial(d, url.expectedSerial(), url.display(), timeout);
         return d;
-    }
-
-    /** {@code force_usn}: the LUN must report that Unit Serial Number (VPD page 0x80), as libiscsi checks at connect. */
-    public static void checkSerial(BlockDevice d, IscsiUrl url, Duration timeout) {
-        if (url.expectedSerial() == null) {
-            return;
-        }
-        String usn = Await.result(d.unitSerialNumber(), timeout, url.display() + ": INQUIRY VPD 0x80");
-        if (!usn.equals(url.expectedSerial())) {
-            throw new IscsiException(IscsiError.NO_OBJS_FOUND, url.display() + " reports Unit Serial Number '" + usn
-                    + "', not '" + url.expectedSerial() + "' (force_usn)");
-        }
     }
 
     /** Logs out of {@code sid} now (the listing logs out of each target before the next). */

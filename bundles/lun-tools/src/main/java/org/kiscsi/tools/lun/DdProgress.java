@@ -1,19 +1,18 @@
-package org.kiscsi.tools.cli;
+package org.kiscsi.tools.lun;
 
 import java.io.PrintStream;
 import java.util.Locale;
 
-import org.kiscsi.tools.lun.LunCopy;
 
 /** kiscsi-dd's progress bar on standard error: bytes, a bar, rate and time left, redrawn at most 5 times a second. */
-final class DdProgress implements LunCopy.ProgressListener {
+public final class DdProgress implements LunCopy.ProgressListener {
     private static final long REDRAW_NANOS = 200_000_000L;
     private static final int BAR = 24;
     private final PrintStream err;
     private long lastDraw = Long.MIN_VALUE;
     private String last = "";
 
-    DdProgress(PrintStream err) {
+    public DdProgress(PrintStream err) {
         this.err = err;
     }
 
@@ -44,20 +43,20 @@ final class DdProgress implements LunCopy.ProgressListener {
         last = line;
     }
 
-    void end() {
+    public void end() {
         if (!last.isEmpty()) {
             err.println();
         }
     }
 
     /** dd's last line: bytes, size, seconds, rate. */
-    static String summary(long bytes, long nanos) {
+    public static String summary(long bytes, long nanos) {
         double secs = nanos / 1e9;
         return String.format(Locale.ROOT, "%d bytes (%s) copied, %.3f s, %s/s", bytes, human(bytes), secs,
                 human(secs > 0 ? (long) (bytes / secs) : 0));
     }
 
-    static String human(long bytes) {
+    public static String human(long bytes) {
         String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
         double v = bytes;
         int u = 0;

@@ -1,4 +1,4 @@
-package org.kiscsi.tools.cli;
+package org.kiscsi.tools.lun;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -50,7 +50,7 @@ class DdOperandsTest {
         for (List<String> bad : List.of(List.of("bs=0"), List.of("bs=1X"), List.of("count=abc"), List.of("status=noxfer"),
                 List.of("oflag=direct"), List.of("conv=notrunc"), List.of("qd=0"), List.of("qd=300"), List.of("iosize=100"),
                 List.of("stray"), List.of("-x"), List.of("bs=1G", "count=99999999999"), List.of("bs=99999999999999999999"))) {
-            assertThrows(ToolOptions.UsageException.class, () -> DdOperands.parse(bad), bad.toString());
+            assertThrows(UsageException.class, () -> DdOperands.parse(bad), bad.toString());
         }
     }
 }

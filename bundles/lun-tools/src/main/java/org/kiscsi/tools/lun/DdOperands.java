@@ -1,4 +1,4 @@
-package org.kiscsi.tools.cli;
+package org.kiscsi.tools.lun;
 
 import java.util.List;
 import java.util.Locale;
@@ -8,14 +8,14 @@ import java.util.Locale;
  * {@code count=}, {@code skip=}, {@code seek=} (in bs units, as dd), {@code status=progress|none|default},
  * {@code oflag=fua}; kiscsi's own {@code qd=} (transfers in flight) and {@code iosize=} (bytes per transfer).
  */
-record DdOperands(String in, String out, long bs, long count, long skip, long seek, Status status, boolean fua, int depth,
+public record DdOperands(String in, String out, long bs, long count, long skip, long seek, Status status, boolean fua, int depth,
         int ioSize) {
-    enum Status { DEFAULT, PROGRESS, NONE }
+    public enum Status { DEFAULT, PROGRESS, NONE }
 
-    static final int DEFAULT_IO_SIZE = 1 << 20;
-    static final int DEFAULT_DEPTH = 16;
+    public static final int DEFAULT_IO_SIZE = 1 << 20;
+    public static final int DEFAULT_DEPTH = 16;
 
-    static DdOperands parse(List<String> args) {
+    public static DdOperands parse(List<String> args) {
         String in = "-";
         String out = "-";
         long bs = 512;
@@ -29,7 +29,7 @@ record DdOperands(String in, String out, long bs, long count, long skip, long se
         for (String a : args) {
             int eq = a.indexOf('=');
             if (eq <= 0) {
-                throw new ToolOptions.UsageException(a.startsWith("-") ? "unknown option " + a : "'" + a + "' is not an operand (if=, of=, bs=, ...)");
+                throw new UsageException(a.startsWith("-") ? "unknown option " + a : "'" + a + "' is not an operand (if=, of=, bs=, ...)");
             }
             String k = a.substring(0, eq);
             String v = a.substring(eq + 1);
@@ -44,51 +44,51 @@ record DdOperands(String in, String out, long bs, long count, long skip, long se
                     case "progress" -> Status.PROGRESS;
                     case "none" -> Status.NONE;
                     case "default" -> Status.DEFAULT;
-                    default -> throw new ToolOptions.UsageException("status=" + v + ": progress, none or default");
+                    default -> throw new UsageException("status=" + v + ": progress, none or default");
                 };
                 case "oflag" -> {
                     for (String f : v.split(",")) {
                         if (!f.equals("fua")) {
-                            throw new ToolOptions.UsageException("oflag=" + f + ": kiscsi-dd knows only oflag=fua");
+                            throw new UsageException("oflag=" + f + ": kiscsi-dd knows only oflag=fua");
                         }
                         fua = true;
                     }
                 }
                 case "qd" -> depth = (int) Math.min(size(k, v), Integer.MAX_VALUE);
                 case "iosize" -> ioSize = size(k, v);
-                default -> throw new ToolOptions.UsageException("unknown operand " + k + "= (if, of, bs, count, skip, seek, status, oflag, qd, iosize)");
+                default -> throw new UsageException("unknown operand " + k + "= (if, of, bs, count, skip, seek, status, oflag, qd, iosize)");
             }
         }
         if (bs < 1 || bs > (1L << 30)) {
-            throw new ToolOptions.UsageException("bs= must be 1 byte .. 1 GiB");
+            throw new UsageException("bs= must be 1 byte .. 1 GiB");
         }
         if (depth < 1 || depth > 256) {
-            throw new ToolOptions.UsageException("qd= must be 1..256");
+            throw new UsageException("qd= must be 1..256");
         }
         if (ioSize < 512 || ioSize > (64 << 20)) {
-            throw new ToolOptions.UsageException("iosize= must be 512 bytes .. 64 MiB");
+            throw new UsageException("iosize= must be 512 bytes .. 64 MiB");
         }
         if (Math.multiplyHigh(Math.max(count, 0), bs) != 0 || Math.multiplyHigh(skip, bs) != 0 || Math.multiplyHigh(seek, bs) != 0) {
-            throw new ToolOptions.UsageException("count=, skip= or seek= times bs= is too large");
+            throw new UsageException("count=, skip= or seek= times bs= is too large");
         }
         return new DdOperands(in, out, bs, count, skip, seek, status, fua, depth, (int) ioSize);
     }
 
     /** dd's numbers: c 1, w 2, b 512, kB 1000, K/KiB 1024, MB, M/MiB, GB, G/GiB, TB, T/TiB. */
-    static long size(String key, String v) {
+    public static long size(String key, String v) {
         String s = v.strip();
         int i = 0;
         while (i < s.length() && Character.isDigit(s.charAt(i))) {
             i++;
         }
         if (i == 0) {
-            throw new ToolOptions.UsageException(key + "=" + v + " is not a number");
+            throw new UsageException(key + "=" + v + " is not a number");
         }
         long n;
         try {
             n = Long.parseLong(s.substring(0, i));
         } catch (NumberFormatException e) {
-            throw new ToolOptions.UsageException(key + "=" + v + " is too large");
+            throw new UsageException(key + "=" + v + " is too large");
         }
         long m = switch (s.substring(i).toUpperCase(Locale.ROOT)) {
             case "" , "C" -> 1;
@@ -102,10 +102,10 @@ record DdOperands(String in, String out, long bs, long count, long skip, long se
             case "G", "GIB" -> 1L << 30;
             case "TB" -> 1000_000_000_000L;
             case "T", "TIB" -> 1L << 40;
-            default -> throw new ToolOptions.UsageException(key + "=" + v + ": unknown unit '" + s.substring(i) + "'");
+            default -> throw new UsageException(key + "=" + v + ": unknown unit '" + s.substring(i) + "'");
         };
         if (Math.multiplyHigh(n, m) != 0 || n * m < 0) {
-            throw new ToolOptions.UsageException(key + "=" + v + " is too large");
+            throw new UsageException(key + "=" + v + " is too large");
         }
         return n * m;
     }

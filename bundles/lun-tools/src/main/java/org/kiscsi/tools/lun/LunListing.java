@@ -7,27 +7,20 @@ import java.util.List;
 
 import org.kiscsi.api.IscsiError;
 import org.kiscsi.api.IscsiException;
-import org.kiscsi.api.IscsiName;
 import org.kiscsi.api.Portal;
-import org.kiscsi.api.node.DiscoveryRecord;
-import org.kiscsi.api.node.DiscoveryType;
-import org.kiscsi.api.node.RecordValues;
 import org.kiscsi.api.scsi.Await;
 import org.kiscsi.api.scsi.Capacity;
 import org.kiscsi.api.scsi.LunService;
 import org.kiscsi.api.scsi.StandardInquiry;
-import org.kiscsi.discovery.sendtargets.SendTargetsDiscovery;
 import org.kiscsi.scsi.Luns;
-import org.kiscsi.spi.discovery.DiscoveredTarget;
-import org.kiscsi.spi.discovery.DiscoveryContext;
-import org.kiscsi.tools.url.IscsiUrl;
 
 /**
  * {@code kiscsi-ls}: the targets of a portal (SendTargets) and, with LUNs asked for, each target's LUNs
  * with type, size, vendor and product, in libiscsi {@code iscsi-ls -s}'s lines
  * ({@code Target:IQN Portal:HOST:PORT,TPGT}, {@code Lun:N    Type:T (Size:S)}) followed by
  * {@code Vendor:} and {@code Product:}. Unlike iscsi-ls, a target that refuses the login (CHAP) is
- * reported and the listing goes on; {@link #failures()} has what failed.
+ * reported and the listing goes on; {@link #failures()} has what failed. It lists the LUNs of a logged-in
+ * session; who logs in (the standalone tool's own engine, the daemon for the shell) is the caller's affair.
  */
 public final class LunListing {
     private final PrintStream out;
@@ -46,46 +39,10 @@ public final class LunListing {
         return List.copyOf(failures);
     }
 
-    /** The targets {@code url}'s portal reports, each with its LUNs when {@code showLuns}; {@code urls}: as iscsi-ls -U. */
-    public void discover(StandaloneInitiator initiator, IscsiUrl url, String initiatorName, boolean showLuns, boolean urls) {
-        RecordValues v = RecordValues.empty();
-        if (url.chap() != null) { // libiscsi logs in to discovery with the URL's user too; one-way, so None still passes
-            v = v.with("discovery.sendtargets.auth.authmethod", "CHAP").with("discovery.sendtargets.auth.username", url.chap().user())
-                    .with("discovery.sendtargets.auth.password", url.chap().secret());
-        }
-        DiscoveryRecord st = new DiscoveryRecord(DiscoveryType.SENDTARGETS, url.portal(), v);
-        List<DiscoveredTarget> found = Await.result(new SendTargetsDiscovery().discover(st,
-                new DiscoveryContext(IscsiName.of(initiatorName), initiator.engine(), timeout)), timeout.plusSeconds(5),
-                "SendTargets discovery at " + url.portal().hostPort());
-        for (DiscoveredTarget t : found) {
-            for (Portal p : t.portals()) {
-                if (urls && !showLuns) {
-                    out.println("iscsi://" + p.hostPort() + "/" + t.name().value() + "/0");
-                } else {
-                    out.println("Target:" + t.name().value() + " Portal:" + p);
-                }
-                if (showLuns) {
-                    target(initiator, url, t.name().value(), p);
-                }
-            }
-        }
-    }
-
-    /** Logs in to {@code target} at {@code portal}, lists its LUNs, logs out; a failed login is reported, not thrown. */
-    public void target(StandaloneInitiator initiator, IscsiUrl url, String target, Portal portal) {
-        long sid;
-        try {
-            sid = initiator.login(url, target, portal);
-        } catch (IscsiException e) {
-            failures.add(e);
-            err.println("  " + target + " at " + portal.hostPort() + ": login failed: " + e.getMessage());
-            return;
-        }
-        try {
-            luns(initiator.luns(), sid, target);
-        } finally {
-            initiator.logout(sid);
-        }
+    /** Reports a target whose login failed; the listing goes on and {@link #exitCode()} remembers it. */
+    public void loginFailed(String target, Portal portal, IscsiException e) {
+        failures.add(e);
+        err.println("  " + target + " at " + portal.hostPort() + ": login failed: " + e.getMessage());
     }
 
     /** The LUNs of a logged-in session (the shell calls this with the daemon's LUN service and a session id). */
