@@ -19,6 +19,12 @@ public enum TransportCapability {
      * {@link TransportConnection#taskEnded}.
      */
     DIRECT_DATA_PLACEMENT,
+    /**
+     * Wants each SCSI task's buffers announced ({@link TransportConnection#taskStarted}) and their end
+     * ({@link TransportConnection#taskEnded}); implied by {@link #DIRECT_DATA_PLACEMENT}. Without
+     * either, the engine calls neither, so a transport that ignores them costs nothing per command.
+     */
+    TASK_BUFFERS,
     /** Places received data segments straight into buffers chosen by the listener (fewer copies). */
     RECEIVE_PLACEMENT
 }

@@ -98,7 +98,9 @@ public interface TransportConnection {
     /**
      * A SCSI task is about to be sent: its buffers, direction and lengths. Called before its command
      * PDU is posted, once per attempt (a command sent again after a unit attention or on a new
-     * connection is announced again). The default ignores it.
+     * connection is announced again). Only to a transport declaring
+     * {@link TransportCapability#TASK_BUFFERS} or {@link TransportCapability#DIRECT_DATA_PLACEMENT}.
+     * The default ignores it.
      */
     default void taskStarted(TaskBuffers task) {
     }

@@ -1,9 +1,11 @@
 package org.kiscsi.engine.internal;
 
 import java.nio.ByteBuffer;
+import java.util.Set;
 
 import org.kiscsi.api.session.ConnectionState;
 import org.kiscsi.spi.transport.PduBuffer;
+import org.kiscsi.spi.transport.TransportCapability;
 import org.kiscsi.spi.transport.TransportConnection;
 import org.kiscsi.spi.transport.TransportListener;
 
@@ -28,6 +30,11 @@ final class Connection implements TransportListener {
     final String transportName;
     /** The transport moves SCSI data itself ({@code DIRECT_DATA_PLACEMENT}): no Data-Out, R2T or Data-In here. */
     final boolean directDataPlacement;
+    /**
+     * The transport wants each task's buffers announced ({@code TASK_BUFFERS}, implied by direct data
+     * placement); read once per connection so that others pay nothing per command.
+     */
+    final boolean announcesTasks;
     private volatile Handler handler;
     private volatile TransportConnection transport;
     volatile ConnectionState state = ConnectionState.XPT_WAIT;
@@ -35,11 +42,12 @@ final class Connection implements TransportListener {
     volatile int loginRequests;
     volatile int loginResponses;
 
-    Connection(int cid, String portal, String transportName, boolean directDataPlacement, Handler initial) {
+    Connection(int cid, String portal, String transportName, Set<TransportCapability> capabilities, Handler initial) {
         this.cid = cid;
         this.portal = portal;
         this.transportName = transportName;
-        this.directDataPlacement = directDataPlacement;
+        this.directDataPlacement = capabilities.contains(TransportCapability.DIRECT_DATA_PLACEMENT);
+        this.announcesTasks = directDataPlacement || capabilities.contains(TransportCapability.TASK_BUFFERS);
         this.handler = initial;
     }
 

@@ -298,11 +298,13 @@ final class SessionImpl implements ScsiTaskExecutor {
         }
         t.deadline = now + settings.commandTimeout().toNanos();
         t.mayHaveRun = true;
-        ScsiTask s = t.scsi;
-        int out = t.writes() ? s.outLength() : 0;
-        int in = t.reads() ? s.expectedInLength() : 0;
-        current.transport().taskStarted(new TaskBuffers(t.itt, s.direction(), out > 0 ? s.dataOut() : null, out,
-                in > 0 ? s.dataIn() : null, in));
+        if (current.connection.announcesTasks) {
+            ScsiTask s = t.scsi;
+            int out = t.writes() ? s.outLength() : 0;
+            int in = t.reads() ? s.expectedInLength() : 0;
+            current.transport().taskStarted(new TaskBuffers(t.itt, s.direction(), out > 0 ? s.dataOut() : null, out,
+                    in > 0 ? s.dataIn() : null, in));
+        }
         current.mover.start(t, t.cmdSn);
     }
 
@@ -311,7 +313,7 @@ final class SessionImpl implements ScsiTaskExecutor {
      * leaves the table (its ITT is still the one announced). Under the lock.
      */
     TaskTransfer taskEnded(ConnectionContext c, Task t, TaskEnd end) {
-        if (c == null || !(t instanceof CommandTask) || t.itt == -1) {
+        if (c == null || !c.connection.announcesTasks || !(t instanceof CommandTask) || t.itt == -1) {
             return TaskTransfer.NONE;
         }
         return c.transport().taskEnded(t.itt, end);

@@ -38,7 +38,6 @@ import org.kiscsi.spi.auth.AuthAdvice;
 import org.kiscsi.spi.transport.ConnectRequest;
 import org.kiscsi.spi.transport.LinkSettings;
 import org.kiscsi.spi.transport.LoginKey;
-import org.kiscsi.spi.transport.TransportCapability;
 import org.kiscsi.spi.transport.TransportConnection;
 import org.kiscsi.spi.transport.TransportProvider;
 import org.slf4j.Logger;
@@ -250,7 +249,7 @@ final class SessionOpener {
         };
         CompletableFuture<LoginStep> loggedIn = new CompletableFuture<>();
         Connection connection = new Connection(0, portal.hostPort(), transport.name(),
-                transport.capabilities().contains(TransportCapability.DIRECT_DATA_PLACEMENT), null);
+                transport.capabilities(), null);
         LoginDriver driver = new LoginDriver(connection, what, settings.waits());
         connection.handOver(driver);
         Duration timeout = settings.loginTimeout();

@@ -1,16 +1,14 @@
 package org.kiscsi.iscsiadm.internal;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.function.Function;
 
+import org.kiscsi.mgmt.version.BuildVersion;
 import org.kiscsi.api.IscsiError;
 import org.kiscsi.api.IscsiException;
 import org.kiscsi.api.manage.IscsiManagement;
@@ -165,14 +163,6 @@ public final class Iscsiadm {
     }
 
     static String version() {
-        try (InputStream in = Iscsiadm.class.getResourceAsStream("version.properties")) {
-            Properties p = new Properties();
-            if (in != null) {
-                p.load(in);
-            }
-            return p.getProperty("version", "unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
+        return BuildVersion.get();
     }
 }

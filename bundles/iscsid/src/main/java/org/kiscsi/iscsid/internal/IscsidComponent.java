@@ -1,12 +1,10 @@
 package org.kiscsi.iscsid.internal;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
-import java.util.Properties;
 
+import org.kiscsi.mgmt.version.BuildVersion;
 import org.kiscsi.api.manage.IscsiManagement;
 import org.kiscsi.api.scsi.LunService;
 import org.kiscsi.api.session.NodeRecordSource;
@@ -180,14 +178,6 @@ public class IscsidComponent {
     }
 
     static String version() {
-        try (InputStream in = IscsidComponent.class.getResourceAsStream("version.properties")) {
-            Properties p = new Properties();
-            if (in != null) {
-                p.load(in);
-            }
-            return p.getProperty("version", "unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
+        return BuildVersion.get();
     }
 }

@@ -1,15 +1,14 @@
 package org.kiscsi.launcher.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.Properties;
 
 import org.apache.karaf.main.Main;
+
+import org.kiscsi.mgmt.version.BuildVersion;
 
 /**
  * The JVM side of {@code bin/iscsid}: what must happen before Karaf runs, then Karaf's {@link Main}
@@ -180,15 +179,7 @@ public final class IscsidLauncher {
     }
 
     static String version() {
-        try (InputStream in = IscsidLauncher.class.getResourceAsStream("version.properties")) {
-            Properties p = new Properties();
-            if (in != null) {
-                p.load(in);
-            }
-            return Optional.ofNullable(p.getProperty("version")).orElse("unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
+        return BuildVersion.get();
     }
 
     /** The directories of this installation, as bin/iscsid passes them (Karaf's own properties). */
