@@ -1,7 +1,9 @@
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import aQute.bnd.differ.Baseline;
 import aQute.bnd.differ.Baseline.Info;
@@ -61,6 +63,13 @@ public final class BaselineCheck {
                 for (Info i : infos) {
                     Delta d = i.packageDiff.getDelta();
                     boolean removed = d == Delta.REMOVED;
+                    if (removed) {
+                        Optional<Path> home = movedTo(commitFile.getParent(), jarFile, i.packageName);
+                        if (home.isPresent()) {
+                            bad += checkMoved(home.get(), older, i.packageName, artifact, commit);
+                            continue;
+                        }
+                    }
                     if (i.mismatch || removed) {
                         bad++;
                         System.out.println("[baseline] ERROR " + artifact + ": package " + i.packageName + " has a " + d
@@ -83,6 +92,49 @@ public final class BaselineCheck {
                         + shortHash(commit));
             }
         }
+    }
+
+    /**
+     * The reactor module jar that exports {@code pkg} now, if it moved there from this one: a package
+     * may change bundles (the bundle is not its identity), but not lose its version line.
+     */
+    private static Optional<Path> movedTo(Path root, Path self, String pkg) throws Exception {
+        List<Path> jars;
+        try (Stream<Path> s = Files.find(root.resolve("bundles"), 3, (p, a) -> p.getParent().getFileName().toString().equals("target")
+                && p.getFileName().toString().endsWith(".jar") && !p.getFileName().toString().endsWith("-sources.jar")
+                && !p.getFileName().toString().endsWith("-tests.jar") && !p.equals(self))) {
+            jars = s.toList();
+        }
+        for (Path j : jars) {
+            try (Jar jar = new Jar(j.toFile())) {
+                String exports = jar.getManifest() == null ? null : jar.getManifest().getMainAttributes().getValue("Export-Package");
+                if (exports != null && new aQute.bnd.header.Parameters(exports).containsKey(pkg)) {
+                    return Optional.of(j);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A moved package is checked in its new bundle against the old one's baseline. */
+    private static int checkMoved(Path home, Jar older, String pkg, String artifact, String commit) throws Exception {
+        try (Processor reporter = new Processor(); Jar newer = new Jar(home.toFile())) {
+            for (Info i : new Baseline(reporter, new DiffPluginImpl()).baseline(newer, older, new aQute.bnd.osgi.Instructions(pkg))) {
+                if (!i.packageName.equals(pkg)) {
+                    continue;
+                }
+                if (i.mismatch || i.packageDiff.getDelta() == Delta.REMOVED) {
+                    System.out.println("[baseline] ERROR " + artifact + ": package " + pkg + " moved to " + home.getFileName()
+                            + " with a " + i.packageDiff.getDelta() + " change against " + shortHash(commit) + ": version "
+                            + i.newerVersion + " must be at least " + i.suggestedVersion);
+                    return 1;
+                }
+                System.out.println("[baseline] " + artifact + ": " + pkg + " moved to " + home.getFileName() + ", "
+                        + i.packageDiff.getDelta() + " change, " + i.olderVersion + " -> " + i.newerVersion);
+                return 0;
+            }
+        }
+        return 0;
     }
 
     private static String shortHash(String commit) {

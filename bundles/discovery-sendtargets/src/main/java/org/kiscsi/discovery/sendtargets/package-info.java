@@ -4,7 +4,7 @@
  * one and call it with their engine.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.kiscsi.discovery.sendtargets;
 
 import org.osgi.annotation.bundle.Export;

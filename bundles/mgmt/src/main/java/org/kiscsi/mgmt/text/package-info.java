@@ -5,7 +5,7 @@
  * function whose layout it follows; what kiscsi cannot show (kernel devices) is said in words.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.kiscsi.mgmt.text;
 
 import org.osgi.annotation.bundle.Export;
