@@ -28,7 +28,8 @@ public class PlatformIT extends KiscsiTestSupport {
     /** Bundles the "kiscsi" feature must bring up; grows with every concern added. */
     static final String[] EXPECTED_BUNDLES = {"org.kiscsi.api", "org.kiscsi.mgmt", "org.kiscsi.store.memory", "org.kiscsi.store.file", "org.kiscsi.scsi", "org.kiscsi.iscsid",
             "org.kiscsi.protocol", "org.kiscsi.transport.tcp", "org.kiscsi.engine", "org.kiscsi.auth.chap",
-            "org.kiscsi.discovery.sendtargets", "org.kiscsi.discovery.isns", "org.kiscsi.lun.tools", "org.kiscsi.shell"};
+            "org.kiscsi.discovery.sendtargets", "org.kiscsi.discovery.isns", "org.kiscsi.lun.tools", "org.kiscsi.shell",
+            "org.kiscsi.export.nbd"};
 
     @Inject
     ServiceComponentRuntime scr;

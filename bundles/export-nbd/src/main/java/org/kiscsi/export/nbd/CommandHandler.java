@@ -25,8 +25,11 @@ final class CommandHandler {
     private final BlockDevice device;
     private final boolean structured;
     private final boolean baseAllocation;
+    /** READ data buffers (the connection's pool; called on the selector thread, where requests are handled). */
+    private final java.util.function.IntFunction<ByteBuffer> buffers;
 
-    CommandHandler(NbdExport export, boolean structured, boolean baseAllocation) {
+    CommandHandler(NbdExport export, boolean structured, boolean baseAllocation, java.util.function.IntFunction<ByteBuffer> buffers) {
+        this.buffers = buffers;
         this.export = export;
         this.device = export.device();
         this.structured = structured;
@@ -107,10 +110,10 @@ final class CommandHandler {
         if (r.length() == 0) {
             return CompletableFuture.completedFuture(List.of(structured ? Replies.done(r.cookie()) : Replies.simple(r.cookie(), 0)));
         }
-        ByteBuffer data = ByteBuffer.allocate((int) r.length());
+        ByteBuffer data = buffers.apply((int) r.length());
         return device.read(lba(r), data).thenApply(v -> List.of(structured
-                ? Replies.offsetDataHeader(r.cookie(), r.offset(), data.capacity())
-                : Replies.simpleReadHeader(r.cookie()), data));
+                ? Replies.offsetDataHeader(r.cookie(), r.offset(), (int) r.length())
+                : Replies.simpleReadHeader(r.cookie()), data.clear().limit((int) r.length())));
     }
 
     private CompletionStage<List<ByteBuffer>> writeZeroes(Request r) {
@@ -177,6 +180,16 @@ final class CommandHandler {
 
     private CompletionStage<List<ByteBuffer>> ok(Request r, CompletionStage<Void> done) {
         return done.thenApply(v -> List.of(structured ? Replies.done(r.cookie()) : Replies.simple(r.cookie(), 0)));
+    }
+
+    /** Whether the reply says the request succeeded (a simple reply with error 0, or a structured chunk that is not an error). */
+    static boolean succeeded(List<ByteBuffer> reply) {
+        ByteBuffer h = reply.get(0);
+        int magic = h.getInt(h.position());
+        if (magic == Nbd.SIMPLE_REPLY_MAGIC) {
+            return h.getInt(h.position() + 4) == 0;
+        }
+        return (h.getShort(h.position() + 6) & 0x8000) == 0;
     }
 
     private List<ByteBuffer> error(Request r, int errno, String message) {

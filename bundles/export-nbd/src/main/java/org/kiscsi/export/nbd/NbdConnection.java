@@ -32,7 +32,8 @@ final class NbdConnection {
 
     private enum Phase { CLIENT_FLAGS, OPTION_HEADER, OPTION_DATA, REQUEST_HEADER, WRITE_PAYLOAD, DISCARD_PAYLOAD, DRAINING }
 
-    private record Outgoing(List<ByteBuffer> buffers, long held, boolean request) {
+    /** A reply: its buffers, the bytes it held, and a WRITE payload to reuse once it is sent (or null). */
+    private record Outgoing(List<ByteBuffer> buffers, long held, boolean request, ByteBuffer reusable) {
     }
 
     private final NbdServer server;
@@ -41,6 +42,7 @@ final class NbdConnection {
     private final NbdServerOptions options;
     private final ByteBuffer in = ByteBuffer.allocate(64 * 1024);
     private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
+    private final BufferPool pool;
     private final ArrayDeque<Outgoing> sending = new ArrayDeque<>();
     private final Queue<Outgoing> completed = new ConcurrentLinkedQueue<>();
     private SelectionKey key;
@@ -63,6 +65,7 @@ final class NbdConnection {
         this.channel = channel;
         this.peer = peer;
         this.options = options;
+        this.pool = new BufferPool(Math.min(options.maxHeldBytes(), 16L << 20));
     }
 
     /** Registers with the selector and sends the server's greeting. */
@@ -208,7 +211,8 @@ final class NbdConnection {
                     }
                     case TRANSMISSION -> {
                         export = negotiation.selected();
-                        handler = new CommandHandler(export, negotiation.structuredReplies(), negotiation.baseAllocation());
+                        handler = new CommandHandler(export, negotiation.structuredReplies(), negotiation.baseAllocation(),
+                                pool::take);
                         server.attached(this);
                         phase = Phase.REQUEST_HEADER;
                         LOG.debug("NBD client {}: export '{}' (structured replies {}, base:allocation {})", peer, export.name(),
@@ -299,7 +303,10 @@ final class NbdConnection {
                 LOG.error("NBD client {}: {} failed unexpectedly", peer, r.describe(), e);
                 buffers = List.of(Replies.simple(r.cookie(), Nbd.EIO));
             }
-            completed.add(new Outgoing(buffers, h, true));
+            // a WRITE's payload is reused only when the LU is done with it (not after a failure: a task the
+            // engine gave up on must never see its buffer refilled)
+            ByteBuffer reusable = r.type() == Nbd.CMD_WRITE && e == null && CommandHandler.succeeded(buffers) ? r.payload() : null;
+            completed.add(new Outgoing(buffers, h, true, reusable));
             server.wake(this);
         });
     }
@@ -317,7 +324,7 @@ final class NbdConnection {
         try {
             while (!out.isEmpty()) {
                 ByteBuffer b = out.peek();
-                int window = Math.min(b.remaining(), WRITE_WINDOW);
+                int window = b.isDirect() ? b.remaining() : Math.min(b.remaining(), WRITE_WINDOW);
                 int n = b.remaining() == 0 ? 0 : channel.write(b.slice(b.position(), window));
                 b.position(b.position() + n);
                 if (n > 0) {
@@ -347,6 +354,10 @@ final class NbdConnection {
         if (o != null && o.buffers().get(o.buffers().size() - 1) == b) {
             sending.poll();
             held -= o.held();
+            o.buffers().forEach(pool::give); // READ data (headers are heap buffers, which the pool ignores)
+            if (o.reusable() != null) {
+                pool.give(o.reusable());
+            }
             if (o.request()) {
                 inFlight--;
             }

@@ -94,6 +94,11 @@ public record NbdExport(String name, String description, BlockDevice device, boo
         return f;
     }
 
+    /** Fails with IllegalArgumentException for a name NBD cannot carry (a NUL, more than 4096 bytes of UTF-8). */
+    public static void checkName(String name) {
+        checkString(name, "export name");
+    }
+
     private static void checkString(String s, String what) {
         if (s.indexOf('\0') >= 0 || s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Nbd.MAX_STRING) {
             throw new IllegalArgumentException(what + " '" + s + "': no NUL and at most " + Nbd.MAX_STRING + " bytes of UTF-8");

@@ -42,6 +42,8 @@ public final class NbdServer implements AutoCloseable {
     private final Thread thread;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Queue<NbdConnection> woken = new ConcurrentLinkedQueue<>();
+    /** A wake-up is on its way: completions arriving meanwhile only queue (one selector wake-up serves a burst). */
+    private final java.util.concurrent.atomic.AtomicBoolean wakeupPending = new java.util.concurrent.atomic.AtomicBoolean();
     private final Set<NbdConnection> connections = ConcurrentHashMap.newKeySet();
     private final List<ServerSocketChannel> listeners = new ArrayList<>();
     private final List<Path> socketFiles = new ArrayList<>();
@@ -157,7 +159,9 @@ public final class NbdServer implements AutoCloseable {
     /** Any thread: the connection has completed replies to send. */
     void wake(NbdConnection c) {
         woken.add(c);
-        selector.wakeup();
+        if (wakeupPending.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
     }
 
     void attached(NbdConnection c) {
@@ -174,6 +178,7 @@ public final class NbdServer implements AutoCloseable {
         try {
             while (true) {
                 selector.select(1000);
+                wakeupPending.set(false); // before draining: a completion queued after this wakes the selector again
                 Runnable t;
                 while ((t = tasks.poll()) != null) {
                     t.run();

@@ -6,7 +6,7 @@
  * completions hand their replies back to it. Usable as a plain Java library (bin/kiscsi-nbd does).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.kiscsi.export.nbd;
 
 import org.osgi.annotation.bundle.Export;
