@@ -2,10 +2,12 @@ package org.kiscsi.tools.lun;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
@@ -64,6 +66,29 @@ public final class LunCopy {
             this.position = position;
             this.buffer = buffer;
         }
+    }
+
+    /**
+     * Copies as dd's operands say ({@code skip}, {@code seek}, {@code count} in {@code bs} units) and
+     * reports as dd does on {@code err}: a progress bar when {@code bar}, then (unless {@code status=none})
+     * bytes, time and rate, and the data's SHA-256. What bin/kiscsi-dd and the shell's lun-dd both print.
+     * {@code whenCopied} runs between the copy and the summary (a tool writing data to standard output
+     * flushes it there, so the summary comes after the data).
+     */
+    public static Result copyAsDd(CopyEnd source, CopyEnd destination, DdOperands d, Duration timeout, PrintStream err,
+            boolean bar, Runnable whenCopied) {
+        DdProgress progress = bar ? new DdProgress(err) : null;
+        Result r = new LunCopy(source, destination, d.ioSize(), d.depth(), timeout)
+                .copy(d.skip() * d.bs(), d.seek() * d.bs(), d.count() < 0 ? -1 : d.count() * d.bs(), progress);
+        if (progress != null) {
+            progress.end();
+        }
+        whenCopied.run();
+        if (d.status() != DdOperands.Status.NONE) {
+            err.println(DdProgress.summary(r.bytes(), r.nanos()));
+            err.println("sha256 " + HexFormat.of().formatHex(r.sha256()));
+        }
+        return r;
     }
 
     /** Copies; {@code length} -1: to the end of the source. Blocks the calling thread (an edge). */

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 import org.apache.karaf.shell.api.action.Argument;
@@ -17,7 +16,6 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.kiscsi.api.scsi.BlockDevice;
 import org.kiscsi.tools.lun.CopyEnd;
 import org.kiscsi.tools.lun.DdOperands;
-import org.kiscsi.tools.lun.DdProgress;
 import org.kiscsi.tools.lun.LunAccess;
 import org.kiscsi.tools.lun.LunCopy;
 import org.kiscsi.tools.lun.UsageException;
@@ -67,16 +65,7 @@ public class LunDdCommand extends LunCommandSupport {
         try {
             CopyEnd source = inLun ? lunEnd(in, false) : file(in, true, 0, open);
             CopyEnd destination = outLun ? lunEnd(outName, d.fua()) : file(outName, false, d.seek() * d.bs(), open);
-            DdProgress progress = d.status() == DdOperands.Status.PROGRESS ? new DdProgress(err) : null;
-            LunCopy.Result r = new LunCopy(source, destination, d.ioSize(), d.depth(), timeout())
-                    .copy(d.skip() * d.bs(), d.seek() * d.bs(), d.count() < 0 ? -1 : d.count() * d.bs(), progress);
-            if (progress != null) {
-                progress.end();
-            }
-            if (d.status() != DdOperands.Status.NONE) {
-                err.println(DdProgress.summary(r.bytes(), r.nanos()));
-                err.println("sha256 " + HexFormat.of().formatHex(r.sha256()));
-            }
+            LunCopy.copyAsDd(source, destination, d, timeout(), err, d.status() == DdOperands.Status.PROGRESS, () -> { });
         } finally {
             for (AutoCloseable c : open) {
                 try {

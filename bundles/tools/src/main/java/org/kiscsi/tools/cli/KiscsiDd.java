@@ -10,14 +10,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
 import org.kiscsi.api.scsi.BlockDevice;
 import org.kiscsi.tools.lun.CopyEnd;
 import org.kiscsi.tools.lun.DdOperands;
-import org.kiscsi.tools.lun.DdProgress;
 import org.kiscsi.tools.lun.LunAccess;
 import org.kiscsi.tools.lun.LunCopy;
 import org.kiscsi.tools.standalone.StandaloneInitiator;
@@ -79,17 +77,7 @@ public final class KiscsiDd extends Tool {
                     : file(d.out(), false, d.seek() * d.bs(), open, out);
             boolean bar = d.status() == DdOperands.Status.PROGRESS
                     || d.status() == DdOperands.Status.DEFAULT && "1".equals(env.get(ENV_STDERR_TTY));
-            DdProgress progress = bar ? new DdProgress(err) : null;
-            LunCopy.Result r = new LunCopy(source, destination, d.ioSize(), d.depth(), o.timeout)
-                    .copy(d.skip() * d.bs(), d.seek() * d.bs(), d.count() < 0 ? -1 : d.count() * d.bs(), progress);
-            if (progress != null) {
-                progress.end();
-            }
-            out.flush();
-            if (d.status() != DdOperands.Status.NONE) {
-                err.println(DdProgress.summary(r.bytes(), r.nanos()));
-                err.println("sha256 " + HexFormat.of().formatHex(r.sha256()));
-            }
+            LunCopy.copyAsDd(source, destination, d, o.timeout, err, bar, out::flush);
         } finally {
             for (AutoCloseable c : open) {
                 try {
