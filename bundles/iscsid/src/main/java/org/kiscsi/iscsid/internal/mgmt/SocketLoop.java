@@ -89,21 +89,20 @@ final class SocketLoop implements Runnable {
                 long next = expire(now);
                 selector.select(Math.max(1, (next - now) / 1_000_000));
                 for (Runnable t; (t = tasks.poll()) != null; ) {
-                    t.run();
+                    try {
+                        t.run();
+                    } catch (RuntimeException e) {
+                        // one connection's step failing must not end the loop every client depends on
+                        LOG.error("management socket: a step of a request failed; the loop goes on", e);
+                    }
                 }
                 for (SelectionKey k : selector.selectedKeys()) {
-                    if (!k.isValid()) {
-                        continue;
-                    }
-                    if (k.isAcceptable()) {
-                        acceptAll();
-                    } else {
-                        Conn c = (Conn) k.attachment();
-                        if (k.isReadable()) {
-                            c.read();
-                        }
-                        if (k.isValid() && k.isWritable()) {
-                            c.write();
+                    try {
+                        handle(k);
+                    } catch (RuntimeException e) {
+                        LOG.error("management socket: a connection failed; closing it, the loop goes on", e);
+                        if (k.attachment() instanceof Conn c) {
+                            c.close();
                         }
                     }
                 }
@@ -119,12 +118,34 @@ final class SocketLoop implements Runnable {
         }
     }
 
+    private void handle(SelectionKey k) throws IOException {
+        if (!k.isValid()) {
+            return;
+        }
+        if (k.isAcceptable()) {
+            acceptAll();
+        } else {
+            Conn c = (Conn) k.attachment();
+            if (k.isReadable()) {
+                c.read();
+            }
+            if (k.isValid() && k.isWritable()) {
+                c.write();
+            }
+        }
+    }
+
     /** Acts on passed deadlines; returns the nearest one left. */
     private long expire(long now) {
         long next = now + 1_000_000_000L;
         for (Conn c : new ArrayList<>(conns)) {
             if (c.deadline - now <= 0) {
-                c.expired();
+                try {
+                    c.expired();
+                } catch (RuntimeException e) {
+                    LOG.error("management socket: ending an expired connection failed; closing it", e);
+                    c.close();
+                }
             }
             if (c.open && c.deadline - next < 0) {
                 next = c.deadline;

@@ -73,6 +73,10 @@ class MgmtServerTest {
                     new MgmtAnswer(MgmtResponse.ok("stopping", List.of()), () -> events.add("after stop sent")));
             case "login" -> throw new IscsiException(IscsiError.OP_NOT_SUPP, "login: no session engine installed");
             case "logout" -> CompletableFuture.failedFuture(new IllegalStateException("boom"));
+            case "broken" -> { // a progress the socket's thread cannot act on (its deadline overflows)
+                progress.dueWithin(Duration.ofSeconds(Long.MAX_VALUE / 2), "forever");
+                yield new CompletableFuture<MgmtAnswer>();
+            }
             default -> CompletableFuture.completedFuture(MgmtAnswer.of(
                     MgmtResponse.error(IscsiError.INVALID_MGMT_REQ.code(), "unknown request '" + r.op() + "'")));
         };
@@ -225,5 +229,24 @@ class MgmtServerTest {
         s.start(dispatcher(), me(), workers, ServerLimits.defaults(T));
         assertTrue(answered.await(5, TimeUnit.SECONDS), events.toString());
         client.join(5_000);
+    }
+
+    @Test
+    void anAnswerThatFailsOnTheSocketsThreadDoesNotStopTheOthers() throws Exception {
+        start(me());
+        Thread broken = new Thread(() -> {
+            try {
+                call(new MgmtRequest(MgmtProtocol.VERSION, "broken", Map.of()));
+            } catch (Exception e) {
+                events.add("broken: " + e);
+            }
+        });
+        broken.start();
+        Thread.sleep(300);
+        long t0 = System.nanoTime();
+        MgmtResponse r = call(MgmtRequest.of(MgmtOp.STATUS));
+        assertTrue(r.isOk(), r.message());
+        assertTrue((System.nanoTime() - t0) / 1_000_000 < 2000, "answered at once");
+        broken.join(10_000);
     }
 }
