@@ -59,6 +59,21 @@ public abstract class KiscsiTestSupport {
     }
 
     /** A port nothing listens on right now. */
+    /**
+     * An initiatorname.iscsi naming {@code iqn}, written under target/ as {@code fileName} before the
+     * container starts (bin/iscsid would generate one), for replaceConfigurationFile.
+     */
+    protected static File initiatorNameFile(String fileName, String iqn) {
+        try {
+            java.nio.file.Path f = java.nio.file.Path.of("target", fileName).toAbsolutePath();
+            java.nio.file.Files.createDirectories(f.getParent());
+            java.nio.file.Files.writeString(f, "InitiatorName=" + iqn + "\n");
+            return f.toFile();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     protected static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();

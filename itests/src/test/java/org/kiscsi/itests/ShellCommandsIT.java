@@ -7,11 +7,6 @@ import static org.junit.Assert.fail;
 
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.replaceConfigurationFile;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -67,21 +62,10 @@ public class ShellCommandsIT extends KiscsiTestSupport {
     public Option[] config() {
         List<Option> o = new ArrayList<>(Arrays.asList(baseConfiguration()));
         o.add(CoreOptions.bundle(PeersBundle.build().toUri().toString()));
-        o.add(replaceConfigurationFile("etc/iscsi/initiatorname.iscsi", initiatorNameFile()));
+        o.add(replaceConfigurationFile("etc/iscsi/initiatorname.iscsi", initiatorNameFile("shell-initiatorname.iscsi", INITIATOR)));
         return o.toArray(new Option[0]);
     }
 
-    /** The daemon's initiator name, written before the container starts (bin/iscsid would generate one). */
-    private static File initiatorNameFile() {
-        try {
-            Path f = Path.of("target", "shell-initiatorname.iscsi").toAbsolutePath();
-            Files.createDirectories(f.getParent());
-            Files.writeString(f, "InitiatorName=" + INITIATOR + "\n");
-            return f.toFile();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     @Before
     public void startTgtd() throws Exception {

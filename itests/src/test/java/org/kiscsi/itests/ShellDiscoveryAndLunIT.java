@@ -7,9 +7,6 @@ import static org.junit.Assert.fail;
 
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.replaceConfigurationFile;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,20 +65,10 @@ public class ShellDiscoveryAndLunIT extends KiscsiTestSupport {
     public Option[] config() {
         List<Option> o = new ArrayList<>(Arrays.asList(baseConfiguration()));
         o.add(CoreOptions.bundle(PeersBundle.build().toUri().toString()));
-        o.add(replaceConfigurationFile("etc/iscsi/initiatorname.iscsi", initiatorNameFile()));
+        o.add(replaceConfigurationFile("etc/iscsi/initiatorname.iscsi", initiatorNameFile("shell2-initiatorname.iscsi", INITIATOR)));
         return o.toArray(new Option[0]);
     }
 
-    private static File initiatorNameFile() {
-        try {
-            Path f = Path.of("target", "shell2-initiatorname.iscsi").toAbsolutePath();
-            Files.createDirectories(f.getParent());
-            Files.writeString(f, "InitiatorName=" + INITIATOR + "\n");
-            return f.toFile();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     @Before
     public void startTgtd() throws Exception {
