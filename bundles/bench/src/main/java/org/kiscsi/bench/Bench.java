@@ -3,6 +3,8 @@ package org.kiscsi.bench;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -24,17 +26,15 @@ import org.kiscsi.transport.tcp.TcpOptions;
 import org.kiscsi.transport.tcp.TcpTransport;
 
 /**
- * Closed-loop benchmark, as iscsi-perf: {@code qd} commands in flight, each completion sends the
- * next one from its callback. Reports IOPS, MiB/s, latency percentiles, CPU per I/O and bytes
+ * Closed-loop benchmark, as iscsi-perf: {@code qd} commands in flight on each of its sessions, each
+ * completion sends the next one from its callback (several sessions: as many iscsi-perf processes). Reports IOPS, MiB/s, latency percentiles, CPU per I/O and bytes
  * allocated per I/O (all threads, from the JVM's allocation counters).
  */
 public final class Bench {
     private final BenchOptions o;
-    private final ScsiTaskExecutor lun;
+    private final List<ScsiTaskExecutor> luns;
     private final long blocks;
     private final Histogram latency = new Histogram(3_600_000_000L, 3);
-    /** I/Os that complete before the measured interval, at least: the JIT compiles the I/O path by then. */
-    static final long WARMUP_OPS = 30_000;
     /** I/Os completed since the start, warm-up included: warm-up runs the very code it measures. */
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
@@ -43,12 +43,14 @@ public final class Bench {
     private volatile long stopAt;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final AtomicLong inFlight = new AtomicLong();
-    private long seqLba;
+    /** The next LBA of a sequential pattern, per session. */
+    private final long[] seqLba;
 
-    private Bench(BenchOptions o, ScsiTaskExecutor lun, long blocks) {
+    private Bench(BenchOptions o, List<ScsiTaskExecutor> luns, long blocks) {
         this.o = o;
-        this.lun = lun;
+        this.luns = luns;
         this.blocks = blocks;
+        this.seqLba = new long[luns.size()];
     }
 
     public static void main(String[] args) throws Exception {
@@ -68,12 +70,29 @@ public final class Bench {
             if (o.digests()) {
                 v = v.with(NodeKeys.HEADER_DIGEST, "CRC32C").with(NodeKeys.DATA_DIGEST, "CRC32C");
             }
-            NodeRecord record = NodeRecord.create(new NodeKey(IscsiName.of(o.target()), o.portal(), null), v);
-            SessionInfo s = engine.login(record).toCompletableFuture().get(30, TimeUnit.SECONDS);
-            ScsiTaskExecutor x = engine.executor(s.sid());
-            long blocks = capacity(x, o.lun());
-            System.out.println(new Bench(o, x, Math.min(blocks, o.spanBytes() / 512)).run());
-            engine.logout(s.sid()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            // every session is a login of its own (its own ISID), also where several go to one target
+            List<CompletableFuture<SessionInfo>> logins = new ArrayList<>();
+            for (int i = 0; i < o.sessions(); i++) {
+                String target = o.targets().get(i % o.targets().size());
+                NodeRecord record = NodeRecord.create(new NodeKey(IscsiName.of(target), o.portal(), null), v);
+                logins.add(engine.login(record).toCompletableFuture());
+            }
+            List<SessionInfo> sessions = new ArrayList<>();
+            List<ScsiTaskExecutor> luns = new ArrayList<>();
+            long blocks = o.spanBytes() / 512;
+            for (CompletableFuture<SessionInfo> f : logins) {
+                SessionInfo s = f.get(30 + o.sessions() / 10, TimeUnit.SECONDS);
+                sessions.add(s);
+                ScsiTaskExecutor x = engine.executor(s.sid());
+                luns.add(x);
+                blocks = Math.min(blocks, capacity(x, o.lun()));
+            }
+            System.out.println(new Bench(o, luns, blocks).run());
+            List<CompletableFuture<?>> logouts = new ArrayList<>();
+            for (SessionInfo s : sessions) {
+                logouts.add(engine.logout(s.sid()).toCompletableFuture());
+            }
+            CompletableFuture.allOf(logouts.toArray(new CompletableFuture<?>[0])).get(30, TimeUnit.SECONDS);
         }
     }
 
@@ -84,8 +103,11 @@ public final class Bench {
      */
     public static String runOn(ScsiTaskExecutor x, String[] args) throws Exception {
         BenchOptions o = BenchOptions.parse(args);
+        if (o.sessions() != 1) {
+            throw new BenchOptions.UsageException("--sessions: a URL names one session; use --portal and --target for several");
+        }
         long blocks = capacity(x, o.lun());
-        return new Bench(o, x, Math.min(blocks, o.spanBytes() / 512)).run();
+        return new Bench(o, List.of(x), Math.min(blocks, o.spanBytes() / 512)).run();
     }
 
     /** The TCP transport's options {@code args} ask for (--busy-poll-us, --read-coalesce-us). */
@@ -130,16 +152,18 @@ public final class Bench {
         long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.warmupSeconds());
         stopAt = System.nanoTime() + TimeUnit.HOURS.toNanos(1); // set for real when measuring starts
         SplittableRandom seeds = new SplittableRandom(1);
-        for (int i = 0; i < o.queueDepth(); i++) {
-            Worker w = new Worker(ByteBuffer.allocateDirect(o.blockSize()), seeds.split());
-            inFlight.incrementAndGet();
-            w.next();
+        for (int s = 0; s < luns.size(); s++) {
+            for (int i = 0; i < o.queueDepth(); i++) {
+                Worker w = new Worker(s, ByteBuffer.allocateDirect(o.blockSize()), seeds.split());
+                inFlight.incrementAndGet();
+                w.next();
+            }
         }
-        // warm-up, then the measured interval: at least the warm-up time and WARMUP_OPS I/Os (bounded),
+        // warm-up, then the measured interval: at least the warm-up time and --warmup-ops I/Os (bounded),
         // so the JIT has compiled the I/O path also for large transfers, which run few I/Os per second
         sleepUntil(warmupEnd);
         long warmupLimit = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (completed.get() < WARMUP_OPS && System.nanoTime() - warmupLimit < 0 && !done.isDone()) {
+        while (completed.get() < o.warmupOps() && System.nanoTime() - warmupLimit < 0 && !done.isDone()) {
             Thread.sleep(50);
         }
         stopAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.seconds());
@@ -169,9 +193,9 @@ public final class Bench {
         double secs = (t1 - t0) / 1e9;
         double iops = ops / secs;
         return String.format(Locale.ROOT,
-                "tool=kiscsi pattern=%s bs=%d qd=%d ops=%d seconds=%.2f iops=%.0f mib_s=%.1f lat_p50_us=%.1f lat_p99_us=%.1f "
+                "tool=kiscsi pattern=%s bs=%d qd=%d sessions=%d ops=%d seconds=%.2f iops=%.0f mib_s=%.1f lat_p50_us=%.1f lat_p99_us=%.1f "
                         + "lat_p999_us=%.1f lat_max_us=%.1f cpu_us_per_io=%.2f alloc_bytes_per_io=%.0f failures=%d",
-                o.pattern().name().toLowerCase(Locale.ROOT), o.blockSize(), o.queueDepth(), ops, secs, iops,
+                o.pattern().name().toLowerCase(Locale.ROOT), o.blockSize(), o.queueDepth(), luns.size(), ops, secs, iops,
                 iops * o.blockSize() / (1 << 20), latency.getValueAtPercentile(50) / 1000.0,
                 latency.getValueAtPercentile(99) / 1000.0, latency.getValueAtPercentile(99.9) / 1000.0,
                 latency.getMaxValue() / 1000.0, ops == 0 ? 0 : (cpu1 - cpu0) / 1000.0 / ops,
@@ -195,24 +219,30 @@ public final class Bench {
         }
     }
 
-    private synchronized long nextLba(SplittableRandom r) {
+    private long nextLba(int session, SplittableRandom r) {
         long perIo = o.blockSize() / 512;
         if (o.pattern().random()) {
             return r.nextLong(blocks / perIo) * perIo;
         }
-        long lba = seqLba;
-        seqLba = lba + perIo >= blocks ? 0 : lba + perIo;
-        return lba;
+        synchronized (seqLba) {
+            long lba = seqLba[session];
+            seqLba[session] = lba + perIo >= blocks ? 0 : lba + perIo;
+            return lba;
+        }
     }
 
     /** One slot of the queue: its buffer and its next command. */
     private final class Worker {
+        private final int session;
+        private final ScsiTaskExecutor lun;
         private final ByteBuffer buffer;
         private final SplittableRandom random;
         private final byte[] cdb = new byte[16];
         private long started;
 
-        Worker(ByteBuffer buffer, SplittableRandom random) {
+        Worker(int session, ByteBuffer buffer, SplittableRandom random) {
+            this.session = session;
+            this.lun = luns.get(session);
             this.buffer = buffer;
             this.random = random;
         }
@@ -225,7 +255,7 @@ public final class Bench {
                 }
                 return;
             }
-            long lba = nextLba(random);
+            long lba = nextLba(session, random);
             int n = o.blockSize() / 512;
             ByteBuffer c = ByteBuffer.wrap(cdb);
             c.put(0, (byte) (o.pattern().write() ? 0x8A : 0x88)).putLong(2, lba).putInt(10, n);

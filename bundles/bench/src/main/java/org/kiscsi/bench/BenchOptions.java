@@ -9,7 +9,12 @@ import org.kiscsi.transport.tcp.TcpOptions;
 /** The command line of kiscsi-bench. */
 record BenchOptions(Portal portal, String target, int lun, Pattern pattern, int blockSize, int queueDepth,
         int seconds, long maxOps, String initiator, boolean digests, int warmupSeconds, long spanBytes, int busyPollMicros,
-        int readCoalesceMicros) {
+        int readCoalesceMicros, int sessions, long warmupOps) {
+
+    /** The targets named by --target (a comma-separated list): session i logs in to target i modulo their count. */
+    java.util.List<String> targets() {
+        return java.util.List.of(target.split(","));
+    }
 
     enum Pattern { RANDREAD, SEQREAD, RANDWRITE, SEQWRITE;
         boolean write() {
@@ -26,10 +31,13 @@ record BenchOptions(Portal portal, String target, int lun, Pattern pattern, int 
               --lun N            LUN (default 1)
               --pattern P        randread | seqread | randwrite | seqwrite (default randread)
               --bs BYTES         bytes per I/O, a multiple of 512 (default 4096)
-              --qd N             commands in flight (default 32)
+              --qd N             commands in flight per session (default 32)
+              --sessions N       sessions, each with --qd commands in flight (default 1); --target may
+                                 list several IQNs separated by commas, taken in turn
               --seconds N        run time after warm-up (default 10)
               --ops N            stop after N I/Os instead (bounded by --seconds too)
-              --warmup N         seconds of warm-up not counted (default 1; at least 30000 I/Os, at most 15 s more)
+              --warmup N         seconds of warm-up not counted (default 1; at least --warmup-ops I/Os, at most 15 s more)
+              --warmup-ops N     I/Os of warm-up at least (default 30000: the JIT has compiled the I/O path by then)
               --span BYTES       part of the LUN to use (default: all, at most 1 GiB)
               --initiator IQN    InitiatorName (default iqn.2026-11.org.kiscsi:bench)
               --digests          offer CRC32C header and data digests
@@ -56,6 +64,8 @@ record BenchOptions(Portal portal, String target, int lun, Pattern pattern, int 
         // the TCP transport's defaults unless asked otherwise
         int busyPoll = (int) (TcpOptions.DEFAULTS.busyPollNanos() / 1000);
         int coalesce = (int) (TcpOptions.DEFAULTS.readCoalesceNanos() / 1000);
+        int sessions = 1;
+        long warmupOps = 30_000;
         List<String> a = new ArrayList<>(List.of(args));
         for (int i = 0; i < a.size(); i++) {
             String k = a.get(i);
@@ -74,6 +84,8 @@ record BenchOptions(Portal portal, String target, int lun, Pattern pattern, int 
                 case "--digests" -> digests = true;
                 case "--busy-poll-us" -> busyPoll = Integer.parseInt(value(a, ++i, k));
                 case "--read-coalesce-us" -> coalesce = Integer.parseInt(value(a, ++i, k));
+                case "--sessions" -> sessions = Integer.parseInt(value(a, ++i, k));
+                case "--warmup-ops" -> warmupOps = Long.parseLong(value(a, ++i, k));
                 case "-h", "--help" -> throw new UsageException(null);
                 default -> throw new UsageException("unknown option " + k);
             }
@@ -90,7 +102,14 @@ record BenchOptions(Portal portal, String target, int lun, Pattern pattern, int 
         if (coalesce < 0 || coalesce > 1000) {
             throw new UsageException("--read-coalesce-us must be 0..1000");
         }
-        return new BenchOptions(portal, target, lun, pattern, bs, qd, seconds, ops, initiator, digests, warmup, span, busyPoll, coalesce);
+        if (warmup < 0 || warmupOps < 0) {
+            throw new UsageException("--warmup and --warmup-ops must be 0 or more");
+        }
+        if (sessions < 1 || sessions > 1024) {
+            throw new UsageException("--sessions must be 1..1024");
+        }
+        return new BenchOptions(portal, target, lun, pattern, bs, qd, seconds, ops, initiator, digests, warmup, span, busyPoll,
+                coalesce, sessions, warmupOps);
     }
 
     private static String value(List<String> a, int i, String option) {

@@ -134,12 +134,24 @@ public final class StoreLayout {
         if (Files.exists(exact, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.of(exact);
         }
-        for (Path p : list(dir)) {
-            if (p.getFileName().toString().equalsIgnoreCase(name)) {
-                return Optional.of(p);
-            }
+        // the first match in sorted order, as list(dir) gives them, without building and sorting the whole
+        // listing: a new target's name is looked up in nodes/ of a thousand targets once per record written
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        Path first = null;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                if (p.getFileName().toString().equalsIgnoreCase(name) && (first == null || p.compareTo(first) < 0)) {
+                    first = p;
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new NodeStoreException("cannot list " + dir + ": " + e, e);
+        }
+        return Optional.ofNullable(first);
     }
 
     /** The entries of a directory, sorted; none when it does not exist (or vanished meanwhile). */

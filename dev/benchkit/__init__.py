@@ -1,0 +1,1 @@
+"""Shared parts of dev/bench and dev/scale: statistics, /proc sampling, tgtd instances."""
