@@ -133,6 +133,32 @@ class IserEndToEndTest {
     }
 
     @Test
+    void theTrafficIsWrittenAsRoceV2ForTshark() throws Exception {
+        java.nio.file.Path pcap = java.nio.file.Path.of("target", "iser-soft.pcap");
+        try (org.kiscsi.transport.iser.soft.RocePcap capture = new org.kiscsi.transport.iser.soft.RocePcap(pcap)) {
+            fabric.addTap(capture);
+            ScsiTaskExecutor x = login();
+            assertTrue(await(x.execute(ScsiTask.write(0, write10(0, 8), ByteBuffer.wrap(random(4096))))).isGood());
+            assertTrue(await(x.execute(ScsiTask.read(0, read10(0, 8), ByteBuffer.allocate(4096)))).isGood());
+            fabric.drain();
+            fabric.removeTap(capture);
+        }
+        // every Send decodes as iSER with an iSCSI PDU; the command headers carry their flags and STags
+        Process p = new ProcessBuilder("tshark", "-r", pcap.toString(), "-d", "udp.port==4791,infiniband", "-d", "infiniband,iser",
+                "-o", "infiniband.try_heuristic_first:FALSE", "-T", "fields", "-E", "separator=,", "-e", "infiniband.bth.opcode",
+                "-e", "iser.flags.wsv", "-e", "iser.flags.rsv", "-e", "iscsi.opcode", "-e", "_ws.malformed")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> rows = new String(p.getInputStream().readAllBytes()).lines().toList();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertFalse(rows.stream().anyMatch(r -> r.split(",", -1)[4].length() > 0), "malformed: " + rows);
+        List<String> sends = rows.stream().filter(r -> r.startsWith("4,") || r.startsWith("23,")).toList();
+        assertTrue(sends.stream().allMatch(r -> !r.split(",", -1)[3].isEmpty()), "every Send holds an iSCSI PDU: " + rows);
+        assertTrue(sends.contains("4,1,0,0x01,"), "the write command with WSV: " + rows);
+        assertTrue(sends.contains("4,0,1,0x01,"), "the read command with RSV: " + rows);
+        assertTrue(rows.contains("10,,,,"), "the read data as an RDMA Write: " + rows);
+    }
+
+    @Test
     void directBuffersAreRegisteredInPlace() throws Exception {
         ScsiTaskExecutor x = login();
         ByteBuffer out = ByteBuffer.allocateDirect(8192).put(random(8192)).flip();
