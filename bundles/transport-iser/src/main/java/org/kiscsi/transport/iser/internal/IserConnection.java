@@ -1,0 +1,494 @@
+package org.kiscsi.transport.iser.internal;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.kiscsi.api.IscsiError;
+import org.kiscsi.api.IscsiException;
+import org.kiscsi.spi.transport.LinkSettings;
+import org.kiscsi.spi.transport.LoginKey;
+import org.kiscsi.spi.transport.PduBuffer;
+import org.kiscsi.spi.transport.TaskBuffers;
+import org.kiscsi.spi.transport.TaskEnd;
+import org.kiscsi.spi.transport.TaskTransfer;
+import org.kiscsi.spi.transport.TransportConnection;
+import org.kiscsi.spi.transport.TransportListener;
+import org.kiscsi.transport.iser.IserOptions;
+import org.kiscsi.transport.iser.verbs.CompletionQueue;
+import org.kiscsi.transport.iser.verbs.ProtectionDomain;
+import org.kiscsi.transport.iser.verbs.QueuePair;
+import org.kiscsi.transport.iser.verbs.SendRequest;
+import org.kiscsi.transport.iser.verbs.VerbsException;
+import org.kiscsi.transport.iser.verbs.WorkCompletion;
+
+/**
+ * One iSER connection. Login and every other control-type PDU go in RDMA Sends behind an iSER
+ * header; a SCSI command announced by {@link #taskStarted} advertises its buffers' STags in it, and
+ * the target moves the data by RDMA. Completions are handled on the transport's executor, one batch
+ * at a time, which is also where the listener is called.
+ */
+public final class IserConnection implements TransportConnection {
+    /** Receive buffers for PDUs no command asked for (NOP-In, Async Message, Reject). */
+    static final int MISC_RX = 4;
+    /** Receive buffers posted during login (one answer per request; one spare). */
+    static final int LOGIN_RX = 2;
+    private static final long TX = 1L << 62;
+    private static final int POLL_BATCH = 32;
+
+    private final IserOptions options;
+    private final ProtectionDomain pd;
+    private final CompletionQueue cq;
+    private final Executor executor;
+    private final TransportListener listener;
+    private final String where;
+    private final RegisteredPool pool;
+    private final RxRing rx;
+    private QueuePair qp;
+    private final Map<Integer, TaskRegistration> tasks = new ConcurrentHashMap<>();
+    private final Map<Long, Sending> inFlight = new ConcurrentHashMap<>();
+    private final ArrayDeque<Sending> waiting = new ArrayDeque<>();
+    private final ArrayDeque<PduBuffer> suspended = new ArrayDeque<>();
+    private final AtomicLong sendIds = new AtomicLong();
+    private final AtomicLong outstanding = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+    private volatile boolean fullFeature;
+    private volatile boolean receiveSuspended;
+    private volatile IserKeys.Outcome outcome;
+    private volatile CompletableFuture<Void> helloDone;
+    private Throwable closeCause;
+
+    private record Sending(long id, IserPdu pdu, CompletableFuture<Void> done) {
+    }
+
+    IserConnection(IserOptions options, ProtectionDomain pd, CompletionQueue cq, Executor executor, TransportListener listener,
+            String where) throws VerbsException {
+        this.options = options;
+        this.pd = pd;
+        this.cq = cq;
+        this.executor = executor;
+        this.listener = listener;
+        this.where = where;
+        this.pool = new RegisteredPool(pd);
+        this.rx = new RxRing(pd, LOGIN_RX + options.maxOutstandingUnexpectedPdus() + MISC_RX,
+                Math.max(8192, options.initiatorRecvDataSegmentLength()));
+    }
+
+    /** The connection is established: post the login receives and start hearing completions. */
+    void established(QueuePair qp) throws VerbsException {
+        this.qp = qp;
+        rx.postRange(qp, 0, LOGIN_RX);
+        cq.requestNotify();
+        executor.execute(this::service);
+    }
+
+    /** The completion queue's notification: serve it on the executor. */
+    void notified() {
+        executor.execute(this::service);
+    }
+
+    // ------------------------------------------------------------------ SPI
+
+    @Override
+    public PduBuffer allocate(int ahsLength, int dataLength) {
+        if (ahsLength < 0 || ahsLength > options.maxAhsLength() || dataLength < 0) {
+            throw new IllegalArgumentException(where + ": AHS of " + ahsLength + " bytes (MaxAHSLength declared "
+                    + options.maxAhsLength() + "), data of " + dataLength);
+        }
+        try {
+            RegisteredPool.Block b = pool.take(IserHeader.LENGTH + 48 + ahsLength + dataLength);
+            outstanding.incrementAndGet();
+            return IserPdu.outgoing(b, ahsLength, dataLength, this::releaseSent);
+        } catch (VerbsException e) {
+            throw new IllegalStateException(where + ": no registered memory for a PDU: " + e.getMessage(), e);
+        }
+    }
+
+    private void releaseSent(IserPdu p) {
+        outstanding.decrementAndGet();
+        pool.release(p.block());
+    }
+
+    @Override
+    public CompletionStage<Void> send(PduBuffer pdu) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!(pdu instanceof IserPdu p) || p.block() == null) {
+            pdu.release();
+            done.completeExceptionally(new IllegalArgumentException(where + ": a PDU buffer not allocated by this connection"));
+            return done;
+        }
+        IscsiException refused = prepare(p);
+        if (refused != null) {
+            p.release();
+            done.completeExceptionally(refused);
+            close(refused);
+            return done;
+        }
+        enqueue(new Sending(sendIds.incrementAndGet() | TX, p, done));
+        return done;
+    }
+
+    @Override
+    public void post(PduBuffer pdu) {
+        send(pdu);
+    }
+
+    /** Writes the iSER header: a SCSI command of an announced task advertises its STags. Null, or why it cannot go. */
+    private IscsiException prepare(IserPdu p) {
+        if (closed.get()) {
+            return new IscsiException(IscsiError.TRANS, where + ": connection closed");
+        }
+        IserKeys.Outcome o = outcome;
+        if (fullFeature && o != null && p.data().capacity() > o.targetRecv()) {
+            return new IscsiException(IscsiError.TRANS, where + ": a data segment of " + p.data().capacity()
+                    + " bytes exceeds TargetRecvDataSegmentLength=" + o.targetRecv());
+        }
+        ByteBuffer all = p.block().buffer();
+        IserHeader h = IserHeader.PLAIN;
+        if ((p.header().get(0) & 0x3F) == 0x01) {
+            TaskRegistration t = tasks.get(p.header().getInt(16));
+            if (t != null) {
+                if (t.failure != null) {
+                    return new IscsiException(IscsiError.TRANS, where + ": the buffers of task 0x"
+                            + Integer.toHexString(t.task.itt()) + " could not be registered: " + t.failure.getMessage());
+                }
+                // TaggedBufferForSolicitedDataOnly=No: the Write Base Offset is the buffer's start
+                h = new IserHeader(t.writeMr != null, t.readMr != null, t.writeMr == null ? 0 : t.writeMr.rkey(),
+                        t.writeMr == null ? 0 : t.writeMr.address(), t.readMr == null ? 0 : t.readMr.rkey(),
+                        t.readMr == null ? 0 : t.readMr.address());
+            }
+        }
+        h.writeTo(all, 0);
+        return null;
+    }
+
+    private void enqueue(Sending s) {
+        synchronized (waiting) {
+            waiting.add(s);
+        }
+        pump();
+    }
+
+    /** Posts waiting Sends while the send queue has room. */
+    private void pump() {
+        while (true) {
+            Sending s;
+            synchronized (waiting) {
+                if (inFlight.size() >= options.sendQueueDepth() || (s = waiting.poll()) == null) {
+                    return;
+                }
+                inFlight.put(s.id, s);
+            }
+            try {
+                qp.postSend(SendRequest.send(s.id, s.pdu.block().mr().sge(0, s.pdu.sendLength())));
+            } catch (VerbsException e) {
+                inFlight.remove(s.id);
+                s.pdu.release();
+                IscsiException x = new IscsiException(IscsiError.TRANS, where + ": RDMA Send refused: " + e.getMessage(), e);
+                s.done.completeExceptionally(x);
+                close(x);
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void configure(LinkSettings settings) {
+        if (settings.headerDigest() || settings.dataDigest()) {
+            throw new IllegalArgumentException(where + ": iSER carries no digests (RFC 7145 section 6.1)");
+        }
+    }
+
+    @Override
+    public List<LoginKey> loginKeys() {
+        return IserKeys.offers(options);
+    }
+
+    @Override
+    public CompletionStage<Void> enterFullFeaturePhase(LinkSettings settings) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            configure(settings);
+            IserKeys.Outcome o = IserKeys.read(settings.loginKeys(), options, where);
+            outcome = o;
+            // a receive for every reply the commands allowed may bring, and the unexpected ones
+            rx.postRange(qp, LOGIN_RX, LOGIN_RX + o.maxUnexpected() + MISC_RX);
+            fullFeature = true;
+            if (!options.helloRequired()) {
+                done.complete(null);
+                return done;
+            }
+            helloDone = done;
+            IserPdu hello = IserPdu.bare(pool.take(IserHeader.LENGTH), this::releaseSent);
+            outstanding.incrementAndGet();
+            IserHello.hello(0).writeTo(hello.block().buffer(), 0);
+            enqueue(new Sending(sendIds.incrementAndGet() | TX, hello, new CompletableFuture<>()));
+        } catch (IscsiException e) {
+            done.completeExceptionally(e);
+        } catch (VerbsException e) {
+            done.completeExceptionally(new IscsiException(IscsiError.TRANS, where + ": full feature phase: " + e.getMessage(), e));
+        }
+        return done;
+    }
+
+    @Override
+    public int maxOutstandingUnexpectedPdus() {
+        IserKeys.Outcome o = outcome;
+        return o == null ? options.maxOutstandingUnexpectedPdus() : o.maxUnexpected();
+    }
+
+    @Override
+    public void taskStarted(TaskBuffers task) {
+        tasks.put(task.itt(), new TaskRegistration(task, pool, pd));
+    }
+
+    @Override
+    public TaskTransfer taskEnded(int itt, TaskEnd end) {
+        TaskRegistration t = tasks.remove(itt);
+        if (t == null) {
+            return TaskTransfer.NONE;
+        }
+        boolean completed = end == TaskEnd.COMPLETED && t.responded;
+        t.end(completed);
+        return completed ? new TaskTransfer(t.bytesIn, t.bytesOut) : TaskTransfer.NONE;
+    }
+
+    @Override
+    public void suspendReceive() {
+        receiveSuspended = true;
+    }
+
+    @Override
+    public void resumeReceive() {
+        receiveSuspended = false;
+        executor.execute(this::deliverSuspended);
+    }
+
+    @Override
+    public void close() {
+        close(null);
+    }
+
+    @Override
+    public CompletionStage<Void> closeFuture() {
+        return closeFuture;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed.get();
+    }
+
+    @Override
+    public String localAddress() {
+        return qp == null ? "" : Addresses.display(qp.localAddress());
+    }
+
+    @Override
+    public String remoteAddress() {
+        return qp == null ? "" : Addresses.display(qp.remoteAddress());
+    }
+
+    @Override
+    public long buffersOutstanding() {
+        return outstanding.get();
+    }
+
+    /** Receive buffers posted now (for tests of the credit rule). */
+    public int receivesPosted() {
+        return rx.posted();
+    }
+
+    /** Tasks whose buffers are registered now. */
+    public int tasksRegistered() {
+        return tasks.size();
+    }
+
+    // ------------------------------------------------------------------ completions, on the executor
+
+    private void service() {
+        List<WorkCompletion> batch = new ArrayList<>(POLL_BATCH);
+        while (!closed.get()) {
+            batch.clear();
+            if (cq.poll(batch, POLL_BATCH) == 0) {
+                cq.requestNotify();
+                if (cq.poll(batch, POLL_BATCH) == 0) {
+                    return;
+                }
+            }
+            for (WorkCompletion wc : batch) {
+                if (closed.get()) {
+                    return;
+                }
+                completed(wc);
+            }
+        }
+    }
+
+    private void completed(WorkCompletion wc) {
+        if ((wc.wrId() & TX) != 0) {
+            Sending s = inFlight.remove(wc.wrId());
+            if (s != null) {
+                s.pdu.release();
+                if (wc.ok()) {
+                    s.done.complete(null);
+                } else {
+                    s.done.completeExceptionally(failure(wc));
+                }
+            }
+            if (!wc.ok()) {
+                closeUnlessFlushed(wc);
+            } else {
+                pump();
+            }
+            return;
+        }
+        if (!wc.ok()) {
+            closeUnlessFlushed(wc);
+            return;
+        }
+        try {
+            received((int) wc.wrId(), wc);
+        } catch (IllegalArgumentException e) {
+            close(new IscsiException(IscsiError.TRANS, e.getMessage(), e));
+        } catch (VerbsException e) {
+            close(new IscsiException(IscsiError.TRANS, where + ": reposting a receive buffer: " + e.getMessage(), e));
+        }
+    }
+
+    /**
+     * A flushed request only says the queue pair is in the error state; the cause (a failed request,
+     * or the connection manager's event) closes the connection with its own, better message.
+     */
+    private void closeUnlessFlushed(WorkCompletion wc) {
+        if (wc.status() != WorkCompletion.Status.FLUSHED) {
+            close(failure(wc));
+        }
+    }
+
+    private IscsiException failure(WorkCompletion wc) {
+        return new IscsiException(IscsiError.TRANS, where + ": RDMA " + wc.opcode() + " completed with " + wc.status());
+    }
+
+    private void received(int slot, WorkCompletion wc) throws VerbsException {
+        ByteBuffer m = rx.take(slot, wc.byteLength());
+        int op = m.limit() > 0 ? IserHeader.opcode(m, 0) : -1;
+        if (op == IserHeader.HELLO_REPLY) {
+            IserHello reply = IserHello.readFrom(m, 0, where);
+            rx.repost(qp, slot);
+            helloReply(reply);
+            return;
+        }
+        IserHeader.readFrom(m, 0, where); // a control-type PDU; a target's STags mean nothing here
+        if (m.limit() < IserHeader.LENGTH + 48) {
+            throw new IllegalArgumentException(where + ": a Send of " + m.limit() + " bytes holds no whole BHS");
+        }
+        int ahs = (m.get(IserHeader.LENGTH + 4) & 0xFF) * 4;
+        int dsl = m.getInt(IserHeader.LENGTH + 4) & 0xFFFFFF;
+        int need = IserHeader.LENGTH + 48 + ahs + dsl;
+        if (m.limit() < need) {
+            throw new IllegalArgumentException(where + ": a Send of " + m.limit() + " bytes where the BHS announces " + need
+                    + " (AHS " + ahs + ", data " + dsl + ")");
+        }
+        ByteBuffer header = ByteBuffer.allocate(48 + ahs).put(0, m, IserHeader.LENGTH, 48 + ahs);
+        ByteBuffer data = ByteBuffer.allocate(dsl).put(0, m, IserHeader.LENGTH + 48 + ahs, dsl);
+        rx.repost(qp, slot);
+        if ((header.get(0) & 0x3F) == 0x21) { // SCSI Response: what the target moved, and any STag it invalidated
+            TaskRegistration t = tasks.get(header.getInt(16));
+            if (t != null) {
+                t.responded(header);
+                if (wc.invalidatedRkey() != 0) {
+                    t.invalidatedRemotely(wc.invalidatedRkey());
+                }
+            }
+        }
+        outstanding.incrementAndGet();
+        IserPdu pdu = IserPdu.incoming(header, data, p -> outstanding.decrementAndGet());
+        if (receiveSuspended || !suspended.isEmpty()) {
+            suspended.add(pdu);
+            return;
+        }
+        listener.received(pdu);
+    }
+
+    private void deliverSuspended() {
+        while (!receiveSuspended && !closed.get()) {
+            PduBuffer p = suspended.poll();
+            if (p == null) {
+                return;
+            }
+            listener.received(p);
+        }
+    }
+
+    private void helloReply(IserHello reply) {
+        CompletableFuture<Void> h = helloDone;
+        if (h == null) {
+            throw new IllegalArgumentException(where + ": an iSER HelloReply without a Hello");
+        }
+        helloDone = null;
+        if (reply.rejected() || reply.otherVersion() != IserHello.VERSION) {
+            IscsiException e = new IscsiException(IscsiError.TRANS_CAPS, where + ": the target rejected the iSER Hello (REJ "
+                    + reply.rejected() + ", version " + reply.maxVersion() + "/" + reply.otherVersion() + ")");
+            h.completeExceptionally(e);
+            close(e);
+            return;
+        }
+        h.complete(null);
+    }
+
+    // ------------------------------------------------------------------ the end
+
+    /** The connection manager says the connection ended. */
+    void disconnected(String why) {
+        close(new IscsiException(IscsiError.TRANS, where + ": RDMA connection lost: " + why));
+    }
+
+    /** Closes once: disconnects, fails queued Sends, releases memory; the listener hears why on the executor. */
+    void close(Throwable cause) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        closeCause = cause;
+        if (qp != null) {
+            qp.disconnect();
+        }
+        executor.execute(this::finishClose);
+    }
+
+    private void finishClose() {
+        List<Sending> failed = new ArrayList<>(inFlight.values());
+        inFlight.clear();
+        synchronized (waiting) {
+            failed.addAll(waiting);
+            waiting.clear();
+        }
+        IscsiException x = new IscsiException(IscsiError.TRANS, where + ": connection closed"
+                + (closeCause == null ? "" : ": " + closeCause.getMessage()));
+        for (Sending s : failed) {
+            s.pdu.release();
+            s.done.completeExceptionally(x);
+        }
+        CompletableFuture<Void> h = helloDone;
+        if (h != null) {
+            h.completeExceptionally(x);
+        }
+        suspended.forEach(PduBuffer::release);
+        suspended.clear();
+        // tasks keep their registrations until taskEnded (CONNECTION_LOST) gives them back
+        pool.close();
+        rx.close();
+        cq.close();
+        listener.closed(closeCause);
+        closeFuture.complete(null);
+    }
+}

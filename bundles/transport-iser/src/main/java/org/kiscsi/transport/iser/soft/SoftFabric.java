@@ -1,0 +1,97 @@
+package org.kiscsi.transport.iser.soft;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.kiscsi.transport.iser.verbs.Verbs;
+
+/**
+ * A network of software RDMA devices in this JVM. One thread moves every message, so queue pairs
+ * see RC's ordering; callers' posts only queue work for it.
+ */
+public final class SoftFabric implements AutoCloseable {
+    /** How long a receiver-not-ready Send waits before it is tried again (RNR timer). */
+    static final long RNR_TIMER_MS = 2;
+    final ScheduledExecutorService wire;
+    final Map<InetSocketAddress, SoftListener> listeners = new ConcurrentHashMap<>();
+    final List<SoftTap> taps = new CopyOnWriteArrayList<>();
+    private final AtomicInteger keys = new AtomicInteger(0x1000);
+    private final AtomicInteger qpNumbers = new AtomicInteger(0x11);
+    private final AtomicInteger ports = new AtomicInteger(40000);
+    private final AtomicLong addresses = new AtomicLong(0x7F00_0000_0000L);
+
+    public SoftFabric() {
+        wire = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kiscsi-soft-rdma");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** A verbs provider whose device is {@code deviceName} with IP address {@code address} on this fabric. */
+    public Verbs verbs(String deviceName, InetAddress address) {
+        return new SoftVerbs(this, deviceName, address);
+    }
+
+    public void addTap(SoftTap tap) {
+        taps.add(tap);
+    }
+
+    public void removeTap(SoftTap tap) {
+        taps.remove(tap);
+    }
+
+    /** Runs {@code r} on the fabric's thread once every message queued before has moved (for tests). */
+    public void drain() throws InterruptedException {
+        try {
+            wire.submit(() -> { }).get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the soft RDMA fabric did not drain within 10 s", e);
+        }
+    }
+
+    int nextKey() {
+        return keys.getAndAdd(0x100 + 3);
+    }
+
+    int nextQpNumber() {
+        return qpNumbers.getAndIncrement();
+    }
+
+    int nextPort() {
+        return ports.getAndIncrement();
+    }
+
+    /** Page-aligned virtual addresses, never reused, so a stale STag/VA never lands in new memory. */
+    long nextAddress(int length) {
+        long span = ((long) Math.max(length, 1) + 0xFFF) & ~0xFFFL;
+        return addresses.getAndAdd(span + 0x1000);
+    }
+
+    void execute(Runnable r) {
+        if (!wire.isShutdown()) {
+            wire.execute(r);
+        }
+    }
+
+    @Override
+    public void close() {
+        wire.shutdownNow();
+    }
+
+    private record SoftVerbs(SoftFabric fabric, String name, InetAddress address) implements Verbs {
+        @Override
+        public org.kiscsi.transport.iser.verbs.RdmaDevice open() {
+            return new SoftDevice(fabric, name, address);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package org.kiscsi.transport.iser.soft;
+
+import java.nio.ByteBuffer;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.kiscsi.transport.iser.verbs.Access;
+import org.kiscsi.transport.iser.verbs.MemoryRegion;
+import org.kiscsi.transport.iser.verbs.ProtectionDomain;
+import org.kiscsi.transport.iser.verbs.VerbsException;
+
+/** A protection domain: the registrations its queue pairs may use, by key. */
+final class SoftPd implements ProtectionDomain {
+    private final SoftFabric fabric;
+    private final Map<Integer, SoftMr> regions = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    SoftPd(SoftFabric fabric) {
+        this.fabric = fabric;
+    }
+
+    @Override
+    public MemoryRegion register(ByteBuffer memory, Set<Access> access) throws VerbsException {
+        if (closed) {
+            throw new VerbsException(VerbsException.Reason.INVALID, "register on a closed protection domain");
+        }
+        if (access.contains(Access.REMOTE_WRITE) && !access.contains(Access.LOCAL_WRITE)) {
+            throw new VerbsException(VerbsException.Reason.INVALID, "REMOTE_WRITE without LOCAL_WRITE (ibv_reg_mr refuses it)");
+        }
+        ByteBuffer bytes = memory.slice();
+        SoftMr mr = new SoftMr(this, bytes, fabric.nextAddress(bytes.capacity()), fabric.nextKey(),
+                access.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(access)));
+        regions.put(mr.lkey(), mr);
+        return mr;
+    }
+
+    /** The valid region with {@code key}, or null. */
+    SoftMr region(int key) {
+        SoftMr mr = regions.get(key);
+        return mr != null && mr.valid() ? mr : null;
+    }
+
+    void forget(SoftMr mr) {
+        regions.remove(mr.lkey(), mr);
+    }
+
+    int registrations() {
+        return regions.size();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        regions.values().forEach(SoftMr::invalidate);
+    }
+}

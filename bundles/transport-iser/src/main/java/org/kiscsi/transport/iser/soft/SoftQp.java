@@ -1,0 +1,320 @@
+package org.kiscsi.transport.iser.soft;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+import org.kiscsi.transport.iser.verbs.Access;
+import org.kiscsi.transport.iser.verbs.ConnectionEvents;
+import org.kiscsi.transport.iser.verbs.QpAttributes;
+import org.kiscsi.transport.iser.verbs.QueuePair;
+import org.kiscsi.transport.iser.verbs.SendRequest;
+import org.kiscsi.transport.iser.verbs.Sge;
+import org.kiscsi.transport.iser.verbs.VerbsException;
+import org.kiscsi.transport.iser.verbs.WorkCompletion;
+import org.kiscsi.transport.iser.verbs.WorkCompletion.Opcode;
+import org.kiscsi.transport.iser.verbs.WorkCompletion.Status;
+
+/**
+ * A reliable-connected queue pair of the software provider. Posts queue work; the fabric's thread
+ * executes the send queue in order. A Send finding no posted receive is retried after the RNR timer
+ * up to the RNR retry count (7: for ever), holding back what follows it, as RC does. Any failure
+ * completes the request with its status and takes both ends to the error state: what is left is
+ * flushed and each side hears {@link ConnectionEvents#disconnected}.
+ */
+final class SoftQp implements QueuePair {
+    private record Recv(long wrId, Sge sge) {
+    }
+
+    private final SoftFabric fabric;
+    private final int qpNumber;
+    private final InetSocketAddress local;
+    private final InetSocketAddress remote;
+    private final SoftPd pd;
+    private final SoftCq cq;
+    private final QpAttributes attributes;
+    private final byte[] peerPrivateData;
+    private final ConnectionEvents events;
+    volatile SoftQp peer;
+    private final ArrayDeque<SendRequest> sendQueue = new ArrayDeque<>();
+    private final ArrayDeque<Recv> recvQueue = new ArrayDeque<>();
+    private boolean error;
+    private boolean pumping;
+    private int rnrTries;
+
+    SoftQp(SoftFabric fabric, int qpNumber, InetSocketAddress local, InetSocketAddress remote, SoftPd pd, SoftCq cq,
+            QpAttributes attributes, byte[] peerPrivateData, ConnectionEvents events) {
+        this.fabric = fabric;
+        this.qpNumber = qpNumber;
+        this.local = local;
+        this.remote = remote;
+        this.pd = pd;
+        this.cq = cq;
+        this.attributes = attributes;
+        this.peerPrivateData = peerPrivateData.clone();
+        this.events = events;
+    }
+
+    @Override
+    public int qpNumber() {
+        return qpNumber;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return local;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public byte[] peerPrivateData() {
+        return peerPrivateData.clone();
+    }
+
+    @Override
+    public void postRecv(long wrId, Sge sge) throws VerbsException {
+        synchronized (this) {
+            if (error) {
+                fabric.execute(() -> complete(new WorkCompletion(wrId, Status.FLUSHED, Opcode.RECV, 0, 0, qpNumber)));
+                return;
+            }
+            if (recvQueue.size() >= attributes.maxRecvWr()) {
+                throw new VerbsException(VerbsException.Reason.RESOURCE, "receive queue of QP " + qpNumber + " is full ("
+                        + attributes.maxRecvWr() + " posted)");
+            }
+            recvQueue.add(new Recv(wrId, sge));
+        }
+        SoftQp p = peer;
+        if (p != null) {
+            fabric.execute(p::pump); // a Send waiting on receiver-not-ready may go now
+        }
+    }
+
+    @Override
+    public void postSend(SendRequest request) throws VerbsException {
+        synchronized (this) {
+            if (error) {
+                fabric.execute(() -> complete(new WorkCompletion(request.wrId(), Status.FLUSHED, opcodeOf(request), 0, 0, qpNumber)));
+                return;
+            }
+            if (sendQueue.size() >= attributes.maxSendWr()) {
+                throw new VerbsException(VerbsException.Reason.RESOURCE, "send queue of QP " + qpNumber + " is full ("
+                        + attributes.maxSendWr() + " outstanding)");
+            }
+            sendQueue.add(request);
+        }
+        fabric.execute(this::pump);
+    }
+
+    @Override
+    public void disconnect() {
+        fabric.execute(() -> fail("disconnected by the local side", "disconnected by the peer"));
+    }
+
+    @Override
+    public synchronized boolean connected() {
+        return !error;
+    }
+
+    synchronized int posted() {
+        return recvQueue.size();
+    }
+
+    /** Runs the send queue on the fabric's thread until it is empty or waits on the peer. */
+    private void pump() {
+        synchronized (this) {
+            if (pumping) {
+                return;
+            }
+            pumping = true;
+        }
+        try {
+            while (true) {
+                SendRequest r;
+                synchronized (this) {
+                    r = error ? null : sendQueue.peek();
+                }
+                if (r == null || !execute(r)) {
+                    return;
+                }
+            }
+        } finally {
+            synchronized (this) {
+                pumping = false;
+            }
+        }
+    }
+
+    /** Executes the head of the send queue; false when it has to wait (RNR) or failed. */
+    private boolean execute(SendRequest r) {
+        SoftQp p = peer;
+        ByteBuffer mine = local(r.local(), r.opcode() == SendRequest.Opcode.RDMA_READ);
+        if (mine == null) {
+            return failed(r, Status.LOCAL_PROTECTION_ERROR, "local buffer (lkey 0x" + Integer.toHexString(r.local().lkey())
+                    + " at 0x" + Long.toHexString(r.local().address()) + "+" + r.local().length() + ") is not registered here",
+                    "the peer hit a local protection error");
+        }
+        int length = r.local().length();
+        switch (r.opcode()) {
+            case SEND, SEND_WITH_INVALIDATE -> {
+                Recv recv = p.takeRecv();
+                if (recv == null) {
+                    return receiverNotReady(r);
+                }
+                rnrTries = 0;
+                ByteBuffer into = p.local(recv.sge(), true);
+                if (into == null || recv.sge().length() < length) {
+                    Status theirs = into == null ? Status.LOCAL_PROTECTION_ERROR : Status.LOCAL_LENGTH_ERROR;
+                    p.complete(new WorkCompletion(recv.wrId(), theirs, Opcode.RECV, 0, 0, p.qpNumber));
+                    return failed(r, Status.REMOTE_INVALID_REQUEST, "the peer's receive buffer of " + recv.sge().length()
+                            + " bytes cannot take a Send of " + length, "a Send of " + length + " bytes did not fit the receive buffer");
+                }
+                int invalidated = 0;
+                if (r.opcode() == SendRequest.Opcode.SEND_WITH_INVALIDATE) {
+                    SoftMr target = p.pd.region(r.invalidateRkey());
+                    if (target == null || target.access().stream().noneMatch(a -> a != Access.LOCAL_WRITE)) {
+                        return failed(r, Status.REMOTE_INVALID_REQUEST, "Send with Invalidate names STag 0x"
+                                + Integer.toHexString(r.invalidateRkey()) + ", not a remotely accessible region of the peer",
+                                "the peer asked to invalidate an STag that is not there");
+                    }
+                    target.invalidate();
+                    invalidated = r.invalidateRkey();
+                }
+                into.put(into.position(), mine, mine.position(), length);
+                tap(r.opcode() == SendRequest.Opcode.SEND ? SoftTap.Kind.SEND : SoftTap.Kind.SEND_WITH_INVALIDATE, mine, length,
+                        0, invalidated, length);
+                if (!p.complete(new WorkCompletion(recv.wrId(), Status.SUCCESS, Opcode.RECV, length, invalidated, p.qpNumber))) {
+                    p.fabric.execute(() -> p.fail("its completion queue overran", "the peer's completion queue overran"));
+                }
+            }
+            case RDMA_WRITE, RDMA_READ -> {
+                boolean write = r.opcode() == SendRequest.Opcode.RDMA_WRITE;
+                SoftMr remoteMr = p.pd.region(r.rkey());
+                Access needed = write ? Access.REMOTE_WRITE : Access.REMOTE_READ;
+                if (remoteMr == null || !remoteMr.access().contains(needed) || !remoteMr.covers(r.remoteAddress(), length)) {
+                    String why = remoteMr == null ? "is not valid there" : !remoteMr.access().contains(needed)
+                            ? "does not allow " + needed : "does not cover 0x" + Long.toHexString(r.remoteAddress()) + "+" + length;
+                    return failed(r, Status.REMOTE_ACCESS_ERROR, "RDMA " + (write ? "Write" : "Read") + " to STag 0x"
+                            + Integer.toHexString(r.rkey()) + ": the STag " + why, "the peer's RDMA access was refused: STag 0x"
+                            + Integer.toHexString(r.rkey()) + " " + why);
+                }
+                ByteBuffer theirs = remoteMr.memory();
+                int at = (int) (r.remoteAddress() - remoteMr.address());
+                if (write) {
+                    theirs.put(at, mine, mine.position(), length);
+                    tap(SoftTap.Kind.RDMA_WRITE, mine, length, r.remoteAddress(), r.rkey(), length);
+                } else {
+                    tap(SoftTap.Kind.RDMA_READ_REQUEST, mine, 0, r.remoteAddress(), r.rkey(), length);
+                    mine.put(mine.position(), theirs, at, length);
+                    p.tapFrom(SoftTap.Kind.RDMA_READ_RESPONSE, theirs.slice(at, length), length, this);
+                }
+            }
+            default -> throw new IllegalStateException(r.opcode().toString());
+        }
+        synchronized (this) {
+            sendQueue.poll();
+        }
+        if (r.signaled() && !complete(new WorkCompletion(r.wrId(), Status.SUCCESS, opcodeOf(r), length, 0, qpNumber))) {
+            fail("its completion queue overran", "the peer's completion queue overran");
+            return false;
+        }
+        return true;
+    }
+
+    private boolean receiverNotReady(SendRequest r) {
+        rnrTries++;
+        if (attributes.rnrRetryCount() != 7 && rnrTries > attributes.rnrRetryCount()) {
+            return failed(r, Status.RNR_RETRY_EXCEEDED, "the peer posted no receive buffer through " + attributes.rnrRetryCount()
+                    + " receiver-not-ready retries", "receiver not ready: no receive buffer was posted for the peer's Send");
+        }
+        fabric.wire.schedule(this::pump, SoftFabric.RNR_TIMER_MS, TimeUnit.MILLISECONDS);
+        return false;
+    }
+
+    private boolean failed(SendRequest r, Status status, String why, String peerWhy) {
+        synchronized (this) {
+            sendQueue.poll();
+        }
+        complete(new WorkCompletion(r.wrId(), status, opcodeOf(r), 0, 0, qpNumber));
+        fail("QP " + qpNumber + ": " + why, peerWhy);
+        return false;
+    }
+
+    /** Both ends to the error state: what is queued is flushed, each side hears why. */
+    private void fail(String why, String peerWhy) {
+        if (enterError(why)) {
+            SoftQp p = peer;
+            if (p != null) {
+                p.enterError(peerWhy);
+            }
+        }
+    }
+
+    private boolean enterError(String why) {
+        ArrayDeque<SendRequest> sends;
+        ArrayDeque<Recv> recvs;
+        synchronized (this) {
+            if (error) {
+                return false;
+            }
+            error = true;
+            sends = new ArrayDeque<>(sendQueue);
+            recvs = new ArrayDeque<>(recvQueue);
+            sendQueue.clear();
+            recvQueue.clear();
+        }
+        sends.forEach(s -> complete(new WorkCompletion(s.wrId(), Status.FLUSHED, opcodeOf(s), 0, 0, qpNumber)));
+        recvs.forEach(s -> complete(new WorkCompletion(s.wrId(), Status.FLUSHED, Opcode.RECV, 0, 0, qpNumber)));
+        events.disconnected(why);
+        return true;
+    }
+
+    private synchronized Recv takeRecv() {
+        return error ? null : recvQueue.poll();
+    }
+
+    /** The bytes an SGE names in this side's protection domain, positioned there; null when not registered (or not writable). */
+    private ByteBuffer local(Sge sge, boolean written) {
+        SoftMr mr = pd.region(sge.lkey());
+        if (mr == null || !mr.covers(sge.address(), sge.length()) || written && !mr.access().contains(Access.LOCAL_WRITE)) {
+            return null;
+        }
+        return mr.memory().duplicate().position((int) (sge.address() - mr.address()));
+    }
+
+    private boolean complete(WorkCompletion wc) {
+        return cq.add(wc);
+    }
+
+    private void tap(SoftTap.Kind kind, ByteBuffer from, int length, long va, int rkey, int asked) {
+        if (fabric.taps.isEmpty()) {
+            return;
+        }
+        byte[] payload = new byte[length];
+        from.get(from.position(), payload);
+        SoftQp p = peer;
+        fabric.taps.forEach(t -> t.frame(kind, local, qpNumber, remote, p.qpNumber, payload, va, rkey, asked));
+    }
+
+    private void tapFrom(SoftTap.Kind kind, ByteBuffer bytes, int length, SoftQp to) {
+        if (fabric.taps.isEmpty()) {
+            return;
+        }
+        byte[] payload = new byte[length];
+        bytes.get(0, payload);
+        fabric.taps.forEach(t -> t.frame(kind, local, qpNumber, to.local, to.qpNumber, payload, 0, 0, length));
+    }
+
+    private static Opcode opcodeOf(SendRequest r) {
+        return switch (r.opcode()) {
+            case SEND, SEND_WITH_INVALIDATE -> Opcode.SEND;
+            case RDMA_WRITE -> Opcode.RDMA_WRITE;
+            case RDMA_READ -> Opcode.RDMA_READ;
+        };
+    }
+}

@@ -1,0 +1,361 @@
+package org.kiscsi.transport.iser;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.kiscsi.protocol.pdu.InitiatorPdu;
+import org.kiscsi.protocol.pdu.LoginRequest;
+import org.kiscsi.protocol.pdu.LoginResponse;
+import org.kiscsi.protocol.pdu.LogoutRequest;
+import org.kiscsi.protocol.pdu.LogoutResponse;
+import org.kiscsi.protocol.pdu.NopIn;
+import org.kiscsi.protocol.pdu.NopOut;
+import org.kiscsi.protocol.pdu.PduCodec;
+import org.kiscsi.protocol.pdu.ScsiCommand;
+import org.kiscsi.protocol.pdu.ScsiResponse;
+import org.kiscsi.protocol.pdu.TargetPdu;
+import org.kiscsi.protocol.pdu.TaskMgmtRequest;
+import org.kiscsi.protocol.pdu.TaskMgmtResponse;
+import org.kiscsi.protocol.pdu.TextRequest;
+import org.kiscsi.protocol.pdu.TextResponse;
+import org.kiscsi.protocol.text.KeyValue;
+import org.kiscsi.protocol.text.Negotiation;
+import org.kiscsi.protocol.text.TextCodec;
+import org.kiscsi.transport.iser.internal.IserHeader;
+import org.kiscsi.transport.iser.internal.IserHello;
+import org.kiscsi.transport.iser.verbs.Access;
+import org.kiscsi.transport.iser.verbs.Acceptance;
+import org.kiscsi.transport.iser.verbs.CompletionQueue;
+import org.kiscsi.transport.iser.verbs.MemoryRegion;
+import org.kiscsi.transport.iser.verbs.ProtectionDomain;
+import org.kiscsi.transport.iser.verbs.QpAttributes;
+import org.kiscsi.transport.iser.verbs.QueuePair;
+import org.kiscsi.transport.iser.verbs.SendRequest;
+import org.kiscsi.transport.iser.verbs.VerbsException;
+import org.kiscsi.transport.iser.verbs.WorkCompletion;
+
+/** One connection of the {@link IserTestTarget}, served on the target's thread. */
+final class IserTargetConnection {
+    private static final int SLOT = IserHeader.LENGTH + 48 + 1024 + 8192;
+    private static final int WINDOW = 32;
+    private static final int CHUNK = 65536;
+    private final IserTestTarget target;
+    private final ProtectionDomain pd;
+    private final CompletionQueue cq;
+    private final MemoryRegion rx;
+    final byte[] initiatorPrivateData;
+    volatile QueuePair qp;
+    private long wrIds = 1L << 40;
+    private final Map<Long, MemoryRegion> sends = new ConcurrentHashMap<>();
+    /** RDMA Reads of writes in progress: their data and the command. */
+    private final Map<Long, Object[]> reads = new ConcurrentHashMap<>();
+    private final List<Object[]> held = new ArrayList<>();
+    private int statSn = 0x100;
+    private int expCmdSn;
+    private final Map<String, String> negotiated = new LinkedHashMap<>();
+
+    IserTargetConnection(IserTestTarget target, byte[] privateData) throws VerbsException {
+        this.target = target;
+        this.initiatorPrivateData = privateData;
+        pd = target.device.allocatePd();
+        cq = target.device.createCq(1024, () -> target.thread.execute(this::service));
+        rx = pd.register(ByteBuffer.allocateDirect(target.receiveBuffers * SLOT), EnumSet.of(Access.LOCAL_WRITE));
+    }
+
+    Acceptance acceptance() {
+        return new Acceptance(pd, cq, new QpAttributes(256, target.receiveBuffers, 4, 4, 7, 6), new byte[4], why -> { });
+    }
+
+    void established(QueuePair q) {
+        qp = q;
+        try {
+            for (int i = 0; i < target.receiveBuffers; i++) {
+                qp.postRecv(i, rx.sge(i * SLOT, SLOT));
+            }
+        } catch (VerbsException e) {
+            target.errors.add(e);
+        }
+        cq.requestNotify();
+    }
+
+    private void service() {
+        List<WorkCompletion> wcs = new ArrayList<>();
+        while (true) {
+            wcs.clear();
+            if (cq.poll(wcs, 16) == 0) {
+                cq.requestNotify();
+                if (cq.poll(wcs, 16) == 0) {
+                    return;
+                }
+            }
+            for (WorkCompletion wc : wcs) {
+                try {
+                    completed(wc);
+                } catch (RuntimeException | VerbsException e) {
+                    target.errors.add(e);
+                }
+            }
+        }
+    }
+
+    /** An RDMA Write to a read STag after its task ended (a target bug the initiator must survive). */
+    void writeLate(IserHeader h) {
+        target.thread.execute(() -> {
+            try {
+                MemoryRegion src = pd.register(ByteBuffer.allocateDirect(16), Set.of());
+                qp.postSend(SendRequest.rdmaWrite(LATE, src.sge(0, 16), h.readVa(), h.readStag()));
+            } catch (VerbsException e) {
+                target.errors.add(e);
+            }
+        });
+    }
+
+    private static final long LATE = -1;
+
+    private void completed(WorkCompletion wc) throws VerbsException {
+        if (wc.wrId() == LATE) {
+            target.lateWriteStatus.complete(wc.status().toString());
+            return;
+        }
+        if (!wc.ok()) {
+            return; // flushed at disconnect, or the initiator's side failed: the connection is gone
+        }
+        switch (wc.opcode()) {
+            case RECV -> {
+                int slot = (int) wc.wrId();
+                ByteBuffer m = rx.buffer().slice(slot * SLOT, wc.byteLength());
+                byte[] copy = new byte[m.limit()];
+                m.get(0, copy);
+                qp.postRecv(slot, rx.sge(slot * SLOT, SLOT));
+                message(ByteBuffer.wrap(copy));
+            }
+            case SEND -> {
+                MemoryRegion mr = sends.remove(wc.wrId());
+                if (mr != null) {
+                    mr.deregister();
+                }
+            }
+            case RDMA_READ -> {
+                Object[] r = reads.remove(wc.wrId());
+                ((MemoryRegion) r[1]).deregister();
+                byte[] data = new byte[((MemoryRegion) r[1]).length()];
+                ((MemoryRegion) r[1]).buffer().get(0, data);
+                writeDone((ScsiCommand) r[0], (IserHeader) r[2], data);
+            }
+            case RDMA_WRITE -> {
+                MemoryRegion mr = sends.remove(wc.wrId());
+                if (mr != null) {
+                    mr.deregister();
+                }
+            }
+        }
+    }
+
+    private void message(ByteBuffer m) throws VerbsException {
+        if (IserHeader.opcode(m, 0) == IserHeader.HELLO) {
+            IserHello.readFrom(m, 0, "test target");
+            target.hellos.incrementAndGet();
+            ByteBuffer b = ByteBuffer.allocate(IserHeader.LENGTH);
+            new IserHello(true, target.rejectHello, 0xA, 0xA, 4).writeTo(b, 0);
+            send(b, 0);
+            return;
+        }
+        IserHeader h = IserHeader.readFrom(m, 0, "test target");
+        ByteBuffer bhs = m.slice(IserHeader.LENGTH, m.limit() - IserHeader.LENGTH);
+        int ahs = (bhs.get(4) & 0xFF) * 4;
+        int dsl = bhs.getInt(4) & 0xFFFFFF;
+        InitiatorPdu pdu = PduCodec.decodeInitiatorPdu(bhs.slice(0, 48 + ahs), bhs.slice(48 + ahs, dsl));
+        if (pdu instanceof LoginRequest r) {
+            login(r);
+        } else if (pdu instanceof ScsiCommand c) {
+            expCmdSn = c.cmdSn() + 1;
+            target.commandHeaders.add(h);
+            if (target.holdCommands) {
+                held.add(new Object[] {c, h});
+            } else {
+                command(c, h);
+            }
+        } else if (pdu instanceof NopOut n) {
+            if (n.itt() != 0xFFFFFFFF) {
+                respond(new NopIn(n.lun(), n.itt(), 0xFFFFFFFF, statSn++, expCmdSn, maxCmdSn(), n.data()), 0);
+            }
+        } else if (pdu instanceof LogoutRequest l) {
+            respond(new LogoutResponse(0, l.itt(), statSn++, expCmdSn, maxCmdSn(), 0, 0), 0);
+        } else if (pdu instanceof TextRequest t) {
+            respond(new TextResponse(true, false, t.lun(), t.itt(), 0xFFFFFFFF, statSn++, expCmdSn, maxCmdSn(),
+                    ByteBuffer.allocate(0)), 0);
+        } else if (pdu instanceof TaskMgmtRequest t) {
+            respond(new TaskMgmtResponse(0, t.itt(), statSn++, expCmdSn, maxCmdSn()), 0);
+        }
+    }
+
+    private int maxCmdSn() {
+        return expCmdSn + WINDOW - 1;
+    }
+
+    void releaseHeld() {
+        target.thread.execute(() -> {
+            for (Object[] c : held) {
+                try {
+                    command((ScsiCommand) c[0], (IserHeader) c[1]);
+                } catch (VerbsException e) {
+                    target.errors.add(e);
+                }
+            }
+            held.clear();
+        });
+    }
+
+    // ------------------------------------------------------------------ login
+
+    private void login(LoginRequest r) throws VerbsException {
+        List<KeyValue> keys = TextCodec.decode(r.data(), "test target");
+        StringBuilder answer = new StringBuilder();
+        expCmdSn = r.cmdSn();
+        if (r.csg() == 0) {
+            target.logins.incrementAndGet();
+            for (KeyValue kv : keys) {
+                if (kv.key().equals("AuthMethod")) {
+                    answer.append("AuthMethod=None\0");
+                }
+            }
+            answer.append("TargetPortalGroupTag=1\0");
+        } else {
+            List<KeyValue> standard = new ArrayList<>();
+            for (KeyValue kv : keys) {
+                String v = iserAnswer(kv);
+                if (v != null) {
+                    answer.append(kv.key()).append('=').append(v).append('\0');
+                } else if (!kv.key().equals("MaxRecvDataSegmentLength") && !isIserDeclaration(kv)) {
+                    standard.add(kv);
+                }
+            }
+            for (KeyValue kv : new Negotiation(Map.of(), Map.of(), "test target").receive(standard)) {
+                answer.append(kv.key()).append('=').append(kv.value()).append('\0');
+            }
+            answer.append("MaxRecvDataSegmentLength=8192\0");
+        }
+        boolean transit = r.transit();
+        int nsg = transit ? r.nsg() : 0;
+        respond(new LoginResponse(transit, false, r.csg(), nsg, 0, 0, r.isid(), transit && nsg == 3 ? 0x77 : 0, r.itt(), statSn++,
+                r.cmdSn(), r.cmdSn() + WINDOW - 1, 0, 0, ByteBuffer.wrap(answer.toString().getBytes(StandardCharsets.UTF_8))), 0);
+    }
+
+    private boolean isIserDeclaration(KeyValue kv) {
+        if (Set.of("MaxAHSLength", "TaggedBufferForSolicitedDataOnly", "iSERHelloRequired").contains(kv.key())) {
+            target.declaredByInitiator.put(kv.key(), kv.value());
+            return true;
+        }
+        return false;
+    }
+
+    /** tgt's rules for iSER's negotiated keys; null for other keys. */
+    private String iserAnswer(KeyValue kv) {
+        String v = switch (kv.key()) {
+            case "RDMAExtensions" -> target.rdmaExtensions && kv.value().equals("Yes") ? "Yes" : "No";
+            case "InitiatorRecvDataSegmentLength" -> Long.toString(Math.min(Long.parseLong(kv.value()), target.ownInitiatorRecv));
+            case "TargetRecvDataSegmentLength" -> Long.toString(Math.min(Long.parseLong(kv.value()), target.ownTargetRecv));
+            case "MaxOutstandingUnexpectedPDUs" -> {
+                long theirs = Long.parseLong(kv.value());
+                long own = target.ownMaxUnexpected;
+                yield Long.toString(theirs == 0 ? own : own == 0 ? theirs : Math.min(theirs, own));
+            }
+            default -> null;
+        };
+        if (v != null) {
+            negotiated.put(kv.key(), v);
+        }
+        return v;
+    }
+
+    // ------------------------------------------------------------------ SCSI
+
+    private void command(ScsiCommand c, IserHeader h) throws VerbsException {
+        byte[] cdb = c.cdb();
+        ByteBuffer cb = ByteBuffer.wrap(cdb);
+        int op = cdb[0] & 0xFF;
+        switch (op) {
+            case 0x28, 0x88 -> {
+                long lba = op == 0x28 ? Integer.toUnsignedLong(cb.getInt(2)) : cb.getLong(2);
+                int blocks = op == 0x28 ? cb.getShort(7) & 0xFFFF : cb.getInt(10);
+                dataIn(c, h, ByteBuffer.wrap(target.lun, (int) lba * IserTestTarget.BLOCK, blocks * IserTestTarget.BLOCK).slice());
+            }
+            case 0x2A, 0x8A -> {
+                if (!h.wsv()) {
+                    respond(status(c, 0x02, c.expectedDataTransferLength()), 0);
+                    return;
+                }
+                MemoryRegion into = pd.register(ByteBuffer.allocateDirect(c.expectedDataTransferLength()), EnumSet.of(Access.LOCAL_WRITE));
+                long id = wrIds++;
+                reads.put(id, new Object[] {c, into, h});
+                target.rdmaReads.incrementAndGet();
+                qp.postSend(SendRequest.rdmaRead(id, into.sge(0, into.length()), h.writeVa(), h.writeStag()));
+            }
+            case 0x12 -> {
+                ByteBuffer b = ByteBuffer.allocate(36);
+                b.put(2, (byte) 5).put(3, (byte) 2).put(4, (byte) 31).put(8, "KISCSI  ISER TARGET     0001".getBytes(StandardCharsets.US_ASCII));
+                dataIn(c, h, b.limit(Math.min(36, cb.getShort(3) & 0xFFFF)));
+            }
+            case 0x25 -> dataIn(c, h, ByteBuffer.allocate(8).putInt(0, target.lun.length / IserTestTarget.BLOCK - 1).putInt(4, 512));
+            case 0xA0 -> dataIn(c, h, ByteBuffer.allocate(16).putInt(0, 8));
+            default -> respond(status(c, 0x00, c.expectedDataTransferLength()), 0);
+        }
+    }
+
+    private void writeDone(ScsiCommand c, IserHeader h, byte[] data) throws VerbsException {
+        ByteBuffer cb = ByteBuffer.wrap(c.cdb());
+        long lba = (c.cdb()[0] & 0xFF) == 0x2A ? Integer.toUnsignedLong(cb.getInt(2)) : cb.getLong(2);
+        System.arraycopy(data, 0, target.lun, (int) lba * IserTestTarget.BLOCK, data.length);
+        respond(status(c, 0x00, 0), target.sendWithInvalidate ? h.writeStag() : 0);
+    }
+
+    /** Data-In by RDMA Write into the Read STag, then the response (no Data-In PDU under iSER). */
+    private void dataIn(ScsiCommand c, IserHeader h, ByteBuffer data) throws VerbsException {
+        int n = Math.min(data.remaining(), c.expectedDataTransferLength());
+        if (n > 0 && !h.rsv()) {
+            respond(status(c, 0x02, c.expectedDataTransferLength()), 0);
+            return;
+        }
+        for (int at = 0; at < n; at += CHUNK) {
+            int len = Math.min(CHUNK, n - at);
+            MemoryRegion src = pd.register(ByteBuffer.allocateDirect(len).put(0, data, data.position() + at, len), Set.of());
+            long id = wrIds++;
+            sends.put(id, src);
+            target.rdmaWrites.incrementAndGet();
+            qp.postSend(SendRequest.rdmaWrite(id, src.sge(0, len), h.readVa() + at, h.readStag()));
+        }
+        respond(status(c, 0x00, c.expectedDataTransferLength() - n), target.sendWithInvalidate && h.rsv() ? h.readStag() : 0);
+    }
+
+    private ScsiResponse status(ScsiCommand c, int status, int residual) {
+        return new ScsiResponse(residual > 0 ? ScsiResponse.FLAG_UNDERFLOW : 0, 0, status, c.itt(), 0, statSn++, expCmdSn, maxCmdSn(),
+                0, 0, Math.max(0, residual), ByteBuffer.allocate(0));
+    }
+
+    // ------------------------------------------------------------------ sending
+
+    private void respond(TargetPdu pdu, int invalidate) throws VerbsException {
+        ByteBuffer header = PduCodec.encodeHeader(pdu);
+        ByteBuffer data = pdu.data() == null ? ByteBuffer.allocate(0) : pdu.data().duplicate();
+        ByteBuffer m = ByteBuffer.allocate(IserHeader.LENGTH + header.remaining() + data.remaining());
+        IserHeader.PLAIN.writeTo(m, 0);
+        m.position(IserHeader.LENGTH);
+        m.put(header.duplicate()).put(data).flip();
+        send(m, invalidate);
+    }
+
+    private void send(ByteBuffer message, int invalidate) throws VerbsException {
+        MemoryRegion mr = pd.register(ByteBuffer.allocateDirect(message.remaining()).put(0, message, 0, message.remaining()), Set.of());
+        long id = wrIds++;
+        sends.put(id, mr);
+        qp.postSend(invalidate != 0 ? SendRequest.sendWithInvalidate(id, mr.sge(0, mr.length()), invalidate)
+                : SendRequest.send(id, mr.sge(0, mr.length())));
+    }
+}

@@ -1,0 +1,104 @@
+package org.kiscsi.transport.iser;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.kiscsi.api.Portal;
+import org.kiscsi.transport.iser.internal.IserHeader;
+import org.kiscsi.transport.iser.soft.SoftFabric;
+import org.kiscsi.transport.iser.verbs.AcceptHandler;
+import org.kiscsi.transport.iser.verbs.Acceptance;
+import org.kiscsi.transport.iser.verbs.QueuePair;
+import org.kiscsi.transport.iser.verbs.RdmaDevice;
+import org.kiscsi.transport.iser.verbs.RdmaListener;
+import org.kiscsi.transport.iser.verbs.VerbsException;
+
+/**
+ * An iSER target on the software provider, as tgt's iser.c behaves: login in Sends, READ data by RDMA
+ * Write into the Read STag, WRITE data by RDMA Read from the Write STag, status in a SCSI Response
+ * Send (with Invalidate of the advertised STag when asked), one RAM LUN 0. Records what it saw.
+ */
+final class IserTestTarget implements AutoCloseable {
+    static final int BLOCK = 512;
+    final String iqn;
+    final byte[] lun;
+    final InetSocketAddress address;
+    final RdmaDevice device;
+    private final RdmaListener listener;
+    final ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "iser-test-target"));
+    final List<IserTargetConnection> connections = new CopyOnWriteArrayList<>();
+    final List<IserHeader> commandHeaders = new CopyOnWriteArrayList<>();
+    final Map<String, String> declaredByInitiator = new ConcurrentHashMap<>();
+    final List<Throwable> errors = new CopyOnWriteArrayList<>();
+    final AtomicInteger rdmaWrites = new AtomicInteger();
+    final AtomicInteger rdmaReads = new AtomicInteger();
+    final AtomicInteger hellos = new AtomicInteger();
+    final AtomicInteger logins = new AtomicInteger();
+    /** How a late RDMA Write ({@link IserTargetConnection#writeLate}) completed. */
+    final java.util.concurrent.CompletableFuture<String> lateWriteStatus = new java.util.concurrent.CompletableFuture<>();
+
+    // knobs
+    volatile boolean rdmaExtensions = true;
+    volatile long ownMaxUnexpected = 0;
+    volatile int ownInitiatorRecv = 8192;
+    volatile int ownTargetRecv = 8192;
+    volatile boolean sendWithInvalidate = true;
+    volatile boolean rejectHello;
+    /** Receive buffers the target posts per connection. */
+    volatile int receiveBuffers = 64;
+    /** When set, SCSI commands are held (not answered) until released: lets credits run out. */
+    volatile boolean holdCommands;
+
+    IserTestTarget(SoftFabric fabric, InetSocketAddress address, String iqn, int blocks) throws VerbsException {
+        this.iqn = iqn;
+        this.address = address;
+        this.lun = new byte[blocks * BLOCK];
+        this.device = fabric.verbs("soft-target", address.getAddress()).open();
+        this.listener = device.listen(address, new AcceptHandler() {
+            @Override
+            public Acceptance accept(InetSocketAddress from, byte[] privateData) {
+                try {
+                    IserTargetConnection c = new IserTargetConnection(IserTestTarget.this, privateData);
+                    connections.add(c);
+                    return c.acceptance();
+                } catch (VerbsException e) {
+                    errors.add(e);
+                    return null;
+                }
+            }
+
+            @Override
+            public void established(QueuePair qp) {
+                connections.stream().filter(c -> c.qp == null).findFirst().ifPresent(c -> c.established(qp));
+            }
+        });
+    }
+
+    Portal portal() {
+        return Portal.of(address.getAddress().getHostAddress(), address.getPort());
+    }
+
+    /** Answers the commands held so far, and stops holding. */
+    void releaseHeld() {
+        holdCommands = false;
+        connections.forEach(IserTargetConnection::releaseHeld);
+    }
+
+    /** Drops every connection, as a failing link would. */
+    void dropConnections() {
+        connections.forEach(c -> c.qp.disconnect());
+    }
+
+    @Override
+    public void close() {
+        listener.close();
+        thread.shutdownNow();
+        device.close();
+    }
+}
