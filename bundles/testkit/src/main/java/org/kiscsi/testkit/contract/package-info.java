@@ -3,7 +3,7 @@
  * class in its own tests and so proves it does what kiscsi relies on.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.kiscsi.testkit.contract;
 
 import org.osgi.annotation.bundle.Export;

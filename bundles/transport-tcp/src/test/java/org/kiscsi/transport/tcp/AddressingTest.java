@@ -22,6 +22,7 @@ import org.kiscsi.spi.transport.ConnectRequest;
 import org.kiscsi.spi.transport.LinkSettings;
 import org.kiscsi.spi.transport.TransportConnection;
 import org.kiscsi.testkit.contract.RecordingListener;
+import org.kiscsi.testkit.contract.TcpEchoPeer;
 
 /** IPv6 on [::1] and binding the local end to a chosen source address. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)

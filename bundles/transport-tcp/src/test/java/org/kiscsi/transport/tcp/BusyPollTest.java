@@ -16,6 +16,7 @@ import org.kiscsi.spi.transport.PduBuffer;
 import org.kiscsi.spi.transport.TransportConnection;
 import org.kiscsi.testkit.contract.Pdus;
 import org.kiscsi.testkit.contract.RecordingListener;
+import org.kiscsi.testkit.contract.TcpEchoPeer;
 
 /** The transport with busy-polling I/O threads: same contract, and no write left waiting. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)

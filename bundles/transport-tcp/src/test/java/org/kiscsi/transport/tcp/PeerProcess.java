@@ -13,6 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.kiscsi.testkit.contract.TcpEchoPeer;
+
 /** A {@link TcpEchoPeer} in its own JVM (inside a network namespace); stopped by {@link #close()}. */
 final class PeerProcess implements AutoCloseable {
     private static final long START_SECONDS = 20;

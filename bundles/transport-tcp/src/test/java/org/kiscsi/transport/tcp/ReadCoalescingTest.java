@@ -19,6 +19,7 @@ import org.kiscsi.spi.transport.TransportConnection;
 import org.kiscsi.spi.transport.TransportListener;
 import org.kiscsi.testkit.contract.Pdus;
 import org.kiscsi.testkit.contract.RecordingListener;
+import org.kiscsi.testkit.contract.TcpEchoPeer;
 
 /**
  * Read coalescing: while a connection awaits enough replies, its I/O thread pauses before it reads

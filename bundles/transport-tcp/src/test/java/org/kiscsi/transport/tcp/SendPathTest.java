@@ -26,6 +26,7 @@ import org.kiscsi.spi.transport.PduBuffer;
 import org.kiscsi.spi.transport.TransportConnection;
 import org.kiscsi.testkit.contract.Pdus;
 import org.kiscsi.testkit.contract.RecordingListener;
+import org.kiscsi.testkit.contract.TcpEchoPeer;
 
 /** What send() accepts, refuses and how it frames buffers allocated under other settings. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.kiscsi.api.Portal;
 import org.kiscsi.spi.transport.TransportProvider;
 import org.kiscsi.testkit.contract.EchoPeer;
+import org.kiscsi.testkit.contract.TcpEchoPeer;
 import org.kiscsi.testkit.contract.TransportContract;
 
 /** The transport contract suite over real TCP on the loopback interface. */

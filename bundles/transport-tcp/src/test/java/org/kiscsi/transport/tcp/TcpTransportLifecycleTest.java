@@ -23,6 +23,7 @@ import org.kiscsi.spi.transport.TransportCapability;
 import org.kiscsi.spi.transport.TransportConnection;
 import org.kiscsi.spi.transport.TransportProvider;
 import org.kiscsi.testkit.contract.RecordingListener;
+import org.kiscsi.testkit.contract.TcpEchoPeer;
 import org.kiscsi.transport.tcp.internal.TcpTransportComponent;
 
 /** A transport owns its threads and connections from construction to close; so does the DS component. */

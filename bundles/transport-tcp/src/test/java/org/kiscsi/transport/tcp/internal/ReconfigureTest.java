@@ -26,7 +26,7 @@ import org.kiscsi.spi.transport.PduBuffer;
 import org.kiscsi.spi.transport.TransportProvider;
 import org.kiscsi.testkit.contract.Pdus;
 import org.kiscsi.testkit.contract.RecordingListener;
-import org.kiscsi.transport.tcp.TcpEchoPeer;
+import org.kiscsi.testkit.contract.TcpEchoPeer;
 import org.kiscsi.transport.tcp.TcpOptions;
 import org.kiscsi.transport.tcp.TcpTransport;
 

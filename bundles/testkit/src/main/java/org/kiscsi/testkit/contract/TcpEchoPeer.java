@@ -1,4 +1,4 @@
-package org.kiscsi.transport.tcp;
+package org.kiscsi.testkit.contract;
 
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -21,12 +21,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.kiscsi.api.Portal;
 import org.kiscsi.protocol.Framing;
 import org.kiscsi.spi.transport.LinkSettings;
-import org.kiscsi.testkit.contract.EchoPeer;
 
 /**
- * The far end for TCP tests, written with plain java.net so it shares no code with the transport:
- * frames PDUs per RFC 7143 (digests as configured), echoes each one, closes on a Logout Request.
- * Also runs alone ({@link #main}) for tests that put it in another network namespace.
+ * The {@link EchoPeer} for transports that frame PDUs on TCP as RFC 7143 does (the TCP transport, a
+ * vendor's TCP-based one): written with plain java.net so it shares no code with a transport, it
+ * frames PDUs by their BHS lengths (digests as configured), echoes each one, closes on a Logout
+ * Request. Also runs alone ({@link #main}) for tests that put it in another network namespace.
  */
 public final class TcpEchoPeer implements EchoPeer {
     private static final int OP_LOGOUT_REQUEST = 0x06;
@@ -125,7 +125,7 @@ public final class TcpEchoPeer implements EchoPeer {
                 if ((full[0] & 0x3F) == OP_LOGOUT_REQUEST) {
                     return; // closes the socket
                 }
-                out.write(WireFrames.frame(full, data, st.headerDigest(), st.dataDigest()));
+                writeFrame(out, full, data, st);
                 out.flush();
             }
         } catch (EOFException | SocketException e) {
@@ -133,6 +133,25 @@ public final class TcpEchoPeer implements EchoPeer {
         } catch (IOException e) {
             problems.add(e.toString());
         }
+    }
+
+    /** Header, its digest, data, padding, data digest: as the settings in force say. */
+    private static void writeFrame(OutputStream out, byte[] header, byte[] data, LinkSettings st) throws IOException {
+        out.write(header);
+        if (st.headerDigest()) {
+            out.write(digest(Framing.crc32c(ByteBuffer.wrap(header))));
+        }
+        out.write(data);
+        out.write(new byte[Framing.padding(data.length)]);
+        if (st.dataDigest() && data.length > 0) {
+            out.write(digest(Framing.dataDigest(ByteBuffer.wrap(data))));
+        }
+    }
+
+    private static byte[] digest(int d) {
+        ByteBuffer b = ByteBuffer.allocate(4);
+        Framing.putDigest(b, d);
+        return b.array();
     }
 
     private static boolean readFullyOrEof(InputStream in, byte[] b) throws IOException {
