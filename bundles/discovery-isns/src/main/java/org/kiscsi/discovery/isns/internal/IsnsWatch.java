@@ -51,6 +51,7 @@ public final class IsnsWatch implements DiscoveryWatch {
     private final DiscoveryListener listener;
     private final Consumer<IsnsWatch> onClose;
     private final ScheduledExecutorService thread;
+    private final IsnsListing listing;
     private Map<String, DiscoveredTarget> current = new LinkedHashMap<>();
     private IsnsCallbacks callbacks;
     private boolean esi = true;
@@ -73,6 +74,7 @@ public final class IsnsWatch implements DiscoveryWatch {
         this.timeout = timeout;
         this.listener = listener;
         this.onClose = onClose;
+        this.listing = new IsnsListing(me);
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kiscsi-isns-watch-" + serverText);
             t.setDaemon(true);
@@ -169,12 +171,7 @@ public final class IsnsWatch implements DiscoveryWatch {
     }
 
     private List<DiscoveredTarget> query(IsnsConnection c) {
-        IsnsPdu r = c.exchange(IsnsPdu.DEV_ATTR_QRY, 0, IsnsMessages.queryTargets(me), IscsiError.ISNS_QUERY);
-        try {
-            return IsnsMessages.targets(r.attributes());
-        } catch (IsnsFormatException e) {
-            throw new IscsiException(IscsiError.ISNS_QUERY, c.server() + ": DevAttrQryRsp: " + e.getMessage(), e);
-        }
+        return listing.list(c);
     }
 
     private void fail(IscsiException e) {
