@@ -27,6 +27,8 @@ import org.kiscsi.api.manage.NodeSelector;
 import org.kiscsi.api.manage.SessionDetails;
 import org.kiscsi.api.node.DiscoveryRecord;
 import org.kiscsi.itests.Console.Ran;
+import org.kiscsi.testkit.peers.FreePorts;
+import org.kiscsi.testkit.peers.Isnsd;
 import org.kiscsi.testkit.peers.LunBacking;
 import org.kiscsi.testkit.peers.Loopback;
 import org.kiscsi.testkit.peers.Tgtd;
@@ -210,6 +212,40 @@ public class ShellDiscoveryAndLunIT extends KiscsiTestSupport {
         assertEquals(deletedAgain, Console.iscsiadm("-m", "discovery", "-p", portal(), "-o", "delete"));
         assertEquals(7, same("iscsi:discovery -p " + portal() + " -o delete", "-m", "discovery", "-p", portal(), "-o", "delete").exit());
         same("iscsi:discovery", "-m", "discovery");
+    }
+
+    /** -t isns in the console: a discovery through isnsd and the isns_config record's operations, as bin/iscsiadm. */
+    @Test
+    public void isnsDiscoveryAndRecordsPrintWhatIscsiadmPrints() throws Exception {
+        try (Isnsd isnsd = Isnsd.configure().start()) {
+            isnsd.admin().register("tgtd", portal(), List.of(ALPHA, BETA));
+            String server = "127.0.0.1:" + isnsd.port();
+            Ran found = same("iscsi:discovery -t isns -p " + server, "-m", "discovery", "-t", "isns", "-p", server);
+            assertEquals(found.toString(), 0, found.exit());
+            assertTrue(found.stdout(), found.stdout().contains(portal() + ",1 " + ALPHA + "\n"));
+            assertTrue(found.stdout(), found.stdout().contains(portal() + ",1 " + BETA + "\n"));
+            same("iscsi:discoverydb-new -t isns -p " + server, "-m", "discoverydb", "-t", "isns", "-p", server, "-o", "new");
+            same("iscsi:discoverydb -t isns -p " + server, "-m", "discoverydb", "-t", "isns", "-p", server);
+            same("iscsi:discoverydb-update -t isns -p " + server + " -n discovery.isns.discoveryd_poll_inval -v 60",
+                    "-m", "discoverydb", "-t", "isns", "-p", server, "-o", "update", "-n", "discovery.isns.discoveryd_poll_inval",
+                    "-v", "60");
+            Ran shown = same("iscsi:discoverydb -t isns -p " + server, "-m", "discoverydb", "-t", "isns", "-p", server, "-o", "show");
+            assertTrue(shown.stdout(), shown.stdout().contains("discovery.sendtargets.address = 127.0.0.1\n"));
+            assertTrue(shown.stdout(), shown.stdout().contains("discovery.isns.discoveryd_poll_inval = 60\n"));
+            same("iscsi:discoverydb-discover -t isns -p " + server, "-m", "discoverydb", "-t", "isns", "-p", server, "--discover");
+            same("iscsi:discovery", "-m", "discovery");
+            same("iscsi:discovery -P 1", "-m", "discovery", "-P", "1");
+
+            Ran deleted = admin.run("iscsi:discoverydb-delete -t isns -p " + server);
+            assertEquals(deleted.toString(), 0, deleted.exit());
+            Ran created = admin.run("iscsi:discoverydb-new -t isns -p " + server);
+            assertEquals(deleted, Console.iscsiadm("-m", "discoverydb", "-t", "isns", "-p", server, "-o", "delete"));
+            assertEquals(created, Console.iscsiadm("-m", "discoverydb", "-t", "isns", "-p", server, "-o", "new"));
+
+            int closed = FreePorts.pick(Loopback.IPV4);
+            assertEquals(17, same("iscsi:discovery -t isns -p 127.0.0.1:" + closed, "-m", "discovery", "-t", "isns",
+                    "-p", "127.0.0.1:" + closed).exit());
+        }
     }
 
     @Test

@@ -19,7 +19,7 @@ import org.kiscsi.api.IscsiName;
 import org.kiscsi.api.node.DiscoveryRecord;
 import org.kiscsi.api.node.DiscoveryType;
 import org.kiscsi.discovery.isns.internal.IsnsConnection;
-import org.kiscsi.discovery.isns.internal.IsnsFormatException;
+import org.kiscsi.discovery.isns.internal.IsnsListing;
 import org.kiscsi.discovery.isns.internal.IsnsMessages;
 import org.kiscsi.discovery.isns.internal.IsnsPdu;
 import org.kiscsi.discovery.isns.internal.IsnsWatch;
@@ -36,7 +36,8 @@ import org.kiscsi.spi.discovery.DiscoveryWatch;
  * are the server's to enforce, by that source name.
  *
  * <p>{@link #discover} registers our node (without portal), asks which targets we may see
- * (DevAttrQry: each target with its portal groups' addresses and tags) and deregisters, unless a
+ * (DevAttrQry: each target with its portal groups' addresses and tags; a server whose answer would be
+ * too big is walked with DevGetNext, see {@link IsnsListing}) and deregisters, unless a
  * {@link #watch} on the same server holds the registration, in which case it only asks.
  * {@link #watch} keeps a registration with a portal whose SCN and ESI ports listen on the address
  * we reach the server from (or {@code listenAddress} when given; never the wildcard otherwise),
@@ -113,10 +114,7 @@ public final class IsnsDiscovery implements DiscoveryProvider {
                             IscsiError.ISNS_REG_FAILED);
                 }
                 try {
-                    IsnsPdu r = c.exchange(IsnsPdu.DEV_ATTR_QRY, 0, IsnsMessages.queryTargets(me), IscsiError.ISNS_QUERY);
-                    return IsnsMessages.targets(r.attributes());
-                } catch (IsnsFormatException e) {
-                    throw new IscsiException(IscsiError.ISNS_QUERY, c.server() + ": DevAttrQryRsp: " + e.getMessage(), e);
+                    return new IsnsListing(me).list(c);
                 } finally {
                     if (!held) {
                         deregisterQuietly(c, me);

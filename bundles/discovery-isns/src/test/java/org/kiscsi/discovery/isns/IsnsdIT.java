@@ -116,6 +116,48 @@ class IsnsdIT {
         }
     }
 
+    /**
+     * isnsd builds each answer in 8 KiB: the DevAttrQry of all of 120 targets does not fit (Internal
+     * Error), so they are walked with DevGetNext and queried one by one; a watch lists them the same way.
+     */
+    @Test
+    void manyTargetsAreListedWithDevGetNextWhereTheServerCannotAnswerAllAtOnce() throws Exception {
+        int count = 120;
+        Set<String> names = new java.util.TreeSet<>();
+        try (Isnsd isnsd = Isnsd.configure().start()) {
+            for (int e = 0; e < count / 20; e++) {
+                List<String> batch = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    batch.add(String.format("iqn.2026-11.org.kiscsi.test:many-%03d", e * 20 + i));
+                }
+                isnsd.admin().register("many" + e, "127.0.0.1:" + (3300 + e), batch);
+                names.addAll(batch);
+            }
+            IsnsDiscovery isns = new IsnsDiscovery();
+            Heard heard = new Heard();
+            try (TsharkCapture cap = Tshark.capture(isnsd.port())) {
+                List<DiscoveredTarget> found = isns.discover(record(isnsd), CONTEXT).toCompletableFuture().get(60, TimeUnit.SECONDS);
+                assertEquals(names, found.stream().map(t -> t.name().toString()).collect(Collectors.toCollection(java.util.TreeSet::new)));
+                for (DiscoveredTarget t : found) {
+                    int n = Integer.parseInt(t.name().toString().substring(t.name().toString().length() - 3));
+                    assertEquals(List.of(Portal.of("127.0.0.1", 3300 + n / 20, 1)), t.portals(), t.name().toString());
+                }
+                try (DiscoveryWatch w = isns.watch(record(isnsd), CONTEXT, heard)) {
+                    await("the watch's first list", Duration.ofSeconds(60), () -> heard.names().size() == count);
+                }
+                Path pcap = cap.stop();
+                assertFalse(isnsFrames(pcap, "isns.functionid == 0x8002 && isns.errorcode == 11", isnsd.port()).isEmpty(),
+                        "isnsd's Internal Error to the whole DevAttrQry");
+                assertTrue(isnsFrames(pcap, "isns.functionid == 0x0003", isnsd.port()).size() >= 2 * (count + 1),
+                        "a DevGetNext per target and one past the last, for the discovery and for the watch");
+                assertEquals(List.of(), isnsFrames(pcap, "_ws.malformed || _ws.expert.severity >= error", isnsd.port()),
+                        "malformed iSNS frames");
+            } finally {
+                isns.close();
+            }
+        }
+    }
+
     @Test
     void scnReportsTargetsAddedAndRemovedAndTsharkDecodesTheExchange() throws Exception {
         try (Isnsd isnsd = Isnsd.configure().start()) {

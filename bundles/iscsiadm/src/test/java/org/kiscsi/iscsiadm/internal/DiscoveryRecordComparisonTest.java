@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -171,6 +172,63 @@ class DiscoveryRecordComparisonTest {
         readList("-m", "discovery");
         treesAgree("127.0.0.1");
         assertTrue(kiscsi(kiscsiTree, "-m", "discoverydb", "-t", "st", "-p", "127.0.0.2:3261").exit() != 0, "gone");
+    }
+
+    /**
+     * iSNS records ({@code isns/<ip>,<port>/isns_config}, the server under
+     * {@code discovery.sendtargets.address}/{@code port}): written, shown, changed, listed and deleted as
+     * open-iscsi does, and each side reads the other's files.
+     */
+    @Test
+    void isnsRecordsWrittenShownChangedAndDeletedAsOpenIscsiDoes() throws Exception {
+        both("-m", "discoverydb", "-t", "isns", "-p", "127.0.0.5", "-o", "new");
+        both("-m", "discoverydb", "-t", "isns", "-p", "127.0.0.6:3206", "-o", "new");
+        both("-m", "discoverydb", "-t", "isns", "-p", "[::1]:3207", "-o", "new");
+        both("-m", "discoverydb", "-t", "isns", "-p", "127.0.0.5", "-o", "new");
+        both("-m", "discoverydb", "-t", "st", "-p", "127.0.0.5", "-o", "new");
+        assertEquals(Files.readString(oracleTree.resolve("isns/127.0.0.5,3205/isns_config")),
+                Files.readString(kiscsiTree.resolve("isns/127.0.0.5,3205/isns_config")), "the file itself");
+        readList("-m", "discovery");
+        readList("-m", "discoverydb");
+        readList("-m", "discovery", "-P", "1");
+        read("-m", "discoverydb", "-t", "isns", "-p", "127.0.0.5", "-o", "show");
+        read("-m", "discoverydb", "-t", "isns", "-p", "127.0.0.5:3205", "-o", "show", "-S");
+        read("-m", "discoverydb", "-t", "isns", "-p", "127.0.0.6:3206");
+        read("-m", "discoverydb", "-t", "isns", "-p", "[::1]:3207", "-o", "show");
+        read("-m", "discoverydb", "-t", "isns", "-p", "127.0.0.6", "-o", "show");
+        read("-m", "discovery", "-p", "127.0.0.6:3206");
+
+        both("-m", "discoverydb", "-t", "isns", "-p", "127.0.0.5", "-o", "update",
+                "-n", "discovery.isns.use_discoveryd", "-v", "Yes",
+                "-n", "discovery.isns.discoveryd_poll_inval", "-v", "45");
+        both("-m", "discoverydb", "-t", "isns", "-p", "127.0.0.5", "-o", "update",
+                "-n", "discovery.sendtargets.auth.authmethod", "-v", "CHAP");
+        both("-m", "discoverydb", "-t", "isns", "-p", "127.0.0.5", "-o", "update", "-n", "discovery.sendtargets.port", "-v", "1");
+        both("-m", "discoverydb", "-t", "isns", "-p", "127.0.0.5", "-o", "update", "-n", "discovery.isns.use_discoveryd");
+        both("-m", "discoverydb", "-t", "isns", "-p", "127.0.0.5", "-o", "update");
+        both("-m", "discoverydb", "-t", "isns", "-p", "127.0.0.9", "-o", "update", "-n", "discovery.isns.use_discoveryd",
+                "-v", "Yes");
+        both("-m", "discoverydb", "-t", "isns", "-p", "127.0.0.5", "-o", "nonpersistent");
+        read("-m", "discoverydb", "-t", "isns", "-p", "127.0.0.5", "-o", "show");
+        assertEquals(Files.readString(oracleTree.resolve("isns/127.0.0.5,3205/isns_config")),
+                Files.readString(kiscsiTree.resolve("isns/127.0.0.5,3205/isns_config")), "the file after the updates");
+        for (String p : new String[] {"127.0.0.5", "127.0.0.6:3206", "[::1]:3207"}) {
+            String[] show = {"-m", "discoverydb", "-t", "isns", "-p", p, "-o", "show", "-S"};
+            assertSame(clean(onOracleTree.run(show)), clean(onKiscsiTree.run(show)), "open-iscsi reading kiscsi's iSNS " + p);
+        }
+        assertSame(sorted(clean(onOracleTree.run("-m", "discovery"))), sorted(clean(onKiscsiTree.run("-m", "discovery"))),
+                "open-iscsi listing kiscsi's iSNS records");
+
+        both("-m", "discoverydb", "-t", "isns", "-p", "127.0.0.6:3206", "-o", "delete");
+        both("-m", "discoverydb", "-t", "isns", "-p", "127.0.0.6:3206", "-o", "delete");
+        both("-m", "discoverydb", "-t", "isns", "-p", "127.0.0.6:3206", "-o", "show");
+        both("-m", "discoverydb", "-t", "isns", "-p", "[::1]:3207", "-o", "delete");
+        readList("-m", "discovery");
+        read("-m", "discoverydb", "-t", "st", "-p", "127.0.0.5", "-o", "show");
+        assertEquals(Files.exists(oracleTree.resolve("isns/127.0.0.6,3206")), Files.exists(kiscsiTree.resolve("isns/127.0.0.6,3206")),
+                "the server's directory after the delete");
+        both("-m", "discoverydb", "-t", "isns", "-p", "127.0.0.5", "-o", "delete");
+        read("-m", "discovery");
     }
 
     @Test

@@ -72,6 +72,51 @@ public final class IsnsMessages {
         return a;
     }
 
+    /**
+     * DevAttrQry of one target node (by name): the node with its portal groups, the same attributes
+     * as {@link #queryTargets}, read with {@link #targets}.
+     */
+    public static List<IsnsTlv> queryTarget(IscsiName me, String target) {
+        List<IsnsTlv> a = new ArrayList<>(queryTargets(me));
+        a.set(1, IsnsTlv.string(IsnsTlv.ISCSI_NAME, target));
+        return a;
+    }
+
+    /**
+     * DevGetNext (RFC 4171 section 5.6.5.3): the storage node after {@code after} (empty: the
+     * first), scoped to target nodes, asking for its node type.
+     */
+    public static List<IsnsTlv> getNextTarget(IscsiName me, Optional<String> after) {
+        return List.of(IsnsTlv.string(IsnsTlv.ISCSI_NAME, me.toString()),
+                after.map(n -> IsnsTlv.string(IsnsTlv.ISCSI_NAME, n)).orElse(IsnsTlv.empty(IsnsTlv.ISCSI_NAME)),
+                IsnsTlv.delimiter(),
+                IsnsTlv.u32(IsnsTlv.ISCSI_NODE_TYPE, IsnsTlv.NODE_TYPE_TARGET), // non-empty: the scope
+                IsnsTlv.empty(IsnsTlv.ISCSI_NODE_TYPE)); // empty: what to return of the next node
+    }
+
+    /** The node a DevGetNextRsp names (its message key: the iSCSI name before the delimiter). */
+    public static String nextNodeName(List<IsnsTlv> response) {
+        if (response.isEmpty() || response.get(0).tag() != IsnsTlv.ISCSI_NAME) {
+            throw new IsnsFormatException("no iSCSI name as the message key"
+                    + (response.isEmpty() ? " (no attributes)" : " (attribute " + response.get(0).tag() + " first)"));
+        }
+        String name = response.get(0).asString();
+        if (name.isEmpty()) {
+            throw new IsnsFormatException("an empty iSCSI name as the message key");
+        }
+        return name;
+    }
+
+    /** Whether a DevGetNextRsp says the node is a target (true when it leaves the type out: it was the scope). */
+    public static boolean nextIsTarget(List<IsnsTlv> response) {
+        for (IsnsTlv t : afterDelimiter(response)) {
+            if (t.tag() == IsnsTlv.ISCSI_NODE_TYPE && t.length() != 0) {
+                return (t.asU32() & IsnsTlv.NODE_TYPE_TARGET) != 0;
+            }
+        }
+        return true;
+    }
+
     /** DevDereg of our entity (and with it our portal, node and SCN registration). */
     public static List<IsnsTlv> deregister(IscsiName me, String entity) {
         return List.of(IsnsTlv.string(IsnsTlv.ISCSI_NAME, me.toString()), IsnsTlv.delimiter(),

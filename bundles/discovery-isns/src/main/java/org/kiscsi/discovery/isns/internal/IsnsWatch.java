@@ -51,9 +51,12 @@ public final class IsnsWatch implements DiscoveryWatch {
     private final DiscoveryListener listener;
     private final Consumer<IsnsWatch> onClose;
     private final ScheduledExecutorService thread;
+    private final IsnsListing listing;
     private Map<String, DiscoveredTarget> current = new LinkedHashMap<>();
     private IsnsCallbacks callbacks;
     private boolean esi = true;
+    /** The last granted period's renewal interval: also how soon a failed renewal is tried again. */
+    private Duration refresh = MAX_REFRESH;
     private volatile boolean registered;
     private boolean failing;
     private boolean reported;
@@ -73,6 +76,7 @@ public final class IsnsWatch implements DiscoveryWatch {
         this.timeout = timeout;
         this.listener = listener;
         this.onClose = onClose;
+        this.listing = new IsnsListing(me);
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kiscsi-isns-watch-" + serverText);
             t.setDaemon(true);
@@ -98,15 +102,10 @@ public final class IsnsWatch implements DiscoveryWatch {
         if (closed) {
             return;
         }
-        Duration next = MAX_REFRESH;
         try (IsnsConnection c = IsnsConnection.open(server, timeout)) {
             ensureCallbacks(c);
             IsnsPdu reg = register(c);
-            int period = IsnsMessages.registrationPeriod(reg.attributes()).orElse(0);
-            if (period > 0) {
-                Duration half = Duration.ofMillis(period * 500L);
-                next = half.compareTo(MAX_REFRESH) < 0 ? half : MAX_REFRESH;
-            }
+            refresh = refreshAfter(IsnsMessages.registrationPeriod(reg.attributes()).orElse(0));
             registered = true;
             c.exchange(IsnsPdu.SCN_REG, 0, IsnsMessages.scnRegister(me), IscsiError.ISNS_REG_FAILED);
             report(query(c));
@@ -120,8 +119,18 @@ public final class IsnsWatch implements DiscoveryWatch {
             fail(new IscsiException(IscsiError.ISNS_QUERY, "iSNS server " + serverText + ": " + e, e));
         }
         if (!closed) {
-            thread.schedule(this::renew, Math.max(1, next.toMillis()), TimeUnit.MILLISECONDS);
+            // after a failure too: a server back from a restart has us again within one refresh
+            thread.schedule(this::renew, Math.max(1, refresh.toMillis()), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** When to renew a registration the server granted for {@code periodSeconds} (0: it did not say). */
+    static Duration refreshAfter(int periodSeconds) {
+        if (periodSeconds <= 0) {
+            return MAX_REFRESH;
+        }
+        Duration half = Duration.ofMillis(periodSeconds * 500L);
+        return half.compareTo(MAX_REFRESH) < 0 ? half : MAX_REFRESH;
     }
 
     private IsnsPdu register(IsnsConnection c) {
@@ -169,12 +178,7 @@ public final class IsnsWatch implements DiscoveryWatch {
     }
 
     private List<DiscoveredTarget> query(IsnsConnection c) {
-        IsnsPdu r = c.exchange(IsnsPdu.DEV_ATTR_QRY, 0, IsnsMessages.queryTargets(me), IscsiError.ISNS_QUERY);
-        try {
-            return IsnsMessages.targets(r.attributes());
-        } catch (IsnsFormatException e) {
-            throw new IscsiException(IscsiError.ISNS_QUERY, c.server() + ": DevAttrQryRsp: " + e.getMessage(), e);
-        }
+        return listing.list(c);
     }
 
     private void fail(IscsiException e) {

@@ -23,6 +23,11 @@ public record ConfKey(String name, Use use, DiscoveryType discoveryType, ValueRu
         /** A default for new discovery records of {@link ConfKey#discoveryType()}. */
         DISCOVERY,
         /** open-iscsi ships it; kiscsi has no use for it: accepted with an informational line. */
-        UNUSED
+        UNUSED,
+        /**
+         * A key of older open-iscsi releases that 2.1.8 reads no more ({@code isns.address},
+         * {@code isns.port}): refused with a warning saying what replaced it.
+         */
+        REFUSED
     }
 }

@@ -25,6 +25,9 @@ import org.kiscsi.iscsid.internal.conf.ConfKey.Use;
  */
 public final class ConfKeys {
     /** RFC 7143 data segment and burst lengths: 512 to 2^24 - 1. */
+    /** Older open-iscsi's iSNS server keys, which 2.1.8 does not read. */
+    public static final String ISNS_ADDRESS = "isns.address";
+    public static final String ISNS_PORT = "isns.port";
     private static final long MIN_LENGTH = 512;
     private static final long MAX_LENGTH = 16_777_215;
     private static final long SECONDS = Integer.MAX_VALUE;
@@ -110,9 +113,14 @@ public final class ConfKeys {
         node(m, "node.conn[0].tcp.type_of_service", intRange(0, 255));
 
         // iscsid's own, of no use in kiscsi: systemd start-up, iscsid's IPC authorisation (kiscsi checks
-        // the peer's uid itself), the old iSNS keys (iSNS servers are discovery records)
-        for (String k : new String[] {"iscsid.startup", "iscsid.safe_logout", "iscsid.ipc_auth_uid", "isns.address", "isns.port"}) {
+        // the peer's uid itself)
+        for (String k : new String[] {"iscsid.startup", "iscsid.safe_logout", "iscsid.ipc_auth_uid"}) {
             m.put(k, new ConfKey(k, Use.UNUSED, null, any()));
+        }
+        // open-iscsi before 2.0-873 read its iSNS server from these; 2.1.8 reads neither (an iSNS server
+        // is a discovery record since): refused, saying so
+        for (String k : new String[] {ISNS_ADDRESS, ISNS_PORT}) {
+            m.put(k, new ConfKey(k, Use.REFUSED, null, any()));
         }
         return Collections.unmodifiableMap(m);
     }

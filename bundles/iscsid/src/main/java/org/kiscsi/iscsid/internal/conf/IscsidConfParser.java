@@ -21,7 +21,8 @@ import org.kiscsi.api.node.RecordValues;
  * Reads iscsid.conf in open-iscsi's format: one {@code key = value} per line, {@code #} starts a
  * comment line, blank lines are ignored, the value is the rest of the line (a {@code #} inside it is
  * part of it, as in open-iscsi: secrets may hold one). Keys open-iscsi ships that kiscsi does not
- * use get an informational line, unknown keys a warning, and a malformed line or value is an error
+ * use get an informational line, unknown keys and older open-iscsi's {@code isns.address} and
+ * {@code isns.port} (which 2.1.8 does not read either) a warning, and a malformed line or value is an error
  * naming file and line. Every error of the file is reported at once.
  */
 public final class IscsidConfParser {
@@ -53,6 +54,8 @@ public final class IscsidConfParser {
         Map<String, String> node = new LinkedHashMap<>();
         Map<DiscoveryType, Map<String, String>> discovery = new EnumMap<>(DiscoveryType.class);
         Map<String, Integer> seenAt = new HashMap<>();
+        Map<String, String> refused = new LinkedHashMap<>();
+        Map<String, String> refusedValues = new HashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             String where = file + ":" + (i + 1);
             String line = lines.get(i).strip();
@@ -98,6 +101,10 @@ public final class IscsidConfParser {
                 case DISCOVERY:
                     discovery.computeIfAbsent(k.discoveryType(), t -> new LinkedHashMap<>()).put(key, value);
                     break;
+                case REFUSED:
+                    refused.put(key, where);
+                    refusedValues.put(key, value);
+                    break;
                 default:
                     messages.add(new ConfMessage(ConfMessage.Level.INFO,
                             where + ": " + key + " is open-iscsi's and has no use in kiscsi (accepted, ignored)"));
@@ -107,6 +114,11 @@ public final class IscsidConfParser {
         if (!errors.isEmpty()) {
             throw new IscsidConfException(errors);
         }
+        refused.forEach((key, where) -> messages.add(warning(where + ": " + key + " is not read (ignored): open-iscsi 2.1.8 and"
+                + " kiscsi keep an iSNS server as a discovery record: iscsiadm -m discoverydb -t isns -p "
+                + refusedValues.getOrDefault(ConfKeys.ISNS_ADDRESS, "<address>") + ":"
+                + refusedValues.getOrDefault(ConfKeys.ISNS_PORT, "3205") + " -o new, then -o update -n"
+                + " discovery.isns.use_discoveryd -v Yes for the daemon to follow it")));
         Map<DiscoveryType, RecordValues> discoveryDefaults = new EnumMap<>(DiscoveryType.class);
         discovery.forEach((t, v) -> discoveryDefaults.put(t, RecordValues.of(v)));
         return new IscsidConf(file, RecordValues.of(node), discoveryDefaults, messages);

@@ -103,6 +103,22 @@ class IscsidConfParserTest {
         assertTrue(c.messages().get(0).text().contains(":1: " + key + " is open-iscsi's"), c.messages().get(0).text());
     }
 
+    /** Older open-iscsi's iSNS server keys: 2.1.8 reads neither; refused with a warning naming the discovery record that replaced them. */
+    @Test
+    void isnsServerKeysAreRefusedSayingWhatReplacedThem() throws Exception {
+        IscsidConf c = parse("node.startup = manual", "isns.address = 192.0.2.7", "isns.port = 3206");
+        assertEquals(2, c.warnings().size(), c.messages().toString());
+        String w = c.warnings().get(0).text();
+        assertTrue(w.startsWith(dir.resolve("iscsid.conf") + ":2: isns.address is not read (ignored)"), w);
+        assertTrue(w.contains("iscsiadm -m discoverydb -t isns -p 192.0.2.7:3206 -o new"), w);
+        assertTrue(w.contains("discovery.isns.use_discoveryd -v Yes"), w);
+        assertTrue(c.warnings().get(1).text().contains(":3: isns.port is not read (ignored)"), c.warnings().get(1).text());
+        assertFalse(c.nodeDefaults().contains("isns.address"));
+        assertTrue(c.discoveryDefaults(DiscoveryType.ISNS).asMap().isEmpty(), "no iSNS record default either");
+        IscsidConf portOnly = parse("isns.port = 3205");
+        assertTrue(portOnly.warnings().get(0).text().contains("-p <address>:3205"), portOnly.warnings().get(0).text());
+    }
+
     /** The records table says kiscsi acts on node.session.scan (no scan after login when manual): no line. */
     @Test
     void iscsidsOwnKeysAreNotRecordDefaults() throws Exception {

@@ -247,4 +247,58 @@ class DiscoveryDaemonTest {
         }
         assertEquals(1, isns.closed, "no longer asked for: the subscription is closed");
     }
+
+    /**
+     * The store is never held while the network is waited on: the discovery method is asked outside
+     * every store call, and while its answer is pending (a server that does not answer yet) the store
+     * takes writes at once; the answer is written after it came.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void theStoreIsNotHeldWhileADiscoveryWaitsOnTheNetwork() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger inStore = new java.util.concurrent.atomic.AtomicInteger();
+        org.kiscsi.spi.store.NodeStore watched = (org.kiscsi.spi.store.NodeStore) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {org.kiscsi.spi.store.NodeStore.class}, (proxy, m, args) -> {
+                    inStore.incrementAndGet();
+                    try {
+                        return m.invoke(store, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    } finally {
+                        inStore.decrementAndGet();
+                    }
+                });
+        CompletableFuture<List<DiscoveredTarget>> pending = new CompletableFuture<>();
+        List<String> askedInsideTheStore = new java.util.concurrent.CopyOnWriteArrayList<>();
+        DiscoveryProvider slow = new DiscoveryProvider() {
+            @Override
+            public DiscoveryType type() {
+                return DiscoveryType.SENDTARGETS;
+            }
+
+            @Override
+            public CompletionStage<List<DiscoveredTarget>> discover(DiscoveryRecord r, DiscoveryContext ctx) {
+                if (inStore.get() != 0) {
+                    askedInsideTheStore.add(r.address().hostPort());
+                }
+                return pending; // the server has not answered yet
+            }
+        };
+        record("127.0.0.31:3260", "Yes", "30");
+        DiscoveryDaemon d = new DiscoveryDaemon(new DiscoveryDaemon.Sources(() -> Optional.of(watched), t -> Optional.of(slow),
+                () -> initiator, Optional::empty, RecordValues::empty, () -> Optional.of(sessions)), timers, Clock.systemUTC(),
+                Duration.ofSeconds(5));
+        tick(d);
+        assertEquals(List.of(), askedInsideTheStore, "the method is asked outside every store call");
+        assertEquals(0, inStore.get(), "no store call left open while the answer is awaited");
+        // meanwhile the store is free: a write from elsewhere goes through at once
+        NodeKey other = new NodeKey(T2, Portal.parse("127.0.0.2:3260,1"), null);
+        CompletableFuture.runAsync(() -> watched.putNode(NodeRecord.create(other, RecordValues.empty())))
+                .get(2, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(1, store.nodes().size());
+
+        pending.complete(answer);
+        assertDoesNotThrow(() -> timers.submit(() -> { }).get(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(4, store.nodes().size(), "the answer written once it came");
+    }
 }

@@ -224,4 +224,27 @@ class FileNodeStoreTest {
             assertFalse(Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS));
         }
     }
+
+    /** As 2.1.8: in the server's directory when its record exists, else the old style beside the servers' directories. */
+    @Test
+    void isnsRecordsGetOpenIscsisLinkOfEitherStyle() throws Exception {
+        NodeRecord r = record("127.0.0.1:3260,1", "default").with(NodeKeys.DISCOVERY_TYPE, "isns")
+                .with(NodeKeys.DISCOVERY_ADDRESS, "127.0.0.9").with(NodeKeys.DISCOVERY_PORT, "3205");
+        Path old = root.resolve("isns").resolve(T + ",127.0.0.1,3260,1,default");
+        Path inServer = root.resolve("isns/127.0.0.9,3205").resolve(T + ",127.0.0.1,3260,1,default");
+        try (FileNodeStore s = FileNodeStore.open(root)) {
+            s.putNode(r);
+            assertEquals(target().resolve("127.0.0.1,3260,1"), Files.readSymbolicLink(old));
+            assertEquals(List.of(), s.discoveries(), "an old-style link is no iSNS record");
+            assertTrue(s.deleteNode(r.key()));
+            assertFalse(Files.exists(old, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+
+            s.putDiscovery(new DiscoveryRecord(DiscoveryType.ISNS, Portal.parse("127.0.0.9:3205"), RecordValues.empty()));
+            s.putNode(r);
+            assertEquals(target().resolve("127.0.0.1,3260,1"), Files.readSymbolicLink(inServer));
+            assertFalse(Files.exists(old, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+            assertTrue(s.deleteNode(r.key()));
+            assertFalse(Files.exists(inServer, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        }
+    }
 }
