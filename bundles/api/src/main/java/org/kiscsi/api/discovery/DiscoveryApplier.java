@@ -63,6 +63,19 @@ public final class DiscoveryApplier {
      */
     public AppliedDiscovery apply(DiscoveryRecord source, List<DiscoveredTarget> targets, Set<DiscoveryOp> ops,
             List<String> ifaces) throws NodeStoreException {
+        return apply(source, targets, ops, ifaces, true);
+    }
+
+    /**
+     * As {@link #apply(DiscoveryRecord, List, Set, List)}, with {@code writeSource} saying whether the
+     * discovery record itself is written: open-iscsi 2.1.8's {@code iscsiadm -m discovery -t isns}
+     * writes none (only {@code -m discoverydb --discover} does), while its SendTargets discovery does.
+     * The node records name their source either way.
+     *
+     * @since 1.1
+     */
+    public AppliedDiscovery apply(DiscoveryRecord source, List<DiscoveredTarget> targets, Set<DiscoveryOp> ops,
+            List<String> ifaces, boolean writeSource) throws NodeStoreException {
         Set<DiscoveryOp> todo = ops.isEmpty() ? DiscoveryOp.defaults() : ops;
         List<String> via = ifaces.isEmpty() ? List.of(NodeKey.DEFAULT_IFACE) : List.copyOf(new LinkedHashSet<>(ifaces));
         List<NodeKey> found = found(targets, via);
@@ -75,7 +88,7 @@ public final class DiscoveryApplier {
         }
         boolean wrote = false;
         Optional<DiscoveryRecord> known = store.discovery(source.type(), source.address());
-        if (known.isEmpty() || !known.get().equals(source)) {
+        if (writeSource && (known.isEmpty() || !known.get().equals(source))) {
             store.putDiscovery(source);
             wrote = true;
         }

@@ -4,7 +4,7 @@
  * shared by the daemon's discovery daemon, its management service and plain-Java tools.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.kiscsi.api.discovery;
 
 import org.osgi.annotation.bundle.Export;

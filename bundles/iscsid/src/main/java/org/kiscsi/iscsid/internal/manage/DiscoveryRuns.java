@@ -53,7 +53,8 @@ final class DiscoveryRuns {
     }
 
     /** What a discovery runs with, read on a worker. */
-    private record Prepared(DiscoveryRecord record, SessionManager engine, IscsiName initiator, NodeStore store) {
+    private record Prepared(DiscoveryRecord record, DiscoverySettings settings, SessionManager engine, IscsiName initiator,
+            NodeStore store) {
     }
 
     CompletionStage<AppliedDiscovery> discover(DiscoveryType type, Portal address, DiscoverySettings settings,
@@ -157,7 +158,7 @@ final class DiscoveryRuns {
             throw new IscsiException(IscsiError.INVAL, "discovery of " + a.hostPort() + ": this initiator has no name"
                     + " (see the initiatorname file)");
         }
-        return new Prepared(record(store, type, a, settings), engine, IscsiName.of(me), store);
+        return new Prepared(record(store, type, a, settings), settings, engine, IscsiName.of(me), store);
     }
 
     private static CompletionStage<List<DiscoveredTarget>> ask(DiscoveryProvider provider, Prepared p) {
@@ -173,7 +174,10 @@ final class DiscoveryRuns {
             throw new IscsiException(IscsiError.NO_OBJS_FOUND, "No portals found");
         }
         RecordValues newRecords = RecordSchema.NODE.defaults().withAll(ctx.nodeDefaults().get().asMap());
-        AppliedDiscovery applied = new DiscoveryApplier(p.store(), newRecords, inUse(ctx)).apply(p.record(), found, ops, ifaces);
+        // as 2.1.8: -m discovery -t isns keeps no record of the server; -t st and discoverydb --discover do
+        boolean writeSource = !(p.record().type() == DiscoveryType.ISNS && p.settings() == DiscoverySettings.ISCSID_CONF);
+        AppliedDiscovery applied = new DiscoveryApplier(p.store(), newRecords, inUse(ctx))
+                .apply(p.record(), found, ops, ifaces, writeSource);
         LOG.info("discovery of {}: {} target portal(s) found; {} added, {} updated, {} deleted, {} failed", where,
                 applied.found().size(), applied.changes(NodeChange.Kind.ADDED).size(),
                 applied.changes(NodeChange.Kind.UPDATED).size(), applied.changes(NodeChange.Kind.DELETED).size(),

@@ -164,15 +164,20 @@ class IsnsDiscoveryServiceTest {
         }
     }
 
-    @Test
-    void aGoodAnswerWritesIsnsNodeRecords() throws Exception {
+    /** A DevAttrQry answer naming target T at 127.0.0.1:3260, portal group 1. */
+    private static byte[] goodAnswer() {
         byte[] lo = new byte[16];
         lo[10] = (byte) 0xff;
         lo[11] = (byte) 0xff;
         lo[12] = 127;
         lo[15] = 1;
-        byte[] good = concat(tlv(0, new byte[0]), tlv(32, string(T)), tlv(33, u32(1)), tlv(48, string(T)), tlv(49, lo),
+        return concat(tlv(0, new byte[0]), tlv(32, string(T)), tlv(33, u32(1)), tlv(48, string(T)), tlv(49, lo),
                 tlv(50, u32(3260)), tlv(51, u32(1)));
+    }
+
+    @Test
+    void discoverydbDiscoverWritesTheServersRecordAndLinksTheNodesInIt() throws Exception {
+        byte[] good = goodAnswer();
         try (ServerSocket ss = server(f -> xid -> response(f, xid, 0, f == 0x0002 ? good : new byte[0]))) {
             var applied = ManageFixture.await(service.discover(DiscoveryType.ISNS, Portal.of("127.0.0.1", ss.getLocalPort()),
                     DiscoverySettings.STORED, List.of(), Set.of()));
@@ -181,11 +186,26 @@ class IsnsDiscoveryServiceTest {
             assertEquals(Portal.parse("127.0.0.1:3260,1"), r.portal());
             assertEquals(Optional.of("isns"), r.values().get(NodeKeys.DISCOVERY_TYPE));
             assertEquals(Optional.of(Integer.toString(ss.getLocalPort())), r.values().get(NodeKeys.DISCOVERY_PORT));
-            // the service records the server it asked (2.1.8's -m discovery -t isns does not; its --discover does), and
-            // the node's link goes into that record's directory
+            // as 2.1.8's discoverydb --discover: the server's record, and the node's link in its directory
             assertEquals(1, store.discoveries().size());
             assertTrue(Files.isSymbolicLink(root.resolve("isns/127.0.0.1," + ss.getLocalPort()).resolve(T + ",127.0.0.1,3260,1,default")),
                     "the link in the server's directory");
+        }
+    }
+
+    @Test
+    void discoveryModeWritesNodeRecordsButNoRecordOfTheServer() throws Exception {
+        byte[] good = goodAnswer();
+        try (ServerSocket ss = server(f -> xid -> response(f, xid, 0, f == 0x0002 ? good : new byte[0]))) {
+            var applied = ManageFixture.await(service.discover(DiscoveryType.ISNS, Portal.of("127.0.0.1", ss.getLocalPort()),
+                    DiscoverySettings.ISCSID_CONF, List.of(), Set.of()));
+            assertEquals(1, applied.found().size(), applied.toString());
+            assertEquals(1, store.nodes().size());
+            assertEquals(Optional.of("isns"), store.nodes().get(0).values().get(NodeKeys.DISCOVERY_TYPE));
+            // as 2.1.8's -m discovery -t isns: no isns_config, the link in the old flat style
+            assertEquals(List.of(), store.discoveries());
+            assertTrue(Files.isSymbolicLink(root.resolve("isns").resolve(T + ",127.0.0.1,3260,1,default")),
+                    "the flat link of a server with no record");
         }
     }
 }
