@@ -81,6 +81,8 @@ final class Inbound {
     private boolean directThisPdu;
     /** Part of the last delivered PDU's data segment was read directly (draining thread only). */
     private boolean streaming;
+    /** PDUs delivered since the last {@link #takeDelivered} (a count for moderation: a rare lost update only blurs it). */
+    private int delivered;
 
     Inbound(TransportListener listener, PduDecoder decoder, Supplier<LinkSettings> settings, BufferCount buffers,
             Owner owner, String peer) {
@@ -296,7 +298,15 @@ final class Inbound {
         }
     }
 
+    /** PDUs delivered since the last call. */
+    int takeDelivered() {
+        int n = delivered;
+        delivered = 0;
+        return n;
+    }
+
     private void deliver(InboundPdu pdu) {
+        delivered++;
         streaming = directThisPdu;
         directThisPdu = false;
         pdu.handOver(buffers);
