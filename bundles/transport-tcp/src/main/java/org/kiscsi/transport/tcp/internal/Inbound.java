@@ -176,7 +176,7 @@ final class Inbound {
             if (io == null) {
                 if (inputEnded) {
                     finish(endCause());
-                } else if (!suspended && !readPaused() && Thread.currentThread() == ioThread && readDirect()) {
+                } else if (!suspended && !readPaused() && Thread.currentThread() == ioThread && (readDirect() || readNextHeader())) {
                     continue;
                 }
                 straight = !done && !suspended && !directReadFailed && decoder.directTarget(DIRECT_READ_MIN) != null;
@@ -243,6 +243,49 @@ final class Inbound {
         InboundPdu pdu = decoder.readDirectly(n);
         if (pdu != null) {
             deliver(pdu);
+        }
+        return n == wanted;
+    }
+
+    /**
+     * Right after a data segment was read straight to its place: reads what is left of that PDU
+     * (padding, digest) and the next header from the socket here, in the same pass, and queues it
+     * as MINA's reads are queued. Large reads come as runs of large Data-In PDUs, the next usually
+     * already in the socket: without this each of them cost a selector pass of its own (an
+     * {@code epoll_wait} and MINA's read loop) just for its 48-byte header. True when it read all
+     * it asked for (look again: the segment after the header may be there too); false when it had
+     * nothing to do or the socket is empty (one read that finds nothing, then MINA's select).
+     */
+    private boolean readNextHeader() {
+        if (!directThisPdu && !streaming || directReadFailed) {
+            return false;
+        }
+        int wanted = decoder.bytesThroughNextHeader(settings.get());
+        if (wanted == 0) {
+            return false;
+        }
+        IoBuffer b = IoBuffer.allocate(wanted);
+        b.clear().limit(wanted);
+        int n;
+        try {
+            n = owner.readDirect(b.buf());
+        } catch (java.io.IOException e) {
+            b.free();
+            inputError = e;
+            directReadFailed = true;
+            return false; // MINA's next read sees the same error and ends the connection
+        }
+        if (n <= 0) {
+            b.free();
+            if (n < 0) {
+                directReadFailed = true; // end of stream: MINA notices on its next read
+            }
+            return false;
+        }
+        b.flip();
+        synchronized (input) {
+            input.add(b);
+            inputBytes += n;
         }
         return n == wanted;
     }
