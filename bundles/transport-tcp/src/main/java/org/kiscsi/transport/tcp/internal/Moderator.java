@@ -52,6 +52,7 @@ final class Moderator {
     /** Wake-ups per reply at the level kept so far. */
     private double keptWakeupsPerReply;
     private double keptRate;
+    private double baseWakeupsPerReply;
     private long windowStart = -1;
     private long windowReplies;
     private long windowWakeups;
@@ -61,9 +62,10 @@ final class Moderator {
 
     /**
      * One wake-up's observation of the connection, after its pass: at {@code now}, {@code replies}
-     * PDUs were delivered since the last observation and {@code due} replies are awaited.
+     * PDUs were delivered since the last observation and {@code due} replies are awaited. True when
+     * the pause level settled with this observation (for a diagnostic line).
      */
-    void observe(long now, int replies, int due, int minDue) {
+    boolean observe(long now, int replies, int due, int minDue) {
         if (replies > 0) {
             if (lastReplyAt >= 0) {
                 long gap = Math.max(1, Math.min(MAX_GAP_NANOS, (now - lastReplyAt) / replies));
@@ -73,19 +75,22 @@ final class Moderator {
         }
         if (due < minDue) {
             windowStart = -1; // no pause now: a window must not mix passes with and without one
-            return;
+            return false;
         }
         if (windowStart < 0) {
             startWindow(now);
-            return;
+            return false;
         }
         windowReplies += replies;
         windowWakeups++;
         long elapsed = now - windowStart;
         if (elapsed >= WINDOW_NANOS && windowReplies >= WINDOW_MIN_REPLIES) {
+            boolean before = settled;
             sample(windowReplies * 1e9 / elapsed, (double) windowWakeups / windowReplies);
             startWindow(now);
+            return settled && !before;
         }
+        return false;
     }
 
     private void startWindow(long now) {
@@ -104,6 +109,7 @@ final class Moderator {
         }
         if (level == 0) {
             baseRate = rate;
+            baseWakeupsPerReply = wakeupsPerReply;
             keptRate = rate;
             keptWakeupsPerReply = wakeupsPerReply;
             level = 1;
@@ -176,6 +182,17 @@ final class Moderator {
 
     boolean settled() {
         return settled;
+    }
+
+    /** Replies per second measured at the level kept (for the diagnostic line). */
+    double keptRate() {
+        return keptRate;
+    }
+
+    /** Wake-ups per reply measured at the level kept, and with no pause (for the diagnostic line). */
+    String wakeups() {
+        return String.format(java.util.Locale.ROOT, "%.2f wake-ups per reply (%.2f without a pause)", keptWakeupsPerReply,
+                baseWakeupsPerReply);
     }
 
     /** The moving average of the interval between replies (0: none measured yet). */

@@ -24,6 +24,7 @@ import org.kiscsi.transport.tcp.TcpOptions;
  * Public only because MINA's processor pool creates its processors by reflection.
  */
 public final class ReadLoopProcessor extends NioProcessor {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReadLoopProcessor.class);
     private final ShortReads shortReads = new ShortReads();
     /** Read on every pass: a changed configuration applies at once. */
     private final Supplier<TcpOptions> options;
@@ -86,7 +87,10 @@ public final class ReadLoopProcessor extends NioProcessor {
             TcpOptions o = options.get();
             int due = c.repliesAwaited();
             Moderator m = c.moderator();
-            m.observe(System.nanoTime(), c.takeDelivered(), due, o.readCoalesceMinReplies());
+            if (m.observe(System.nanoTime(), c.takeDelivered(), due, o.readCoalesceMinReplies()) && LOG.isDebugEnabled()) {
+                LOG.debug("moderation of the connection to {}: pause {} us at {} replies due, {} replies/s, {}", c.remoteAddress(),
+                        m.pauseNanos(o, due) / 1000, due, Math.round(m.keptRate()), m.wakeups());
+            }
             pauseNanos = m.pauseNanos(o, due);
             pollNanos = m.pollNanos(o, due, c.recentBytes());
         }

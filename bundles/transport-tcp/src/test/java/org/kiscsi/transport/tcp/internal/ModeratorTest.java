@@ -29,15 +29,19 @@ class ModeratorTest {
 
     private long now = 1_000_000_000L;
 
-    /** Feeds the moderator wake-ups of {@code target} for {@code millis} simulated milliseconds. */
-    private void drive(Moderator m, Target target, int due, long millis) {
+    /** Feeds the moderator wake-ups of {@code target} for {@code millis} simulated milliseconds; returns how often it settled. */
+    private int drive(Moderator m, Target target, int due, long millis) {
         long end = now + millis * 1_000_000L;
+        int settled = 0;
         while (now < end) {
             int level = m.level();
             int replies = target.perWakeup(level);
             now += (long) (replies * 1e9 / target.rate(level));
-            m.observe(now, replies, due, ADAPTIVE.readCoalesceMinReplies());
+            if (m.observe(now, replies, due, ADAPTIVE.readCoalesceMinReplies())) {
+                settled++;
+            }
         }
+        return settled;
     }
 
     @Test
@@ -73,8 +77,9 @@ class ModeratorTest {
         };
         Moderator m = new Moderator();
         assertEquals(0, m.pauseNanos(ADAPTIVE, DUE), "no pause before anything was measured");
-        drive(m, slow, DUE, 60);
+        assertEquals(1, drive(m, slow, DUE, 60), "settled once, and said so once");
         assertTrue(m.settled());
+        assertEquals(40_000, m.keptRate(), 1, "the rate at the level kept");
         assertEquals(Moderator.LEVELS - 1, m.level());
         assertEquals(ADAPTIVE.readCoalesceNanos(), m.pauseNanos(ADAPTIVE, DUE), "the configured pause is the longest");
         assertEquals(0, m.pauseNanos(ADAPTIVE, ADAPTIVE.readCoalesceMinReplies() - 1), "fewer due: no pause at any level");
