@@ -24,9 +24,12 @@ final class Moderator {
     static final int[] LEVEL_QUARTERS = {0, 1, 2, 4};
     static final int LEVELS = LEVEL_QUARTERS.length;
     /** A window lasts at least this long... */
-    static final long WINDOW_NANOS = 4_000_000;
-    /** ...and counts at least this many replies: shorter samples are mostly noise. */
-    static final int WINDOW_MIN_REPLIES = 128;
+    static final long WINDOW_NANOS = 8_000_000;
+    /**
+     * ...and counts at least this many replies: the rates compared must differ by less than
+     * {@link #KEEP_RATE} leaves, and a window of a few hundred replies swings by more than that.
+     */
+    static final int WINDOW_MIN_REPLIES = 1024;
     /** A pause is kept while the reply rate stays at least this share of the rate with no pause. */
     static final double KEEP_RATE = 0.97;
     /** ...and it wakes the thread at most this share as often per reply as the level below. */

@@ -57,7 +57,7 @@ class ModeratorTest {
             }
         };
         Moderator m = new Moderator();
-        drive(m, fast, DUE, 40);
+        drive(m, fast, DUE, 320);
         assertTrue(m.settled());
         assertEquals(0, m.level());
         assertEquals(0, m.pauseNanos(ADAPTIVE, DUE));
@@ -77,7 +77,7 @@ class ModeratorTest {
         };
         Moderator m = new Moderator();
         assertEquals(0, m.pauseNanos(ADAPTIVE, DUE), "no pause before anything was measured");
-        assertEquals(1, drive(m, slow, DUE, 60), "settled once, and said so once");
+        assertEquals(1, drive(m, slow, DUE, 480), "settled once, and said so once");
         assertTrue(m.settled());
         assertEquals(40_000, m.keptRate(), 1, "the rate at the level kept");
         assertEquals(Moderator.LEVELS - 1, m.level());
@@ -99,7 +99,7 @@ class ModeratorTest {
             }
         };
         Moderator m = new Moderator();
-        drive(m, middling, DUE, 60);
+        drive(m, middling, DUE, 480);
         assertTrue(m.settled());
         assertEquals(1, m.level());
         assertEquals(ADAPTIVE.readCoalesceNanos() / 4, m.pauseNanos(ADAPTIVE, DUE));
@@ -117,7 +117,7 @@ class ModeratorTest {
             }
         };
         Moderator m = new Moderator();
-        drive(m, same, DUE, 40);
+        drive(m, same, DUE, 320);
         assertEquals(0, m.level());
     }
 
@@ -133,7 +133,7 @@ class ModeratorTest {
             }
         };
         Moderator m = new Moderator();
-        drive(m, slow, DUE, 60);
+        drive(m, slow, DUE, 480);
         assertEquals(Moderator.LEVELS - 1, m.level());
         // the target became fast: pausing now costs replies
         Target fast = new Target() {
@@ -145,7 +145,7 @@ class ModeratorTest {
                 return 2 + level;
             }
         };
-        drive(m, fast, DUE, 60);
+        drive(m, fast, DUE, 480);
         assertEquals(0, m.level(), "measured again and settled without a pause");
     }
 
@@ -161,12 +161,12 @@ class ModeratorTest {
             }
         };
         Moderator m = new Moderator();
-        drive(m, slow, DUE, 60);
+        drive(m, slow, DUE, 480);
         assertTrue(m.settled());
         boolean measuredAgain = false;
-        long end = now + (Moderator.HOLD_WINDOWS + 5) * Moderator.WINDOW_NANOS * 2;
+        long end = now + (Moderator.HOLD_WINDOWS + 5) * 50_000_000L; // windows of 1024 replies at 40 000 a second
         while (now < end && !measuredAgain) {
-            drive(m, slow, DUE, 1);
+            drive(m, slow, DUE, 8);
             measuredAgain = !m.settled();
         }
         assertTrue(measuredAgain, "held for its windows, then measured again");
@@ -185,7 +185,7 @@ class ModeratorTest {
             }
         };
         Moderator m = new Moderator();
-        drive(m, slow, 4, 100);
+        drive(m, slow, 4, 800);
         assertEquals(0, m.level(), "4 due: below the threshold, nothing measured");
         assertFalse(m.settled());
     }
