@@ -28,18 +28,56 @@ package org.kiscsi.transport.tcp;
  *        for far fewer thread wake-ups. 0 turns it off; at most 1 ms; a wake-up asked for (new
  *        connection, a write from another thread) ends the pause at once
  * @param readCoalesceMinReplies how many replies a connection must await for the pause (at least 1)
+ * @param moderation how the two are applied: {@link Moderation#ADAPTIVE} (the default) treats
+ *        {@code busyPollNanos} and {@code readCoalesceNanos} as upper bounds and, per connection,
+ *        pauses or polls only as long as what it measures says pays; {@link Moderation#FIXED} always
+ *        pauses and polls that long when the reply counts call for it; {@link Moderation#OFF} never
+ *        pauses or polls
  */
 public record TcpOptions(int ioThreads, long maxQueuedSendBytes, int receiveBufferSize, boolean checkAhsEntries,
-        long busyPollNanos, long readCoalesceNanos, int readCoalesceMinReplies) {
+        long busyPollNanos, long readCoalesceNanos, int readCoalesceMinReplies, Moderation moderation) {
+    /** How an I/O thread moderates its waits: the pause that coalesces reads and the busy poll. */
+    public enum Moderation {
+        /** Neither pause nor busy poll, whatever their settings. */
+        OFF,
+        /** The configured pause and poll, whenever the count of replies due calls for them. */
+        FIXED,
+        /**
+         * Per connection, from what the I/O thread observes: the pause only at a length that keeps
+         * the connection's reply rate and saves wake-ups (as NIC drivers moderate interrupts), the
+         * poll only as long as replies have lately taken to come. The settings are the upper bounds.
+         */
+        ADAPTIVE;
+
+        /** {@code off}, {@code fixed} or {@code adaptive} (any case); anything else is refused, naming the choices. */
+        public static Moderation parse(String name) {
+            if (name != null) {
+                for (Moderation m : values()) {
+                    if (m.name().equalsIgnoreCase(name.trim())) {
+                        return m;
+                    }
+                }
+            }
+            throw new IllegalArgumentException("moderation '" + name + "' is not one of off, fixed, adaptive");
+        }
+
+        /** As configured: lower case. */
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     private static final long DEFAULT_BUSY_POLL_NANOS = 50_000;
     private static final long DEFAULT_READ_COALESCE_NANOS = 30_000;
     private static final int DEFAULT_READ_COALESCE_MIN_REPLIES = 16;
     /**
-     * MINA's thread count, 64 MiB send queue, system socket buffers, AHS entries checked, a 50 µs
-     * busy poll at queue depth 1 or 2, a 30 µs pause while 16 or more replies are due.
+     * MINA's thread count, 64 MiB send queue, system socket buffers, AHS entries checked, adaptive
+     * moderation with a busy poll of at most 50 µs at queue depth 1 or 2 and a pause of at most
+     * 30 µs while 16 or more replies are due.
      */
     public static final TcpOptions DEFAULTS = new TcpOptions(0, 64L << 20, 0, true, DEFAULT_BUSY_POLL_NANOS,
-            DEFAULT_READ_COALESCE_NANOS, DEFAULT_READ_COALESCE_MIN_REPLIES);
+            DEFAULT_READ_COALESCE_NANOS, DEFAULT_READ_COALESCE_MIN_REPLIES, Moderation.ADAPTIVE);
     /** The longest busy poll accepted. */
     public static final long MAX_BUSY_POLL_NANOS = 1_000_000;
     /** The longest read-coalescing pause accepted. */
@@ -57,7 +95,17 @@ public record TcpOptions(int ioThreads, long maxQueuedSendBytes, int receiveBuff
                 DEFAULT_READ_COALESCE_NANOS, DEFAULT_READ_COALESCE_MIN_REPLIES);
     }
 
+    /** With adaptive moderation. */
+    public TcpOptions(int ioThreads, long maxQueuedSendBytes, int receiveBufferSize, boolean checkAhsEntries,
+            long busyPollNanos, long readCoalesceNanos, int readCoalesceMinReplies) {
+        this(ioThreads, maxQueuedSendBytes, receiveBufferSize, checkAhsEntries, busyPollNanos, readCoalesceNanos,
+                readCoalesceMinReplies, Moderation.ADAPTIVE);
+    }
+
     public TcpOptions {
+        if (moderation == null) {
+            throw new IllegalArgumentException("moderation must be one of off, fixed, adaptive, not null");
+        }
         if (ioThreads < 0 || ioThreads > 256) {
             throw new IllegalArgumentException("ioThreads " + ioThreads + " outside 0..256");
         }
@@ -80,30 +128,36 @@ public record TcpOptions(int ioThreads, long maxQueuedSendBytes, int receiveBuff
 
     public TcpOptions withIoThreads(int n) {
         return new TcpOptions(n, maxQueuedSendBytes, receiveBufferSize, checkAhsEntries, busyPollNanos, readCoalesceNanos,
-                readCoalesceMinReplies);
+                readCoalesceMinReplies, moderation);
     }
 
     public TcpOptions withMaxQueuedSendBytes(long n) {
         return new TcpOptions(ioThreads, n, receiveBufferSize, checkAhsEntries, busyPollNanos, readCoalesceNanos,
-                readCoalesceMinReplies);
+                readCoalesceMinReplies, moderation);
     }
 
     public TcpOptions withReceiveBufferSize(int n) {
         return new TcpOptions(ioThreads, maxQueuedSendBytes, n, checkAhsEntries, busyPollNanos, readCoalesceNanos,
-                readCoalesceMinReplies);
+                readCoalesceMinReplies, moderation);
     }
 
     public TcpOptions withCheckAhsEntries(boolean check) {
         return new TcpOptions(ioThreads, maxQueuedSendBytes, receiveBufferSize, check, busyPollNanos, readCoalesceNanos,
-                readCoalesceMinReplies);
+                readCoalesceMinReplies, moderation);
     }
 
     public TcpOptions withBusyPollNanos(long n) {
         return new TcpOptions(ioThreads, maxQueuedSendBytes, receiveBufferSize, checkAhsEntries, n, readCoalesceNanos,
-                readCoalesceMinReplies);
+                readCoalesceMinReplies, moderation);
     }
 
     public TcpOptions withReadCoalescing(long nanos, int minReplies) {
-        return new TcpOptions(ioThreads, maxQueuedSendBytes, receiveBufferSize, checkAhsEntries, busyPollNanos, nanos, minReplies);
+        return new TcpOptions(ioThreads, maxQueuedSendBytes, receiveBufferSize, checkAhsEntries, busyPollNanos, nanos, minReplies,
+                moderation);
+    }
+
+    public TcpOptions withModeration(Moderation m) {
+        return new TcpOptions(ioThreads, maxQueuedSendBytes, receiveBufferSize, checkAhsEntries, busyPollNanos, readCoalesceNanos,
+                readCoalesceMinReplies, m);
     }
 }

@@ -5,7 +5,7 @@
  * Apache MINA does the I/O; no MINA type appears in this package.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package org.kiscsi.transport.tcp;
 
 import org.osgi.annotation.bundle.Export;

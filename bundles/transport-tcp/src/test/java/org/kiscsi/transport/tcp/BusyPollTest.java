@@ -27,7 +27,7 @@ class BusyPollTest {
     class Contract extends TcpTransportContractTest {
         @Override
         TcpOptions options() {
-            return super.options().withBusyPollNanos(POLL_NANOS);
+            return super.options().withBusyPollNanos(POLL_NANOS).withModeration(TcpOptions.Moderation.FIXED);
         }
 
         @Override
@@ -45,7 +45,8 @@ class BusyPollTest {
      */
     @Test
     void writesFromOtherThreadsAreNotLeftWaitingByThePoll() throws Exception {
-        try (TcpTransport tcp = new TcpTransport(TcpOptions.DEFAULTS.withCheckAhsEntries(false).withBusyPollNanos(POLL_NANOS));
+        try (TcpTransport tcp = new TcpTransport(TcpOptions.DEFAULTS.withCheckAhsEntries(false).withBusyPollNanos(POLL_NANOS)
+                .withModeration(TcpOptions.Moderation.FIXED));
              TcpEchoPeer peer = TcpEchoPeer.onLoopback()) {
             RecordingListener l = new RecordingListener();
             TransportConnection c = tcp.connect(ConnectRequest.to(peer.portal(), Duration.ofSeconds(5)), l)

@@ -22,8 +22,8 @@ import org.kiscsi.testkit.contract.RecordingListener;
 import org.kiscsi.testkit.contract.TcpEchoPeer;
 
 /**
- * Read coalescing: while a connection awaits enough replies, its I/O thread pauses before it reads
- * again; with fewer due it does not, and a wake-up asked for ends the pause.
+ * Read coalescing with a fixed pause: while a connection awaits enough replies, its I/O thread
+ * pauses before it reads again; with fewer due it does not, and a wake-up asked for ends the pause.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ReadCoalescingTest {
@@ -35,7 +35,8 @@ class ReadCoalescingTest {
     class Contract extends TcpTransportContractTest {
         @Override
         TcpOptions options() {
-            return super.options().withReadCoalescing(TcpOptions.DEFAULTS.readCoalesceNanos(), 1);
+            return super.options().withReadCoalescing(TcpOptions.DEFAULTS.readCoalesceNanos(), 1)
+                    .withModeration(TcpOptions.Moderation.FIXED);
         }
 
         @Override
@@ -47,7 +48,8 @@ class ReadCoalescingTest {
     }
 
     private static TcpTransport transport() {
-        return new TcpTransport(TcpOptions.DEFAULTS.withCheckAhsEntries(false).withReadCoalescing(PAUSE_NANOS, MIN_REPLIES));
+        return new TcpTransport(TcpOptions.DEFAULTS.withCheckAhsEntries(false).withReadCoalescing(PAUSE_NANOS, MIN_REPLIES)
+                .withModeration(TcpOptions.Moderation.FIXED));
     }
 
     /** When each PDU was delivered, in arrival order. */

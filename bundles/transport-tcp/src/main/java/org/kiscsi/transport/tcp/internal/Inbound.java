@@ -30,6 +30,12 @@ final class Inbound {
 
     /** Data segments at least this long are read from the socket straight into their destination. */
     static final int DIRECT_READ_MIN = 32 * 1024;
+    /**
+     * A direct read that completed a data segment with at least this many bytes found the socket
+     * well ahead of the reader: the next header is most likely there too ({@link #readNextHeader}).
+     * A shorter one means the reader keeps pace with the sender, and the header is mostly not there yet.
+     */
+    static final int AHEAD_BYTES = 128 * 1024;
 
     /** What the receive side needs from its connection. */
     interface Owner {
@@ -81,6 +87,10 @@ final class Inbound {
     private boolean directThisPdu;
     /** Part of the last delivered PDU's data segment was read directly (draining thread only). */
     private boolean streaming;
+    /** Bytes of the last direct read of a data segment (draining thread only). */
+    private int lastDirectBytes;
+    /** PDUs delivered since the last {@link #takeDelivered} (a count for moderation: a rare lost update only blurs it). */
+    private int delivered;
 
     Inbound(TransportListener listener, PduDecoder decoder, Supplier<LinkSettings> settings, BufferCount buffers,
             Owner owner, String peer) {
@@ -174,7 +184,7 @@ final class Inbound {
             if (io == null) {
                 if (inputEnded) {
                     finish(endCause());
-                } else if (!suspended && !readPaused() && Thread.currentThread() == ioThread && readDirect()) {
+                } else if (!suspended && !readPaused() && Thread.currentThread() == ioThread && (readDirect() || readNextHeader())) {
                     continue;
                 }
                 straight = !done && !suspended && !directReadFailed && decoder.directTarget(DIRECT_READ_MIN) != null;
@@ -234,6 +244,7 @@ final class Inbound {
             directReadFailed = true; // end of stream: MINA notices on its next read
             return false;
         }
+        lastDirectBytes = Math.max(n, 0);
         if (n == 0) {
             return false;
         }
@@ -241,6 +252,51 @@ final class Inbound {
         InboundPdu pdu = decoder.readDirectly(n);
         if (pdu != null) {
             deliver(pdu);
+        }
+        return n == wanted;
+    }
+
+    /**
+     * Right after a data segment was read straight to its place by a read that found the socket
+     * well ahead ({@link #AHEAD_BYTES}): reads what is left of that PDU (padding, digest) and the
+     * next header from the socket here, in the same pass, and queues it as MINA's reads are queued.
+     * Large reads come as runs of large Data-In PDUs; when the reader falls behind the sender (a
+     * busy machine), the next one is already in the socket, and without this each cost a selector
+     * pass of its own (an {@code epoll_wait} and MINA's read loop) just for its 48-byte header.
+     * True when it read all it asked for (look again: the segment after the header may be there
+     * too); false when it had nothing to do or the socket is empty.
+     */
+    private boolean readNextHeader() {
+        if (!directThisPdu && !streaming || directReadFailed || lastDirectBytes < AHEAD_BYTES) {
+            return false;
+        }
+        int wanted = decoder.bytesThroughNextHeader(settings.get());
+        if (wanted == 0) {
+            return false;
+        }
+        lastDirectBytes = 0; // once: a header read that finds nothing is not repeated before the next data
+        IoBuffer b = IoBuffer.allocate(wanted);
+        b.clear().limit(wanted);
+        int n;
+        try {
+            n = owner.readDirect(b.buf());
+        } catch (java.io.IOException e) {
+            b.free();
+            inputError = e;
+            directReadFailed = true;
+            return false; // MINA's next read sees the same error and ends the connection
+        }
+        if (n <= 0) {
+            b.free();
+            if (n < 0) {
+                directReadFailed = true; // end of stream: MINA notices on its next read
+            }
+            return false;
+        }
+        b.flip();
+        synchronized (input) {
+            input.add(b);
+            inputBytes += n;
         }
         return n == wanted;
     }
@@ -296,7 +352,15 @@ final class Inbound {
         }
     }
 
+    /** PDUs delivered since the last call. */
+    int takeDelivered() {
+        int n = delivered;
+        delivered = 0;
+        return n;
+    }
+
     private void deliver(InboundPdu pdu) {
+        delivered++;
         streaming = directThisPdu;
         directThisPdu = false;
         pdu.handOver(buffers);

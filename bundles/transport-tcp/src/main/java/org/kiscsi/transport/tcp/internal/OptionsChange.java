@@ -31,6 +31,9 @@ public record OptionsChange(List<String> live, List<String> newConnections) {
         if (before.readCoalesceMinReplies() != after.readCoalesceMinReplies()) {
             live.add("readCoalesceMinReplies");
         }
+        if (before.moderation() != after.moderation()) {
+            live.add("moderation");
+        }
         if (before.checkAhsEntries() != after.checkAhsEntries()) {
             live.add("checkAhsEntries");
         }

@@ -17,12 +17,14 @@ import org.kiscsi.transport.tcp.TcpOptions;
  * And while a large data segment is under way, its bytes are read straight into their destination
  * ({@link TcpConnection#readStraight}) instead of into MINA's buffer and then copied; when such
  * segments follow each other, MINA reads only up to the next header ({@link TcpConnection#readCap}).
- * While a connection it just read from awaits many replies, the thread pauses briefly before it
- * looks at its sockets again (read coalescing); while it awaits one or two, the thread polls before
- * it sleeps (busy polling); see {@link #select}.
+ * While a connection it just read from awaits many replies, the thread may pause briefly before it
+ * looks at its sockets again (read coalescing); while it awaits one or two, the thread may poll
+ * before it sleeps (busy polling); whether and how long, the connection's {@link Moderator} decides
+ * ({@link #select}).
  * Public only because MINA's processor pool creates its processors by reflection.
  */
 public final class ReadLoopProcessor extends NioProcessor {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReadLoopProcessor.class);
     private final ShortReads shortReads = new ShortReads();
     /** Read on every pass: a changed configuration applies at once. */
     private final Supplier<TcpOptions> options;
@@ -52,6 +54,11 @@ public final class ReadLoopProcessor extends NioProcessor {
         return options.get().busyPollNanos();
     }
 
+    /** The options in force now (for tests: a change applies at once). */
+    TcpOptions options() {
+        return options.get();
+    }
+
     @Override
     protected void wakeup() {
         wakeupAsked = true;
@@ -62,65 +69,40 @@ public final class ReadLoopProcessor extends NioProcessor {
         super.wakeup();
     }
 
-    /** Whether the thread pauses to coalesce reads while {@code due} replies are awaited. */
-    boolean pausesFor(int due) {
-        return pausesFor(options.get(), due);
-    }
-
-    private static boolean pausesFor(TcpOptions o, int due) {
-        return o.readCoalesceNanos() > 0 && due >= o.readCoalesceMinReplies();
-    }
-
     /**
-     * Whether the thread busy-polls while {@code due} replies are awaited and its recent passes moved
-     * {@code recentBytes} ({@link TcpConnection#recentBytes}): polling pays only for small exchanges
-     * at low queue depth, where a reply is due and would otherwise wake a sleeping thread. Not when
-     * idle, not while more replies are due ({@link #POLL_MAX_DUE}), and not while large data moves: a
-     * transfer's own time dwarfs a wake-up there, and the CPU is better left to the peer.
-     */
-    boolean pollsFor(int due, long recentBytes) {
-        return pollsFor(options.get(), due, recentBytes);
-    }
-
-    private static boolean pollsFor(TcpOptions o, int due, long recentBytes) {
-        return o.busyPollNanos() > 0 && due > 0 && due <= POLL_MAX_DUE && due < o.readCoalesceMinReplies()
-                && recentBytes <= POLL_MAX_RECENT_BYTES;
-    }
-
-    /**
-     * The most replies due for the busy poll. With one or two due the target mostly waits for the
-     * initiator and a reply is a round trip away; with more, replies come so often that the thread
-     * seldom sleeps anyway, and polling only takes CPU from the target (measured at queue depth 4
-     * and 8 against tgtd on two cores: no gain, twice the CPU per I/O).
-     */
-    static final int POLL_MAX_DUE = 2;
-
-    /** The most recent passes may have moved for the busy poll: 8 KiB I/Os at queue depth 1 poll, 16 KiB ones not. */
-    static final long POLL_MAX_RECENT_BYTES = 24 * 1024;
-
-    /**
-     * First the read-coalescing pause ({@link #pausesFor}). Then, when the connection read last has
-     * one or two replies of small exchanges due ({@link #pollsFor}), polls the sockets without
-     * sleeping for up to {@code busyPollNanos} before MINA's sleeping select: a reply that comes
-     * within that time is read without the wake-up of a sleeping thread. A wake-up asked for
-     * meanwhile ends the poll at once (a poll may have used up the selector's own wake-up, so the
-     * poll returns instead of sleeping).
+     * First the read-coalescing pause, then, unless one was asked for meanwhile, a busy poll of the
+     * sockets before MINA's sleeping select: a reply that comes within the poll is read without the
+     * wake-up of a sleeping thread. How long each lasts (0: not at all) the {@link Moderator} of the
+     * connection read last decides from what it observed, within the configured bounds. A wake-up
+     * asked for meanwhile ends either at once (a poll may have used up the selector's own wake-up,
+     * so the poll returns instead of sleeping).
      */
     @Override
     protected int select(long timeout) throws Exception {
         TcpConnection c = busiest;
         busiest = null;
-        int due = c != null && c.isOpen() ? c.repliesAwaited() : 0;
-        TcpOptions o = options.get();
-        if (pausesFor(o, due)) {
-            pause(o.readCoalesceNanos());
+        long pauseNanos = 0;
+        long pollNanos = 0;
+        if (c != null && c.isOpen()) {
+            TcpOptions o = options.get();
+            int due = c.repliesAwaited();
+            Moderator m = c.moderator();
+            if (m.observe(System.nanoTime(), c.takeDelivered(), due, o.readCoalesceMinReplies()) && LOG.isDebugEnabled()) {
+                LOG.debug("moderation of the connection to {}: pause {} us at {} replies due, {} replies/s, {}", c.remoteAddress(),
+                        m.pauseNanos(o, due) / 1000, due, Math.round(m.keptRate()), m.wakeups());
+            }
+            pauseNanos = m.pauseNanos(o, due);
+            pollNanos = m.pollNanos(o, due, c.recentBytes());
         }
-        if (!pollsFor(o, due, c == null ? 0 : c.recentBytes())) {
+        if (pauseNanos > 0) {
+            pause(pauseNanos);
+        }
+        if (pollNanos == 0) {
             // a wake-up asked for from here on is pending in the selector: the select returns at once
             wakeupAsked = false;
             return super.select(timeout);
         }
-        long end = System.nanoTime() + o.busyPollNanos();
+        long end = System.nanoTime() + pollNanos;
         selectorLock.readLock().lock();
         try {
             while (true) {
@@ -146,10 +128,10 @@ public final class ReadLoopProcessor extends NioProcessor {
     }
 
     /**
-     * Read coalescing: the connection just read awaits at least {@code coalesceMinReplies} replies,
-     * so the target has that much work queued and the replies it sends during a short pause are
-     * then read, and answered, in one go instead of one wake-up each (at queue depth 32 about one
-     * wake-up per reply otherwise). Ends early when a wake-up is asked for.
+     * Read coalescing: the connection just read awaits many replies, so the target may have that
+     * much work queued, and the replies it sends during a short pause are then read, and answered,
+     * in one go instead of one wake-up each. Bounded by the moderator (at most
+     * {@link TcpOptions#MAX_READ_COALESCE_NANOS}); ends early when a wake-up is asked for.
      */
     private void pause(long coalesceNanos) {
         long end = System.nanoTime() + coalesceNanos;

@@ -62,6 +62,8 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
     /** Bytes read and written on the I/O thread since the last {@link #recentBytes} (I/O thread only). */
     private long passBytes;
     private long recentBytes;
+    /** How its I/O thread pauses and polls for this connection (I/O thread only). */
+    private final Moderator moderator = new Moderator();
     private final Set<PendingSend> pending = ConcurrentHashMap.newKeySet();
     private final Inbound inbound;
     private final CompletableFuture<Void> sessionClosed = new CompletableFuture<>();
@@ -434,6 +436,16 @@ final class TcpConnection implements TransportConnection, Inbound.Owner {
 
     int repliesAwaited() {
         return repliesAwaited;
+    }
+
+    /** How the I/O thread moderates its waits for this connection (I/O thread only). */
+    Moderator moderator() {
+        return moderator;
+    }
+
+    /** PDUs delivered since the last call (I/O thread). */
+    int takeDelivered() {
+        return inbound.takeDelivered();
     }
 
     /** Bytes MINA wrote from its queue on the I/O thread (direct reads and writes count themselves). */

@@ -43,6 +43,12 @@ public final class TcpTransportComponent implements TransportProvider {
 
         /** How many replies a connection must await for the read-coalescing pause. */
         int readCoalesceMinReplies() default 16;
+
+        /**
+         * How the pause and the poll apply: {@code adaptive} (their settings are upper bounds, each
+         * connection's observed replies decide), {@code fixed} or {@code off}.
+         */
+        String moderation() default "adaptive";
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(TcpTransportComponent.class);
@@ -66,11 +72,15 @@ public final class TcpTransportComponent implements TransportProvider {
         LOG.info("TCP transport configuration changed: {}", change);
     }
 
-    /** The transport's options from its configuration (microseconds there, nanoseconds in TcpOptions). */
+    /**
+     * The transport's options from its configuration (microseconds there, nanoseconds in TcpOptions).
+     * A value out of range or a moderation that is none of off, fixed, adaptive is refused with an
+     * IllegalArgumentException naming the key.
+     */
     public static TcpOptions options(Config config) {
         return new TcpOptions(config.ioThreads(), config.maxQueuedSendBytes(), config.receiveBufferSize(),
                 config.checkAhsEntries(), config.busyPollMicros() * 1000, config.readCoalesceMicros() * 1000,
-                config.readCoalesceMinReplies());
+                config.readCoalesceMinReplies(), TcpOptions.Moderation.parse(config.moderation()));
     }
 
     @Deactivate

@@ -103,7 +103,7 @@ class InboundDirectReadTest {
         assertEquals(3, wakeUps, "299 001 bytes in reads of at most 64 KiB: one in bytes(), three empty the socket, the last completes");
         assertEquals(5, directCalls[0]);
         assertFalse(in.straightPending());
-        assertEquals(3 + 4 + 48, in.readCap(), "MINA reads the padding, the digest and the next header, no further");
+        assertEquals(3 + 4 + 48, in.readCap(), "the socket was not ahead (reads of 64 KiB): MINA reads the padding, the digest and the next header, no further");
         // the data segment's rest came straight from the socket; its padding and digest are still there
         assertEquals(0, got.size(), "the PDU is complete only with its data digest");
         assertEquals(48 + 300_001, socket.position(), "exactly the data segment was read directly");
@@ -123,6 +123,81 @@ class InboundDirectReadTest {
         assertNotNull(got.get(1));
         assertTrue(got.get(1).dataDigestOk());
         assertSame(Boolean.TRUE, got.get(1).data().isDirect(), "small segments go to the listener's buffer too");
+    }
+
+    /**
+     * Runs of large segments, as large reads bring them: the next header is read in the same pass
+     * as the segment before it, and its segment straight after it, so one wake-up reads as many
+     * PDUs as the socket holds.
+     */
+    @Test
+    void aRunOfLargeSegmentsIsReadInOnePassAsFarAsTheSocketHoldsIt() {
+        int count = 4;
+        int len = 256 * 1024;
+        ByteBuffer socket = ByteBuffer.allocate(count * (48 + len));
+        for (int i = 0; i < count; i++) {
+            socket.put(pdu(i, len, false));
+        }
+        socket.flip();
+        ByteBuffer region = ByteBuffer.allocateDirect(count * len);
+        List<PduBuffer> got = new ArrayList<>();
+        int[] reads = {0};
+        int[] ready = {socket.limit() - 40_000}; // the last 40 000 bytes come later
+        TransportListener listener = new TransportListener() {
+            @Override
+            public void received(PduBuffer pdu) {
+                got.add(pdu);
+            }
+
+            @Override
+            public void closed(Throwable cause) {
+            }
+
+            @Override
+            public ByteBuffer placementFor(ByteBuffer header) {
+                return region.duplicate().position(header.getInt(16) * len);
+            }
+        };
+        Inbound.Owner owner = new Inbound.Owner() {
+            @Override
+            public int readDirect(ByteBuffer dst) {
+                reads[0]++;
+                int n = Math.min(dst.remaining(), ready[0] - socket.position());
+                dst.put(socket.slice(socket.position(), n));
+                socket.position(socket.position() + n);
+                return n;
+            }
+
+            @Override
+            public void readPaused(boolean paused) {
+            }
+
+            @Override
+            public void fatal() {
+                throw new AssertionError("fatal");
+            }
+
+            @Override
+            public void closedDelivered() {
+            }
+        };
+        Inbound in = new Inbound(listener, new PduDecoder("test", true), () -> new LinkSettings(false, false, 1 << 20),
+                new BufferCount(), owner, "test");
+        in.start();
+        byte[] first = new byte[48];
+        socket.get(first);
+        in.bytes(IoBuffer.wrap(first)); // MINA's read of the first header: the rest follows in this same pass
+        assertEquals(3, got.size(), "three PDUs complete in one pass");
+        assertTrue(in.straightPending(), "the fourth is under way");
+        assertEquals(3 * 2 + 1, reads[0], "a read per data segment and per header, and the short one of the fourth");
+        ready[0] = socket.limit();
+        assertFalse(in.readStraight(), "the rest completes it; the socket is then empty");
+        assertEquals(4, got.size());
+        assertEquals(3 * 2 + 1 + 1, reads[0], "its rest only: 40 000 bytes, the socket was not ahead, so no read for a next header");
+        for (int i = 0; i < count; i++) {
+            assertEquals(len, got.get(i).data().remaining());
+            assertEquals((byte) (i * 7 + 5 * 13), region.get(i * len + 5));
+        }
     }
 
     @Test

@@ -50,43 +50,6 @@ class ReadLoopProcessorTest {
         }
     }
 
-    @Test
-    void pollsWhileOneOrTwoRepliesAreDueAndPausesWhileMany() {
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
-        try {
-            ReadLoopProcessor p = new ReadLoopProcessor(threads(pool, 50_000, 30_000, 16));
-            assertFalse(p.pollsFor(0, 4144), "idle: no reply due, no polling");
-            assertTrue(p.pollsFor(1, 2 * 4144) && p.pollsFor(2, 2 * 4144) && p.pollsFor(1, 0));
-            assertFalse(p.pollsFor(3, 2 * 4144), "three or more due: replies come often enough without polling");
-            assertFalse(p.pollsFor(16, 4144), "many due: the reads coalesce instead");
-            assertFalse(p.pollsFor(1, ReadLoopProcessor.POLL_MAX_RECENT_BYTES + 1), "while large data moves");
-            assertFalse(p.pausesFor(15));
-            assertTrue(p.pausesFor(16) && p.pausesFor(128));
-            ReadLoopProcessor off = new ReadLoopProcessor(threads(pool, 0, 0, 16));
-            assertFalse(off.pollsFor(1, 0) || off.pausesFor(128), "both off");
-            p.dispose();
-            off.dispose();
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    @Test
-    void theProcessorReadsChangedOptionsAtOnce() {
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
-        try {
-            LiveOptions options = new LiveOptions(TcpOptions.DEFAULTS);
-            ReadLoopProcessor p = new ReadLoopProcessor(new ReadLoopProcessor.Threads(pool, options));
-            assertTrue(p.pollsFor(1, 0) && !p.pausesFor(8));
-            options.set(TcpOptions.DEFAULTS.withBusyPollNanos(0).withReadCoalescing(30_000, 8));
-            assertFalse(p.pollsFor(1, 0), "busy poll turned off");
-            assertTrue(p.pausesFor(8), "pauses from 8 replies due");
-            p.dispose();
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
     private static ReadLoopProcessor.Threads threads(java.util.concurrent.Executor pool, long busyPollNanos, long coalesceNanos,
             int coalesceMinReplies) {
         return new ReadLoopProcessor.Threads(pool, new LiveOptions(TcpOptions.DEFAULTS.withBusyPollNanos(busyPollNanos)

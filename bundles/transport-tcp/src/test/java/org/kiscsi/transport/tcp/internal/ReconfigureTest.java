@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
@@ -62,17 +63,30 @@ class ReconfigureTest {
         echo(c, l, 1);
         ReadLoopProcessor processor = processor(c);
         assertEquals(50_000, processor.busyPollNanos());
-        assertFalse(processor.pausesFor(8), "8 due: below the default 16, no pause");
+        assertEquals(TcpOptions.Moderation.ADAPTIVE, processor.options().moderation());
+        assertEquals(0, c.moderator().pauseNanos(processor.options(), 8), "8 due: below the default 16, no pause");
 
         component.modified(config(Map.of("busyPollMicros", 200L, "readCoalesceMicros", 100L, "readCoalesceMinReplies", 8,
-                "maxQueuedSendBytes", 1L << 20, "checkAhsEntries", false)));
+                "maxQueuedSendBytes", 1L << 20, "checkAhsEntries", false, "moderation", "Fixed")));
 
         assertTrue(c.isOpen(), "the connection is still up");
         assertFalse(l.closed.isDone());
         echo(c, l, 3);
         assertEquals(200_000, processor.busyPollNanos(), "the new busy poll is in force on the open connection");
-        assertTrue(processor.pausesFor(8), "and the new coalescing threshold");
-        assertFalse(processor.pausesFor(7));
+        assertEquals(TcpOptions.Moderation.FIXED, processor.options().moderation(), "and the new moderation");
+        assertEquals(100_000, c.moderator().pauseNanos(processor.options(), 8), "and the new coalescing threshold and pause");
+        assertEquals(0, c.moderator().pauseNanos(processor.options(), 7));
+    }
+
+    @Test
+    void aModerationThatIsNoneOfTheThreeIsRefusedNamingTheChoices() {
+        component.activate(config(Map.of()));
+        active = true;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> component.modified(config(Map.of("moderation", "dynamic"))));
+        assertEquals("moderation 'dynamic' is not one of off, fixed, adaptive", e.getMessage());
+        assertEquals(TcpOptions.Moderation.ADAPTIVE, TcpTransportComponent.options(config(Map.of())).moderation());
+        assertEquals(TcpOptions.Moderation.OFF, TcpTransportComponent.options(config(Map.of("moderation", " off "))).moderation());
     }
 
     @Test
@@ -131,11 +145,12 @@ class ReconfigureTest {
     @Test
     void theChangedKeysAreSplitByWhenTheyApply() {
         TcpOptions before = TcpOptions.DEFAULTS;
-        TcpOptions after = before.withBusyPollNanos(0).withReceiveBufferSize(65536).withIoThreads(4).withMaxQueuedSendBytes(1 << 20);
+        TcpOptions after = before.withBusyPollNanos(0).withReceiveBufferSize(65536).withIoThreads(4).withMaxQueuedSendBytes(1 << 20)
+                .withModeration(TcpOptions.Moderation.OFF);
         OptionsChange change = OptionsChange.between(before, after);
-        assertEquals(List.of("busyPollMicros", "maxQueuedSendBytes"), change.live());
+        assertEquals(List.of("busyPollMicros", "moderation", "maxQueuedSendBytes"), change.live());
         assertEquals(List.of("ioThreads", "receiveBufferSize"), change.newConnections());
-        assertEquals("applied to open connections: busyPollMicros, maxQueuedSendBytes; "
+        assertEquals("applied to open connections: busyPollMicros, moderation, maxQueuedSendBytes; "
                 + "applying to new connections: ioThreads, receiveBufferSize", change.toString());
         assertTrue(OptionsChange.between(before, before).isEmpty());
     }

@@ -1,0 +1,257 @@
+package org.kiscsi.transport.tcp.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.kiscsi.transport.tcp.TcpOptions;
+import org.kiscsi.transport.tcp.TcpOptions.Moderation;
+
+/**
+ * The moderator's decisions follow what it is shown: simulated targets (a reply rate and replies
+ * per wake-up for each pause) on a simulated clock, so nothing here depends on timing.
+ */
+class ModeratorTest {
+    private static final TcpOptions ADAPTIVE = TcpOptions.DEFAULTS; // at most 30 µs pause from 16 due, 50 µs poll
+    private static final TcpOptions FIXED = ADAPTIVE.withModeration(Moderation.FIXED);
+    private static final TcpOptions OFF = ADAPTIVE.withModeration(Moderation.OFF);
+    private static final int DUE = 32;
+
+    /** A target as the I/O thread sees it, for each pause level. */
+    private interface Target {
+        /** Replies per second at this pause level. */
+        double rate(int level);
+
+        /** Replies one wake-up reads at this pause level. */
+        int perWakeup(int level);
+    }
+
+    private long now = 1_000_000_000L;
+
+    /** Feeds the moderator wake-ups of {@code target} for {@code millis} simulated milliseconds; returns how often it settled. */
+    private int drive(Moderator m, Target target, int due, long millis) {
+        long end = now + millis * 1_000_000L;
+        int settled = 0;
+        while (now < end) {
+            int level = m.level();
+            int replies = target.perWakeup(level);
+            now += (long) (replies * 1e9 / target.rate(level));
+            if (m.observe(now, replies, due, ADAPTIVE.readCoalesceMinReplies())) {
+                settled++;
+            }
+        }
+        return settled;
+    }
+
+    @Test
+    void aTargetThatAnswersAsFastAsItIsAskedIsNotPausedFor() {
+        // every pause costs replies: the target idles while the thread waits
+        Target fast = new Target() {
+            public double rate(int level) {
+                return 100_000 * (1 - 0.08 * level);
+            }
+
+            public int perWakeup(int level) {
+                return 2 + 3 * level;
+            }
+        };
+        Moderator m = new Moderator();
+        drive(m, fast, DUE, 320);
+        assertTrue(m.settled());
+        assertEquals(0, m.level());
+        assertEquals(0, m.pauseNanos(ADAPTIVE, DUE));
+    }
+
+    @Test
+    void aSlowTargetWithManyRepliesDueIsPausedForTheLongest() {
+        // the rate is the target's own, whatever the pause; a longer pause reads more replies per wake-up
+        Target slow = new Target() {
+            public double rate(int level) {
+                return 40_000;
+            }
+
+            public int perWakeup(int level) {
+                return 1 << level;
+            }
+        };
+        Moderator m = new Moderator();
+        assertEquals(0, m.pauseNanos(ADAPTIVE, DUE), "no pause before anything was measured");
+        assertEquals(1, drive(m, slow, DUE, 480), "settled once, and said so once");
+        assertTrue(m.settled());
+        assertEquals(40_000, m.keptRate(), 1, "the rate at the level kept");
+        assertEquals(Moderator.LEVELS - 1, m.level());
+        assertEquals(ADAPTIVE.readCoalesceNanos(), m.pauseNanos(ADAPTIVE, DUE), "the configured pause is the longest");
+        assertEquals(0, m.pauseNanos(ADAPTIVE, ADAPTIVE.readCoalesceMinReplies() - 1), "fewer due: no pause at any level");
+        assertEquals(0, m.pauseNanos(ADAPTIVE.withReadCoalescing(0, 16), DUE), "0 turns it off");
+        assertEquals(1_000_000, m.pauseNanos(ADAPTIVE.withReadCoalescing(1_000_000, 16), DUE), "bounded by the setting");
+    }
+
+    @Test
+    void thePauseStopsAtTheLevelBeforeTheRateDrops() {
+        Target middling = new Target() {
+            public double rate(int level) {
+                return level <= 1 ? 60_000 : 45_000;
+            }
+
+            public int perWakeup(int level) {
+                return 1 + 2 * level;
+            }
+        };
+        Moderator m = new Moderator();
+        drive(m, middling, DUE, 480);
+        assertTrue(m.settled());
+        assertEquals(1, m.level());
+        assertEquals(ADAPTIVE.readCoalesceNanos() / 4, m.pauseNanos(ADAPTIVE, DUE));
+    }
+
+    @Test
+    void aPauseThatSavesNoWakeUpsIsNotKept() {
+        Target same = new Target() {
+            public double rate(int level) {
+                return 50_000;
+            }
+
+            public int perWakeup(int level) {
+                return 4;
+            }
+        };
+        Moderator m = new Moderator();
+        drive(m, same, DUE, 320);
+        assertEquals(0, m.level());
+    }
+
+    @Test
+    void aSettledPauseIsMeasuredAgainWhenTheTargetChanges() {
+        Target slow = new Target() {
+            public double rate(int level) {
+                return 40_000;
+            }
+
+            public int perWakeup(int level) {
+                return 1 << level;
+            }
+        };
+        Moderator m = new Moderator();
+        drive(m, slow, DUE, 480);
+        assertEquals(Moderator.LEVELS - 1, m.level());
+        // the target became fast: pausing now costs replies
+        Target fast = new Target() {
+            public double rate(int level) {
+                return 120_000 * (1 - 0.1 * level);
+            }
+
+            public int perWakeup(int level) {
+                return 2 + level;
+            }
+        };
+        drive(m, fast, DUE, 480);
+        assertEquals(0, m.level(), "measured again and settled without a pause");
+    }
+
+    @Test
+    void aSettledPauseIsMeasuredAgainAfterItsHold() {
+        Target slow = new Target() {
+            public double rate(int level) {
+                return 40_000;
+            }
+
+            public int perWakeup(int level) {
+                return 1 << level;
+            }
+        };
+        Moderator m = new Moderator();
+        drive(m, slow, DUE, 480);
+        assertTrue(m.settled());
+        boolean measuredAgain = false;
+        long end = now + (Moderator.HOLD_WINDOWS + 5) * 50_000_000L; // windows of 1024 replies at 40 000 a second
+        while (now < end && !measuredAgain) {
+            drive(m, slow, DUE, 8);
+            measuredAgain = !m.settled();
+        }
+        assertTrue(measuredAgain, "held for its windows, then measured again");
+        assertEquals(0, m.level(), "from no pause");
+    }
+
+    @Test
+    void passesWithFewRepliesDueDoNotCountTowardsTheMeasurement() {
+        Target slow = new Target() {
+            public double rate(int level) {
+                return 40_000;
+            }
+
+            public int perWakeup(int level) {
+                return 1 << level;
+            }
+        };
+        Moderator m = new Moderator();
+        drive(m, slow, 4, 800);
+        assertEquals(0, m.level(), "4 due: below the threshold, nothing measured");
+        assertFalse(m.settled());
+    }
+
+    @Test
+    void fixedAndOffIgnoreTheMeasurements() {
+        Moderator m = new Moderator();
+        assertEquals(30_000, m.pauseNanos(FIXED, 16));
+        assertEquals(0, m.pauseNanos(FIXED, 15));
+        assertEquals(0, m.pauseNanos(OFF, 128));
+        assertEquals(50_000, m.pollNanos(FIXED, 1, 0));
+        assertEquals(50_000, m.pollNanos(FIXED, 2, 8192));
+        assertEquals(0, m.pollNanos(OFF, 1, 0));
+        // replies take long: the adaptive poll gives up, the fixed one does not
+        for (int i = 0; i < 50; i++) {
+            now += 500_000;
+            m.observe(now, 1, 1, 16);
+        }
+        assertEquals(0, m.pollNanos(ADAPTIVE, 1, 0));
+        assertEquals(50_000, m.pollNanos(FIXED, 1, 0));
+    }
+
+    @Test
+    void thePollsOnlyForOneOrTwoRepliesOfSmallExchanges() {
+        Moderator m = new Moderator();
+        for (TcpOptions o : new TcpOptions[] {ADAPTIVE, FIXED}) {
+            assertEquals(0, m.pollNanos(o, 0, 4144), "idle: nothing due");
+            assertEquals(0, m.pollNanos(o, 3, 2 * 4144), "three or more due: replies come often enough");
+            assertEquals(0, m.pollNanos(o, 1, Moderator.POLL_MAX_RECENT_BYTES + 1), "while large data moves");
+            assertEquals(0, m.pollNanos(o.withReadCoalescing(30_000, 2), 2, 0), "where the pause begins, the poll ends");
+            assertEquals(0, m.pollNanos(o.withBusyPollNanos(0), 1, 0), "0 turns it off");
+        }
+        assertEquals(50_000, m.pollNanos(ADAPTIVE, 1, 0), "nothing measured yet: the longest");
+    }
+
+    @Test
+    void theAdaptivePollLastsAsLongAsRepliesLatelyTook() {
+        Moderator m = new Moderator();
+        replyEvery(m, 20_000);
+        assertEquals(30_000, m.pollNanos(ADAPTIVE, 1, 0), "half as long again as the interval");
+        replyEvery(m, 40_000);
+        assertEquals(50_000, m.pollNanos(ADAPTIVE, 1, 0), "never longer than the setting");
+        replyEvery(m, 2_000);
+        assertEquals(Moderator.POLL_MIN_NANOS, m.pollNanos(ADAPTIVE, 1, 0));
+        replyEvery(m, 120_000);
+        assertEquals(0, m.pollNanos(ADAPTIVE, 1, 0), "replies come later than a poll could wait: sleep");
+        assertEquals(0, m.pollNanos(ADAPTIVE.withBusyPollNanos(0), 1, 0));
+        assertEquals(180_000, m.pollNanos(ADAPTIVE.withBusyPollNanos(200_000), 1, 0), "a longer setting reaches them");
+    }
+
+    @Test
+    void anIdleStretchCountsAsOneLongIntervalOnly() {
+        Moderator m = new Moderator();
+        replyEvery(m, 20_000);
+        now += 60_000_000_000L; // a minute idle
+        m.observe(now, 1, 1, 16);
+        assertTrue(m.gapNanos() <= 20_000 + Moderator.MAX_GAP_NANOS / 8 + 1, "gap " + m.gapNanos());
+        replyEvery(m, 20_000);
+        assertEquals(30_000, m.pollNanos(ADAPTIVE, 1, 0), "back in a few replies");
+    }
+
+    /** Enough replies, one per wake-up, {@code gap} apart for the moving average to settle there. */
+    private void replyEvery(Moderator m, long gap) {
+        for (int i = 0; i < 200; i++) {
+            now += gap;
+            m.observe(now, 1, 1, 16);
+        }
+    }
+}
