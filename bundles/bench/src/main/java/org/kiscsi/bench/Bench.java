@@ -62,8 +62,7 @@ public final class Bench {
             System.exit(e.getMessage() == null ? 0 : 1);
             return;
         }
-        try (TcpTransport tcp = new TcpTransport(TcpOptions.DEFAULTS.withBusyPollNanos(o.busyPollMicros() * 1000L)
-                .withReadCoalescing(o.readCoalesceMicros() * 1000L, TcpOptions.DEFAULTS.readCoalesceMinReplies()));
+        try (TcpTransport tcp = new TcpTransport(o.transport());
              IscsiEngine engine = IscsiEngine.builder().initiatorName(o.initiator()).transport(tcp).build()) {
             RecordValues v = RecordValues.empty().with(NodeKeys.LOGIN_TIMEOUT, "10").with(NodeKeys.SCSI_CMD_TIMEOUT, "60")
                     .with(NodeKeys.CMDS_MAX, Integer.toString(Math.max(128, o.queueDepth())));
@@ -110,11 +109,9 @@ public final class Bench {
         return new Bench(o, List.of(x), Math.min(blocks, o.spanBytes() / 512)).run();
     }
 
-    /** The TCP transport's options {@code args} ask for (--busy-poll-us, --read-coalesce-us). */
+    /** The TCP transport's options {@code args} ask for (--busy-poll-us, --read-coalesce-us, --moderation). */
     public static TcpOptions transportOptions(String[] args) {
-        BenchOptions o = BenchOptions.parse(args);
-        return TcpOptions.DEFAULTS.withBusyPollNanos(o.busyPollMicros() * 1000L)
-                .withReadCoalescing(o.readCoalesceMicros() * 1000L, TcpOptions.DEFAULTS.readCoalesceMinReplies());
+        return BenchOptions.parse(args).transport();
     }
 
     /** The options' help text. */

@@ -9,7 +9,14 @@ import org.kiscsi.transport.tcp.TcpOptions;
 /** The command line of kiscsi-bench. */
 record BenchOptions(Portal portal, String target, int lun, Pattern pattern, int blockSize, int queueDepth,
         int seconds, long maxOps, String initiator, boolean digests, int warmupSeconds, long spanBytes, int busyPollMicros,
-        int readCoalesceMicros, int sessions, long warmupOps) {
+        int readCoalesceMicros, int sessions, long warmupOps, TcpOptions.Moderation moderation) {
+
+    /** The TCP transport's options these ask for (--busy-poll-us, --read-coalesce-us, --moderation). */
+    TcpOptions transport() {
+        return TcpOptions.DEFAULTS.withBusyPollNanos(busyPollMicros * 1000L)
+                .withReadCoalescing(readCoalesceMicros * 1000L, TcpOptions.DEFAULTS.readCoalesceMinReplies())
+                .withModeration(moderation);
+    }
 
     /** The targets named by --target (a comma-separated list): session i logs in to target i modulo their count. */
     java.util.List<String> targets() {
@@ -45,6 +52,9 @@ record BenchOptions(Portal portal, String target, int lun, Pattern pattern, int 
                                  replies are due (default 50, the transport's; 0 turns it off; at most 1000)
               --read-coalesce-us N  pause N microseconds between reads while 16 or more replies are due
                                  (default 30, the transport's; 0 turns it off; at most 1000)
+              --moderation M     adaptive | fixed | off: whether the pause and the poll adapt to what each
+                                 connection observes (the settings above as upper bounds), always apply
+                                 when the replies due call for them, or never (default adaptive, the transport's)
             Prints one line of key=value results: iops, mib_s, latency percentiles (us), CPU and bytes allocated per I/O.
             """;
 
@@ -66,6 +76,7 @@ record BenchOptions(Portal portal, String target, int lun, Pattern pattern, int 
         int coalesce = (int) (TcpOptions.DEFAULTS.readCoalesceNanos() / 1000);
         int sessions = 1;
         long warmupOps = 30_000;
+        TcpOptions.Moderation moderation = TcpOptions.DEFAULTS.moderation();
         List<String> a = new ArrayList<>(List.of(args));
         for (int i = 0; i < a.size(); i++) {
             String k = a.get(i);
@@ -86,6 +97,7 @@ record BenchOptions(Portal portal, String target, int lun, Pattern pattern, int 
                 case "--read-coalesce-us" -> coalesce = Integer.parseInt(value(a, ++i, k));
                 case "--sessions" -> sessions = Integer.parseInt(value(a, ++i, k));
                 case "--warmup-ops" -> warmupOps = Long.parseLong(value(a, ++i, k));
+                case "--moderation" -> moderation = moderation(value(a, ++i, k));
                 case "-h", "--help" -> throw new UsageException(null);
                 default -> throw new UsageException("unknown option " + k);
             }
@@ -109,7 +121,15 @@ record BenchOptions(Portal portal, String target, int lun, Pattern pattern, int 
             throw new UsageException("--sessions must be 1..1024");
         }
         return new BenchOptions(portal, target, lun, pattern, bs, qd, seconds, ops, initiator, digests, warmup, span, busyPoll,
-                coalesce, sessions, warmupOps);
+                coalesce, sessions, warmupOps, moderation);
+    }
+
+    private static TcpOptions.Moderation moderation(String name) {
+        try {
+            return TcpOptions.Moderation.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--moderation: " + e.getMessage());
+        }
     }
 
     private static String value(List<String> a, int i, String option) {
