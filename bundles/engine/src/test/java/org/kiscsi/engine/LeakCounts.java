@@ -64,6 +64,10 @@ final class LeakCounts {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().startsWith(prefix)).count();
     }
 
+    static List<String> threadNames(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).filter(n -> n.startsWith(prefix)).sorted().toList();
+    }
+
     /** Open file descriptors of this process, jars left out; -1 where /proc is not there. */
     static long fileDescriptors() {
         Path fds = Path.of("/proc/self/fd");

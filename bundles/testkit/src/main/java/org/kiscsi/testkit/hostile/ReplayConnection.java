@@ -125,8 +125,7 @@ final class ReplayConnection implements Runnable {
                     itts.put(x.itt(), itt);
                     sendAll(x.answers(), true);
                 }
-                closedByUs = true;
-                return false;
+                return false; // the initiator closes after the Logout Response (RFC 7143 section 11.14)
             }
             case 0x02 -> {
                 cmdSn(b.getInt(24), immediate);
