@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 import org.kiscsi.api.scsi.ScsiTask;
+import org.kiscsi.testkit.hostile.SeedConversation;
 
 /**
  * The I/O the hostile target's seeds were recorded with (tgtd, LUN 1, 512-byte blocks) and that the
@@ -28,6 +29,29 @@ final class HostileScript {
                 ScsiTask.write(1, Cdbs.write16(8, 64), ByteBuffer.wrap(pattern(8, 64))),
                 ScsiTask.read(1, Cdbs.read16(0, 8), ByteBuffer.allocate(8 * BLOCK)),
                 ScsiTask.read(1, Cdbs.read16(8, 64), ByteBuffer.allocate(64 * BLOCK)));
+    }
+
+    /**
+     * Where the first target PDU with {@code opcode} is among those a {@code HostileTarget} counts
+     * for its mutations (every target PDU of the first connection but the answers to NOP-Outs).
+     */
+    static int spoilableIndexOf(SeedConversation seeds, int opcode) {
+        int n = 0;
+        boolean afterNop = false;
+        for (SeedConversation.Event e : seeds.events()) {
+            if (e.connection() != 0) {
+                continue;
+            }
+            if (e.fromInitiator()) {
+                afterNop = e.opcodeBits() == 0x00;
+            } else if (!afterNop) {
+                if (e.opcodeBits() == opcode) {
+                    return n;
+                }
+                n++;
+            }
+        }
+        throw new IllegalArgumentException("no target PDU with opcode " + opcode + " in the seeds");
     }
 
     /** Blocks that say which LBA they are. */

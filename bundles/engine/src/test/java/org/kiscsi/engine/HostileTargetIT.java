@@ -147,6 +147,18 @@ class HostileTargetIT {
         }
     }
 
+    /**
+     * RFC 7143 section 11.8.4: a target never puts the reserved tag 0xffffffff in an R2T. Answered,
+     * its Data-Out would carry the tag that marks unsolicited data, and the target would take the
+     * requested burst for unsolicited data: the initiator ends the connection instead.
+     */
+    @Test
+    void anR2tWithTheReservedTransferTagEndsTheConnection() throws Exception {
+        int r2t = HostileScript.spoilableIndexOf(PLAIN, 0x31);
+        String how = runCase(PLAIN, false, new Mutation(Mutation.Kind.RESERVED_TTT, r2t, 1));
+        assertTrue(how.contains("2 connection(s)"), "the session went on over a new connection: " + how);
+    }
+
     /** Runs the script against a target spoiling one PDU; returns how it ended. */
     private static String runCase(SeedConversation seeds, boolean digests, Mutation m) throws Exception {
         StringBuilder how = new StringBuilder();
@@ -177,7 +189,7 @@ class HostileTargetIT {
             }
             how.append(", ").append(t.connectionsAccepted()).append(" connection(s)");
             assertTrue(t.spoiled(), "the script ended before PDU " + m.pduIndex() + " (" + how + ")");
-            if (t.spoiled() && m.kind().alwaysFatal() && m.kind() != Mutation.Kind.TRUNCATE_CLOSE) {
+            if (t.spoiled() && (m.kind().alwaysFatal() || reservedTagInR2t(seeds, m)) && m.kind() != Mutation.Kind.TRUNCATE_CLOSE) {
                 assertTrue(waitFor(() -> t.initiatorClosedSpoiledConnection() ? 0 : 1),
                         "the initiator kept the connection open after the spoiled PDU (" + how + ")");
             }
@@ -187,6 +199,10 @@ class HostileTargetIT {
         assertTrue(waitFor(watching::openConnections), "connections left open: " + watching.openConnections() + " (" + how + ")");
         assertTrue(waitFor(watching::buffersOutstanding), "PDU buffers held: " + watching.buffersOutstanding() + " (" + how + ")");
         return how.toString();
+    }
+
+    private static boolean reservedTagInR2t(SeedConversation seeds, Mutation m) {
+        return m.kind() == Mutation.Kind.RESERVED_TTT && m.pduIndex() == HostileScript.spoilableIndexOf(seeds, 0x31);
     }
 
     private static <T> T bounded(java.util.concurrent.CompletionStage<T> s) throws Exception {
