@@ -42,6 +42,7 @@ public final class Soak implements SoakChaos.Actions {
     private final IscsiEngine engine = IscsiEngine.builder().initiatorName("iqn.2026-11.org.kiscsi.soak:initiator").build();
     private volatile TcpTransport tcp = new TcpTransport();
     private final List<TcpTransport> replaced = new CopyOnWriteArrayList<>();
+    private final List<Tgtd> killed = new CopyOnWriteArrayList<>();
     private final Map<Long, Long> downSince = new ConcurrentHashMap<>();
     private final List<long[]> downWindows = new CopyOnWriteArrayList<>(); // sid, from, to
     private final List<String> samples = new CopyOnWriteArrayList<>();
@@ -144,6 +145,7 @@ public final class Soak implements SoakChaos.Actions {
         tcp.close();
         proxies.forEach(FaultProxy::close);
         tgtd.close();
+        killed.forEach(Tgtd::close);
         return new SoakReport(minutes, workers, chaos, downWindows, REPLACEMENT, samples, sampleValues, verifyErrors, allBack,
                 tasksLeft, System.nanoTime() - start).print();
     }
@@ -193,7 +195,7 @@ public final class Soak implements SoakChaos.Actions {
         Tgtd again = Tgtd.start(Loopback.IPV4, port, lunDir);
         createTargets(again);
         tgtd = again;
-        old.close();
+        killed.add(old); // closed at the end: closing removes the LUN files the new tgtd took over
     }
 
     @Override

@@ -46,6 +46,8 @@ final class SoakReport {
         List<String> problems = new ArrayList<>();
         long reads = 0, writes = 0, checked = 0, lost = 0, corrupt = 0, hung = 0;
         List<SoakWorker.Failure> failures = new ArrayList<>();
+        long failed = 0;
+        long failedOutside = 0;
         for (SoakWorker w : workers) {
             reads += w.reads.get();
             writes += w.writes.get();
@@ -56,11 +58,17 @@ final class SoakReport {
             synchronized (w.failures) {
                 failures.addAll(w.failures);
             }
+            for (long t : w.failureTimes()) {
+                failed++;
+                if (!inWindow(w.name, t)) {
+                    failedOutside++;
+                }
+            }
             synchronized (w.damage) {
                 w.damage.forEach(d -> problems.add("damaged: " + d));
             }
         }
-        List<SoakWorker.Failure> outside = failures.stream().filter(f -> !inWindow(f)).toList();
+        List<SoakWorker.Failure> outside = failures.stream().filter(f -> !inWindow(f.session(), f.nanoTime())).toList();
         System.out.println();
         System.out.println("==== kiscsi soak report ====");
         System.out.printf("ran %.1f of %.1f minutes; %d sessions through fault proxies to tgtd; replacement_timeout %d s%n",
@@ -70,7 +78,8 @@ final class SoakReport {
         System.out.println("faults: " + chaos.counts());
         System.out.println("recoveries (session left LOGGED_IN and came back): " + downWindows.size());
         System.out.printf("blocks lost %d, corrupt %d; commands failed %d, of them outside a replacement_timeout window %d; hung %d%n",
-                lost, corrupt, failures.size(), outside.size(), hung);
+                lost, corrupt, failed, failedOutside, hung);
+        failures.stream().limit(5).forEach(f -> System.out.println("  e.g. " + f.session() + " " + f.what() + ": " + f.why()));
         System.out.println("samples (heap after GC, live threads, descriptors other than jars, tasks held):");
         samples.forEach(s -> System.out.println("  " + s));
         String flat = flatness();
@@ -81,6 +90,9 @@ final class SoakReport {
         }
         if (lost + corrupt > 0) {
             problems.add(lost + " block(s) lost, " + corrupt + " corrupt");
+        }
+        if (failedOutside > 0) {
+            problems.add(failedOutside + " command(s) failed outside a recovery window");
         }
         outside.stream().limit(20).forEach(f -> problems.add("failed outside a recovery window: " + f.session() + " " + f.what() + ": " + f.why()));
         if (hung > 0) {
@@ -102,10 +114,10 @@ final class SoakReport {
     }
 
     /** Within [down + replacement_timeout - 1 s, back + 2 s] of a recovery of its session (or one still open). */
-    private boolean inWindow(SoakWorker.Failure f) {
+    private boolean inWindow(String session, long t) {
         for (long[] w : downWindows) {
-            if (f.session().equals("session " + w[0]) && f.nanoTime() >= w[1] + replacement.toNanos() - BEFORE_SLACK_NANOS
-                    && f.nanoTime() <= w[2] + AFTER_SLACK_NANOS) {
+            if (session.equals("session " + w[0]) && t >= w[1] + replacement.toNanos() - BEFORE_SLACK_NANOS
+                    && t <= w[2] + AFTER_SLACK_NANOS) {
                 return true;
             }
         }

@@ -30,6 +30,11 @@ final class SoakWorker implements Runnable {
     record Failure(String session, long nanoTime, String what, String why) {
     }
 
+    /** Failures kept whole, for the report; beyond them only their times are kept. */
+    private static final int FAILURES_KEPT = 200;
+    /** A worker whose command failed waits this long before it sends more (commands fail fast while a session is down). */
+    private static final long BACKOFF_MILLIS = 100;
+
     private record Op(int id, boolean write, int block, int count, long[] versions, ByteBuffer data, long startedNanos) {
     }
 
@@ -45,7 +50,9 @@ final class SoakWorker implements Runnable {
     private final BlockingQueue<Done> done = new LinkedBlockingQueue<>();
     private final Map<Integer, Op> inFlight = new HashMap<>();
     private final BitSet busy = new BitSet();
-    final List<Failure> failures = new ArrayList<>(); // guarded by itself
+    final List<Failure> failures = new ArrayList<>(); // guarded by itself; the first FAILURES_KEPT
+    private long[] failureTimes = new long[1024]; // guarded by failures
+    private int failureCount; // guarded by failures
     final List<String> damage = new ArrayList<>(); // guarded by itself
     final AtomicLong reads = new AtomicLong();
     final AtomicLong writes = new AtomicLong();
@@ -77,8 +84,8 @@ final class SoakWorker implements Runnable {
                     submit();
                 }
                 Done d = done.poll(1, TimeUnit.SECONDS);
-                if (d != null) {
-                    apply(d);
+                if (d != null && !apply(d) && !stopping) {
+                    Thread.sleep(BACKOFF_MILLIS);
                 }
                 watchForHangs();
             }
@@ -113,7 +120,8 @@ final class SoakWorker implements Runnable {
         f.whenComplete((r, e) -> done.add(new Done(op, r, e)));
     }
 
-    private void apply(Done d) {
+    /** Applies a completion to the model; false when the command failed. */
+    private boolean apply(Done d) {
         Op op = d.op();
         inFlight.remove(op.id());
         busy.clear(op.block(), op.block() + op.count());
@@ -121,25 +129,43 @@ final class SoakWorker implements Runnable {
         if (d.error() != null || !d.result().isGood()) {
             String why = d.error() != null ? String.valueOf(d.error().getCause() != null ? d.error().getCause() : d.error())
                     : "status " + d.result().status();
-            synchronized (failures) {
-                failures.add(new Failure(name, System.nanoTime(), what, why));
-            }
+            failed(new Failure(name, System.nanoTime(), what, why));
             if (op.write()) {
                 for (int i = 0; i < op.count(); i++) {
                     lun.writeFailed(op.block() + i, op.versions()[i]);
                 }
             }
-            return;
+            return false;
         }
         if (op.write()) {
             writes.incrementAndGet();
             for (int i = 0; i < op.count(); i++) {
                 lun.written(op.block() + i, op.versions()[i]);
             }
-            return;
+            return true;
         }
         reads.incrementAndGet();
         check(op.data().clear(), op.block(), op.count());
+        return true;
+    }
+
+    private void failed(Failure f) {
+        synchronized (failures) {
+            if (failures.size() < FAILURES_KEPT) {
+                failures.add(f);
+            }
+            if (failureCount == failureTimes.length) {
+                failureTimes = java.util.Arrays.copyOf(failureTimes, failureCount * 2);
+            }
+            failureTimes[failureCount++] = f.nanoTime();
+        }
+    }
+
+    /** When every failed command failed ({@link System#nanoTime()}). */
+    long[] failureTimes() {
+        synchronized (failures) {
+            return java.util.Arrays.copyOf(failureTimes, failureCount);
+        }
     }
 
     /** Checks {@code count} blocks from {@code block} read into {@code data}. */
@@ -147,13 +173,14 @@ final class SoakWorker implements Runnable {
         for (int i = 0; i < count; i++) {
             int b = block + i;
             String before = lun.possible(b);
+            long seen = data.getLong(i * StampedLun.BLOCK + 16);
             StampedLun.Found found = lun.check(data.position(i * StampedLun.BLOCK), b);
             blocksChecked.incrementAndGet();
             if (found != StampedLun.Found.OK) {
                 (found == StampedLun.Found.LOST ? lost : corrupt).incrementAndGet();
                 synchronized (damage) {
                     if (damage.size() < 20) {
-                        damage.add(name + " block " + b + ": " + found + " (expected one of versions " + before + ")");
+                        damage.add(name + " block " + b + ": " + found + " (version " + seen + " read, one of " + before + " expected)");
                     }
                 }
             }
@@ -165,9 +192,9 @@ final class SoakWorker implements Runnable {
         for (Op op : inFlight.values()) {
             if (now - op.startedNanos() > hungNanos) {
                 hung.incrementAndGet();
-                synchronized (failures) {
-                    failures.add(new Failure(name, now, (op.write() ? "write" : "read") + " of block " + op.block(),
-                            "still waiting after " + TimeUnit.NANOSECONDS.toSeconds(now - op.startedNanos()) + " s"));
+                synchronized (damage) {
+                    damage.add(name + " " + (op.write() ? "write" : "read") + " of block " + op.block() + " still waiting after "
+                            + TimeUnit.NANOSECONDS.toSeconds(now - op.startedNanos()) + " s");
                 }
                 inFlight.remove(op.id()); // counted once; its completion, if it ever comes, is dropped below
                 return;
