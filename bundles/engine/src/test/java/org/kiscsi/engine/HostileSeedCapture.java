@@ -23,7 +23,8 @@ import org.kiscsi.testkit.peers.Tgtd;
 /**
  * Records the hostile target's seeds: the engine logs in to a real tgtd through a
  * {@link SeedRecorder}, runs {@link HostileScript}, idles long enough for one NOP-Out, and logs out;
- * once without digests, once with CRC32C on both. Not a test: run on demand with
+ * once without digests, once with CRC32C on both. Not a test (no surefire name pattern matches it): run
+ * on demand with {@code -Dtest=HostileSeedCapture}, and
  * {@code -Dkiscsi.hostile.capture=DIR} (e.g. {@code src/test/resources/org/kiscsi/engine}).
  */
 @EnabledIfSystemProperty(named = "kiscsi.hostile.capture", matches = ".+")
