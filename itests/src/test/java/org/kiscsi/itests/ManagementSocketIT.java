@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -25,7 +26,8 @@ import org.junit.Test;
  * 200 idle connections open, while a client sends one byte a second, and after a frame header
  * claiming 2 GiB, {@code bin/iscsiadm -m daemon} answers as fast as with none (a JVM start is most
  * of its time, so the bound is this machine's own time without them plus one second), the 2 GiB claim
- * is refused at once, and the daemon's memory stays bounded.
+ * is refused at once, random bytes (raw or in a frame) are answered with an error or closed, and the
+ * daemon's memory stays bounded.
  */
 public class ManagementSocketIT extends IscsiadmEndToEnd {
     private static final int IDLE = 200;
@@ -145,6 +147,47 @@ public class ManagementSocketIT extends IscsiadmEndToEnd {
             slow.interrupt();
             slow.join(5000);
         }
+    }
+
+    /**
+     * Random bytes, raw and behind a valid frame header (so the payload decoder gets them): each
+     * client is answered with an error or closed within two seconds, and the daemon serves others.
+     */
+    @Test
+    public void randomBytesAreRefusedAndOthersServed() throws Exception {
+        long pid = Long.parseLong(dist.status("iscsid.pid"));
+        long rssBefore = rssKb(pid);
+        Random random = new Random(23);
+        for (int i = 0; i < 20; i++) {
+            byte[] junk = new byte[16 + random.nextInt(4096)]; // a whole header at least: fewer bytes wait for the request deadline
+            random.nextBytes(junk);
+            ByteBuffer frame = i % 2 == 0 ? ByteBuffer.wrap(junk)
+                    : ByteBuffer.allocate(12 + junk.length).putInt(0x4B53434D).putShort((short) 1).put((byte) 1).put((byte) 0)
+                            .putInt(junk.length).put(junk).flip();
+            try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(socket())); Selector sel = Selector.open()) {
+                while (frame.hasRemaining()) {
+                    c.write(frame);
+                }
+                long t0 = System.nanoTime();
+                c.configureBlocking(false);
+                c.register(sel, SelectionKey.OP_READ);
+                assertTrue("client " + i + " (" + (i % 2 == 0 ? "raw" : "framed") + " random bytes, " + junk.length
+                        + "): neither answered nor closed within 2 s", sel.select(2000) > 0);
+                ByteBuffer answer = ByteBuffer.allocate(64 * 1024);
+                int n = c.read(answer);
+                if (n >= 12) {
+                    answer.flip();
+                    assertEquals("an answer is a management frame", 0x4B53434D, answer.getInt());
+                    answer.getShort();
+                    assertEquals("a response frame", 2, answer.get());
+                }
+                System.out.println("ManagementSocketIT: random bytes client " + i + ": " + (n < 0 ? "closed" : n + " bytes back")
+                        + " after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms");
+            }
+        }
+        long after = daemonStatusMs();
+        assertTrue("-m daemon after random bytes took " + after + " ms", after <= baselineMs + SLACK_MS);
+        assertMemoryBounded(pid, rssBefore);
     }
 
     /** KSCM, version 1, kind 1 (request), 0, length 2^31: answered (an error) or closed within two seconds. */

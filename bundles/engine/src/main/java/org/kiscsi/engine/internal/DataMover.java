@@ -55,6 +55,11 @@ final class DataMover {
                     + Integer.toUnsignedString(r.desiredDataTransferLength()) + " bytes at offset "
                     + Integer.toUnsignedString(r.bufferOffset()) + " of " + t.scsi.outLength());
         }
+        if (r.ttt() == 0xFFFFFFFF) {
+            // RFC 7143 section 11.8.4: answered, the Data-Out would carry the tag of unsolicited data
+            throw new ProtocolException(Kind.BAD_FIELD, where + ": R2T for " + t.describe()
+                    + " carries the reserved Target Transfer Tag 0xffffffff");
+        }
         if (Integer.toUnsignedLong(r.desiredDataTransferLength()) > params.maxBurstLength()) {
             throw new ProtocolException(Kind.BAD_FIELD, where + ": R2T asks for " + r.desiredDataTransferLength()
                     + " bytes, over MaxBurstLength " + params.maxBurstLength());

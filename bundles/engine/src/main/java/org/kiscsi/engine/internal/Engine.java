@@ -290,6 +290,11 @@ public final class Engine implements SessionManager {
         }
     }
 
+    /** Tasks held by every session: in task tables and waiting (what a leak check counts). */
+    public int tasksHeld() {
+        return sessions.values().stream().mapToInt(SessionImpl::tasksHeld).sum();
+    }
+
     /** Logs out every session (each within its logout timeout) and stops the timer. */
     public void close() {
         List<CompletableFuture<Void>> outs = new ArrayList<>();

@@ -172,6 +172,11 @@ final class SessionImpl implements ScsiTaskExecutor {
         return tasks;
     }
 
+    /** Tasks this session holds: in its task table and waiting for a slot or for recovery. */
+    synchronized int tasksHeld() {
+        return tasks.outstanding() + waiting.size();
+    }
+
     CommandWindow window() {
         return window;
     }

@@ -52,6 +52,7 @@ public final class FaultProxy implements AutoCloseable {
     private final List<LoginSeen> logins = new CopyOnWriteArrayList<>();
     private final List<PduSeen> pdus = new ArrayList<>();
     private volatile boolean refusing;
+    private volatile boolean recording = true;
     private volatile boolean closed;
     private volatile PduTrigger cut;
     private volatile PduTrigger flip;
@@ -159,6 +160,14 @@ public final class FaultProxy implements AutoCloseable {
         this.refusing = refuse;
     }
 
+    /**
+     * Whether PDUs are recorded for {@link #pdus()} (they are from the start). A long run (a soak)
+     * turns it off, so that the proxy's memory stays flat; logins are recorded either way.
+     */
+    public void recordPdus(boolean record) {
+        this.recording = record;
+    }
+
     /** Every Login Request seen from initiators, in the order seen. */
     public List<LoginSeen> logins() {
         return List.copyOf(logins);
@@ -244,7 +253,7 @@ public final class FaultProxy implements AutoCloseable {
         Opcode op = f.opcode();
         boolean fromInitiator = d == Direction.TO_TARGET;
         synchronized (pdus) {
-            if (pdus.size() < MAX_RECORDED_PDUS) {
+            if (recording && pdus.size() < MAX_RECORDED_PDUS) {
                 pdus.add(new PduSeen(c.index(), d, op, f.itt(), fromInitiator ? f.int32(24) : 0, f.dataLength(), now));
             }
         }
