@@ -33,6 +33,7 @@ import org.kiscsi.api.session.SessionState;
 import org.kiscsi.export.nbd.NbdExport;
 import org.kiscsi.export.nbd.NbdServer;
 import org.kiscsi.export.nbd.NbdServerOptions;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -50,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * of its node record (see {@link ExportService}): a session logging in opens the LUN, its recovery is the
  * engine's (requests are held there), its end leaves requests waiting in {@link FollowingDevice} for
  * the next session. Exports come from {@code export.<name>} properties (see {@link ExportLines}) and
- * from {@link #add} at run time.
+ * from {@link #add} at run time; a persistent one is written into those properties through Config Admin
+ * (see {@link ConfiguredExports}), a removed one taken out of them.
  */
 @Component(service = ExportService.class, configurationPid = "org.kiscsi.export.nbd",
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -83,6 +85,7 @@ public final class NbdExportComponent implements ExportService, SessionListener 
     private final SessionManager sessions;
     private final LunService luns;
     private volatile IscsiManagement management;
+    private volatile ConfigurationAdmin configAdmin;
     private final Map<String, DaemonExport> exports = new TreeMap<>();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "kiscsi-nbd-exports");
@@ -118,6 +121,17 @@ public final class NbdExportComponent implements ExportService, SessionListener 
         }
     }
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    public void setConfigurationAdmin(ConfigurationAdmin c) {
+        configAdmin = c;
+    }
+
+    void unsetConfigurationAdmin(ConfigurationAdmin c) {
+        if (configAdmin == c) {
+            configAdmin = null;
+        }
+    }
+
     /** A changed file: exports from it are added and removed, run-time ones kept; new listeners restart the server. */
     @Modified
     void modified(Config config, Map<String, Object> properties) {
@@ -139,7 +153,9 @@ public final class NbdExportComponent implements ExportService, SessionListener 
                 DaemonExport e = exports.get(s.name());
                 if (e == null) {
                     addLocked(s, true);
-                } else if (!e.spec.equals(s)) {
+                } else if (e.spec.equals(s)) {
+                    e.configured = true; // a run-time export written there (persistent), or by hand
+                } else {
                     LOG.warn("NBD export '{}' of the configuration: the name is used by a run-time export; not added", s.name());
                 }
             }
@@ -213,7 +229,7 @@ public final class NbdExportComponent implements ExportService, SessionListener 
     }
 
     @Override
-    public CompletionStage<ExportInfo> add(ExportSpec spec) {
+    public CompletionStage<ExportInfo> add(ExportSpec spec, boolean persistent) {
         DaemonExport e;
         synchronized (this) {
             try {
@@ -227,22 +243,51 @@ public final class NbdExportComponent implements ExportService, SessionListener 
             }
             e = addLocked(spec, false);
         }
+        if (persistent) {
+            try {
+                ConfiguredExports.keep(configAdmin, spec);
+            } catch (IscsiException x) {
+                synchronized (this) {
+                    if (exports.get(spec.name()) == e) {
+                        removeLocked(e, "not added: " + x.getMessage());
+                    }
+                }
+                return CompletableFuture.failedFuture(x);
+            }
+            synchronized (this) {
+                e.configured = true;
+            }
+        }
         sessions.sessions().stream().filter(e::follows).forEach(s -> stateChanged(s, null));
         return CompletableFuture.completedFuture(export(spec.name()).orElseThrow());
     }
 
     @Override
     public CompletionStage<ExportInfo> remove(String name) {
+        ExportInfo last;
         synchronized (this) {
             DaemonExport e = exports.get(name);
             if (e == null) {
                 return CompletableFuture.failedFuture(new IscsiException(IscsiError.NO_OBJS_FOUND, "no export named '" + name
                         + "'" + (exports.isEmpty() ? " (there is none)" : " (there are " + String.join(", ", exports.keySet()) + ")")));
             }
-            ExportInfo last = e.info(server.clients(name));
-            removeLocked(e, "removed");
-            return CompletableFuture.completedFuture(last);
+            last = e.info(server.clients(name));
         }
+        if (last.configured()) {
+            // out of the file first: a failure leaves the export as it was (the file would bring it back)
+            try {
+                ConfiguredExports.forget(configAdmin, name);
+            } catch (IscsiException x) {
+                return CompletableFuture.failedFuture(x);
+            }
+        }
+        synchronized (this) {
+            DaemonExport e = exports.get(name);
+            if (e != null) {
+                removeLocked(e, "removed");
+            }
+        }
+        return CompletableFuture.completedFuture(last);
     }
 
     private DaemonExport addLocked(ExportSpec spec, boolean configured) {
