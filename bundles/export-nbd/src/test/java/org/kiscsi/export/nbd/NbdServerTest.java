@@ -52,6 +52,37 @@ class NbdServerTest {
         return c;
     }
 
+    /** nbdcopy opens new connections for each copy: their READ buffers are the ones earlier connections left. */
+    @Test
+    void readBuffersServeLaterConnections() throws Exception {
+        long first = -1;
+        for (int round = 0; round < 3; round++) {
+            try (RawClient c = connect("thin", round % 2 == 0, false)) {
+                for (int i = 0; i < 4; i++) {
+                    c.request(0, Nbd.CMD_READ, i, i * 65536L, 65536, null);
+                }
+                for (int i = 0; i < 4; i++) {
+                    if (round % 2 == 0) {
+                        c.chunk();
+                    } else {
+                        c.simpleReply();
+                        c.read(65536);
+                    }
+                }
+            }
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while ((server.bufferPool().kept() == 0 || first > 0 && server.bufferPool().kept() != first) && System.nanoTime() < end) {
+                Thread.sleep(10); // the last reply is given back just after its write returned
+            }
+            long kept = server.bufferPool().kept();
+            assertTrue(kept > 0 && kept % (65536 + BufferPool.SLACK) == 0, "round " + round + ": " + kept);
+            if (first < 0) {
+                first = kept;
+            }
+            assertEquals(first, kept, "round " + round + " reused what the first connection left, allocating none");
+        }
+    }
+
     @Test
     void socketIsOwnerOnlyInAnOwnerOnlyDirectory() throws Exception {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
