@@ -272,7 +272,7 @@ final class NbdConnection {
             phase = discard > 0 ? Phase.DISCARD_PAYLOAD : Phase.REQUEST_HEADER;
             return;
         }
-        pending = new Request(r.flags(), r.type(), r.cookie(), r.offset(), r.length(), ByteBuffer.allocate((int) r.length()));
+        pending = new Request(r.flags(), r.type(), r.cookie(), r.offset(), r.length(), pool.takeHeap((int) r.length()));
         held += r.length();
         phase = r.length() > 0 ? Phase.WRITE_PAYLOAD : Phase.REQUEST_HEADER;
         if (r.length() == 0) {

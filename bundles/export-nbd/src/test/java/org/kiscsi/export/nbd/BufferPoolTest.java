@@ -44,4 +44,25 @@ class BufferPoolTest {
         p.give(ByteBuffer.allocate(4096));
         assertEquals(2 * ((256 << 10) + BufferPool.SLACK), p.kept(), "heap buffers are not kept");
     }
+
+    @Test
+    void writePayloadsComeFromTheirOwnHeapPoolAndRepliesAreNeverKept() {
+        BufferPool p = new BufferPool(4 << 20);
+        ByteBuffer w = p.takeHeap(256 << 10);
+        assertFalse(w.isDirect());
+        assertEquals(256 << 10, w.limit());
+        p.give(w);
+        assertEquals((256 << 10) + BufferPool.SLACK, p.keptHeap());
+        assertEquals(0, p.kept(), "heap buffers are kept apart from direct ones");
+        assertSame(w, p.takeHeap(200_000));
+        assertTrue(p.take(200_000).isDirect(), "a READ never gets a WRITE's heap buffer");
+        p.give(ByteBuffer.allocate(16));
+        p.give(ByteBuffer.allocate(5000));
+        p.give(ByteBuffer.allocateDirect(20));
+        assertEquals(0, p.keptHeap() + p.kept(), "buffers not of a size class (headers, replies) are not kept");
+        for (int i = 0; i < 5; i++) {
+            p.give(ByteBuffer.allocate((256 << 10) + BufferPool.SLACK));
+        }
+        assertEquals(3 * ((256 << 10) + BufferPool.SLACK), p.keptHeap(), "heap buffers are kept up to a quarter of the bound (1 MiB)");
+    }
 }

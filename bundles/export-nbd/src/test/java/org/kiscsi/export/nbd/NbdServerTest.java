@@ -55,7 +55,6 @@ class NbdServerTest {
     /** nbdcopy opens new connections for each copy: their READ buffers are the ones earlier connections left. */
     @Test
     void readBuffersServeLaterConnections() throws Exception {
-        long first = -1;
         for (int round = 0; round < 3; round++) {
             try (RawClient c = connect("thin", round % 2 == 0, false)) {
                 for (int i = 0; i < 4; i++) {
@@ -70,17 +69,12 @@ class NbdServerTest {
                     }
                 }
             }
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while ((server.bufferPool().kept() == 0 || first > 0 && server.bufferPool().kept() != first) && System.nanoTime() < end) {
-                Thread.sleep(10); // the last reply is given back just after its write returned
-            }
-            long kept = server.bufferPool().kept();
-            assertTrue(kept > 0 && kept % (65536 + BufferPool.SLACK) == 0, "round " + round + ": " + kept);
-            if (first < 0) {
-                first = kept;
-            }
-            assertEquals(first, kept, "round " + round + " reused what the first connection left, allocating none");
         }
+        // 12 READs on 3 connections, at most 4 (maxInFlight) out at once: each buffer is given back on the
+        // selector thread right after its reply is written, before a later connection is served
+        long made = server.bufferPool().allocated();
+        assertTrue(made >= 1 && made <= 4, made + " buffers made");
+        assertTrue(server.bufferPool().kept() >= 65536, "kept: " + server.bufferPool().kept());
     }
 
     @Test

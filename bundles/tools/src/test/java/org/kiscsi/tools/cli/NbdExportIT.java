@@ -94,20 +94,4 @@ class NbdExportIT {
                 + "'h.block_status(2097152, 8388608, lambda c,o,e,err: print(c, o, e))'");
         assertTrue(s.contains("base:allocation 8388608 [1048576, 0, 1048576, 3]"), s);
     }
-
-    /** The README's figure: 64 MiB onto the same LU by nbdcopy through the export and by qemu-img over libiscsi. */
-    @Test
-    void figureNbdcopyThroughTheExportAgainstQemuImgOverLibiscsi() throws Exception {
-        String iscsi = target.url(1).uri();
-        String out = sh("head -c 67108864 /dev/urandom > fig.img;"
-                + " s=$(date +%s%N); nbdcopy fig.img '" + uri("rdwr") + "'; e=$(date +%s%N); echo nbdcopy-write $(( (e-s)/1000000 ));"
-                + " s=$(date +%s%N); nbdcopy '" + uri("rdwr") + "' fig.back; e=$(date +%s%N); echo nbdcopy-read $(( (e-s)/1000000 ));"
-                + " cmp fig.img fig.back;"
-                + " s=$(date +%s%N); qemu-img convert -n -f raw -O raw fig.img '" + iscsi + "'; e=$(date +%s%N);"
-                + " echo qemu-img-write $(( (e-s)/1000000 ));"
-                + " s=$(date +%s%N); qemu-img convert -f raw -O raw '" + iscsi + "' fig.back2; e=$(date +%s%N);"
-                + " echo qemu-img-read $(( (e-s)/1000000 )); cmp fig.img fig.back2; rm -f fig.img fig.back fig.back2");
-        System.out.println("NBD figure (ms for 64 MiB):\n" + out);
-        assertTrue(out.contains("qemu-img-read"), out);
-    }
 }
