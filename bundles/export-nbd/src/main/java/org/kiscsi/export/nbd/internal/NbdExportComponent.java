@@ -1,9 +1,5 @@
 package org.kiscsi.export.nbd.internal;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +28,6 @@ import org.kiscsi.api.session.SessionManager;
 import org.kiscsi.api.session.SessionState;
 import org.kiscsi.export.nbd.NbdExport;
 import org.kiscsi.export.nbd.NbdServer;
-import org.kiscsi.export.nbd.NbdServerOptions;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -79,9 +74,6 @@ public final class NbdExportComponent implements ExportService, SessionListener 
         long stallTimeoutSeconds() default 60;
     }
 
-    private record Listening(String socket, int port, String address, NbdServerOptions options) {
-    }
-
     private final SessionManager sessions;
     private final LunService luns;
     private volatile IscsiManagement management;
@@ -103,7 +95,7 @@ public final class NbdExportComponent implements ExportService, SessionListener 
         this.luns = luns;
         List<ExportSpec> specs = ExportLines.parse(properties);
         synchronized (this) {
-            listen(listening(config));
+            listen(Listening.of(config));
             specs.forEach(s -> addLocked(s, true));
         }
         sessions.addListener(this);
@@ -137,7 +129,7 @@ public final class NbdExportComponent implements ExportService, SessionListener 
     void modified(Config config, Map<String, Object> properties) {
         List<ExportSpec> specs = ExportLines.parse(properties);
         synchronized (this) {
-            Listening next = listening(config);
+            Listening next = Listening.of(config);
             if (!next.equals(listening)) {
                 LOG.info("NBD export listeners changed: restarting the NBD server (its clients are disconnected)");
                 server.close();
@@ -179,36 +171,10 @@ public final class NbdExportComponent implements ExportService, SessionListener 
         timers.shutdownNow();
     }
 
-    private static Listening listening(Config c) {
-        NbdServerOptions o = new NbdServerOptions(c.maxInFlight(), c.maxHeldBytes(), Duration.ofSeconds(c.stallTimeoutSeconds()),
-                NbdServerOptions.DEFAULTS.closeGrace());
-        if (c.tcp_port() < 0 || c.tcp_port() > 65535) {
-            throw new IllegalArgumentException("tcp.port " + c.tcp_port() + ": 0 (no TCP) to 65535");
-        }
-        return new Listening(c.socket().trim(), c.tcp_port(), c.tcp_address().trim(), o);
-    }
-
     private void listen(Listening l) {
         listening = l;
         listeners.clear();
-        server = NbdServer.start(l.options());
-        try {
-            if (!l.socket().isEmpty()) {
-                Path p = Path.of(l.socket());
-                if (!p.isAbsolute()) {
-                    p = Path.of(System.getProperty("karaf.base", System.getProperty("karaf.home", "."))).resolve(p);
-                }
-                listeners.add("unix:" + server.listenUnix(p));
-            }
-            if (l.port() > 0) {
-                InetSocketAddress a = server.listenTcp(new InetSocketAddress(InetAddress.getByName(l.address()), l.port()));
-                listeners.add("tcp:" + (a.getAddress() instanceof java.net.Inet6Address ? "[" + a.getAddress().getHostAddress()
-                        + "]" : a.getAddress().getHostAddress()) + ":" + a.getPort());
-            }
-        } catch (UnknownHostException | RuntimeException e) {
-            server.close();
-            throw new IllegalArgumentException("NBD export: cannot listen (" + l + "): " + e.getMessage(), e);
-        }
+        server = l.start(listeners);
     }
 
     // ---------------------------------------------------------------- ExportService
