@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param size its size in bytes, 0 until its LUN was first opened
  * @param blockSize the LU's logical block size, 0 until then
  * @param clients NBD clients connected to it
- * @param configured whether it comes from the configuration file (else it was added at run time)
+ * @param configured whether it is kept in the configuration (written there by hand, or added as persistent),
+ *        so it is there again after a restart; false for an export of this run only
  * @param detail why it is WAITING or FAILED, or empty
  */
 public record ExportInfo(ExportSpec spec, ExportState state, long sid, long size, int blockSize, long clients,

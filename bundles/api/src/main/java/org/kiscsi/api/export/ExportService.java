@@ -23,13 +23,25 @@ public interface ExportService {
     List<String> listeners();
 
     /**
-     * Adds an export at run time (kept until removed or the daemon stops). Completes with its first
-     * snapshot; fails with {@link org.kiscsi.api.IscsiError#INVAL} for a name in use or not allowed.
+     * Adds an export for this run of the daemon only (as {@code add(spec, false)}): gone when the daemon
+     * stops. Completes with its first snapshot; fails with {@link org.kiscsi.api.IscsiError#INVAL} for a
+     * name in use or not allowed.
      */
-    CompletionStage<ExportInfo> add(ExportSpec spec);
+    default CompletionStage<ExportInfo> add(ExportSpec spec) {
+        return add(spec, false);
+    }
 
     /**
-     * Removes the export and disconnects its clients; fails with
+     * Adds an export at run time. {@code persistent}: it is also written to the service's configuration
+     * (the daemon's {@code etc/org.kiscsi.export.nbd.cfg}), so it is there again after a restart, as
+     * the exports written there by hand are; a configuration that cannot be written fails the add with
+     * {@link org.kiscsi.api.IscsiError#IDBM} and adds nothing. Otherwise as {@link #add(ExportSpec)}.
+     */
+    CompletionStage<ExportInfo> add(ExportSpec spec, boolean persistent);
+
+    /**
+     * Removes the export and disconnects its clients, and from the configuration when it is kept there
+     * ({@link ExportInfo#configured()}); fails with
      * {@link org.kiscsi.api.IscsiError#NO_OBJS_FOUND} when there is none of that name.
      */
     CompletionStage<ExportInfo> remove(String name);

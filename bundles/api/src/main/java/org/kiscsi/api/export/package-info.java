@@ -3,7 +3,7 @@
  * each serves, and where it is in its session's life.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.kiscsi.api.export;
 
 import org.osgi.annotation.bundle.Export;

@@ -25,7 +25,7 @@ final class CommandHandler {
     private final BlockDevice device;
     private final boolean structured;
     private final boolean baseAllocation;
-    /** READ data buffers (the connection's pool; called on the selector thread, where requests are handled). */
+    /** READ reply buffers (the server's pool; called on the selector thread, where requests are handled). */
     private final java.util.function.IntFunction<ByteBuffer> buffers;
 
     CommandHandler(NbdExport export, boolean structured, boolean baseAllocation, java.util.function.IntFunction<ByteBuffer> buffers) {
@@ -106,14 +106,20 @@ final class CommandHandler {
         return r.length() / export.minBlock();
     }
 
+    /**
+     * READ: the LU's data lands in a pooled buffer behind room for the reply's header, which is written in
+     * front of it on completion, so the whole reply is one buffer and one write.
+     */
     private CompletionStage<List<ByteBuffer>> read(Request r) {
         if (r.length() == 0) {
             return CompletableFuture.completedFuture(List.of(structured ? Replies.done(r.cookie()) : Replies.simple(r.cookie(), 0)));
         }
-        ByteBuffer data = buffers.apply((int) r.length());
+        int length = (int) r.length();
+        ByteBuffer reply = buffers.apply(Replies.READ_HEADER_ROOM + length);
+        ByteBuffer data = reply.slice(Replies.READ_HEADER_ROOM, length);
         return device.read(lba(r), data).thenApply(v -> List.of(structured
-                ? Replies.offsetDataHeader(r.cookie(), r.offset(), (int) r.length())
-                : Replies.simpleReadHeader(r.cookie()), data.clear().limit((int) r.length())));
+                ? Replies.offsetDataHeaderBefore(reply, r.cookie(), r.offset(), length)
+                : Replies.simpleHeaderBefore(reply, r.cookie(), length)));
     }
 
     private CompletionStage<List<ByteBuffer>> writeZeroes(Request r) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -27,24 +26,17 @@ final class NbdConnection {
     private static final Logger LOG = LoggerFactory.getLogger(NbdConnection.class);
     /** Largest option data accepted: enough for any name and a few hundred meta-context queries. */
     static final int MAX_OPTION = 64 * 1024;
-    /** Most bytes one write call hands the socket, to keep the JDK's temporary direct buffers small. */
-    private static final int WRITE_WINDOW = 1 << 20;
 
     private enum Phase { CLIENT_FLAGS, OPTION_HEADER, OPTION_DATA, REQUEST_HEADER, WRITE_PAYLOAD, DISCARD_PAYLOAD, DRAINING }
-
-    /** A reply: its buffers, the bytes it held, and a WRITE payload to reuse once it is sent (or null). */
-    private record Outgoing(List<ByteBuffer> buffers, long held, boolean request, ByteBuffer reusable) {
-    }
 
     private final NbdServer server;
     private final SocketChannel channel;
     private final String peer;
     private final NbdServerOptions options;
     private final ByteBuffer in = ByteBuffer.allocate(64 * 1024);
-    private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
+    private final ReplyWriter out;
     private final BufferPool pool;
-    private final ArrayDeque<Outgoing> sending = new ArrayDeque<>();
-    private final Queue<Outgoing> completed = new ConcurrentLinkedQueue<>();
+    private final Queue<ReplyWriter.Outgoing> completed = new ConcurrentLinkedQueue<>();
     private SelectionKey key;
     private Phase phase = Phase.CLIENT_FLAGS;
     private OptionNegotiation negotiation;
@@ -57,15 +49,15 @@ final class NbdConnection {
     private int inFlight;
     private long held;
     private boolean closeAfterWrite;
-    private long lastProgress = System.nanoTime();
     private volatile boolean closed;
 
-    NbdConnection(NbdServer server, SocketChannel channel, String peer, NbdServerOptions options) {
+    NbdConnection(NbdServer server, SocketChannel channel, String peer, NbdServerOptions options, BufferPool pool) {
         this.server = server;
         this.channel = channel;
         this.peer = peer;
         this.options = options;
-        this.pool = new BufferPool(Math.min(options.maxHeldBytes(), 16L << 20));
+        this.pool = pool;
+        this.out = new ReplyWriter(channel, pool);
     }
 
     /** Registers with the selector and sends the server's greeting. */
@@ -73,7 +65,7 @@ final class NbdConnection {
         this.key = k;
         ByteBuffer hello = ByteBuffer.allocate(18).putLong(Nbd.NBDMAGIC).putLong(Nbd.IHAVEOPT)
                 .putShort((short) (Nbd.FLAG_FIXED_NEWSTYLE | Nbd.FLAG_NO_ZEROES));
-        out.add(hello.flip());
+        out.add(List.of(hello.flip()));
         pump();
     }
 
@@ -86,7 +78,7 @@ final class NbdConnection {
     }
 
     boolean idle() {
-        return inFlight == 0 && out.isEmpty() && sending.isEmpty();
+        return inFlight == 0 && out.isEmpty();
     }
 
     /** Selector thread: the socket is readable. */
@@ -106,10 +98,9 @@ final class NbdConnection {
 
     /** Selector thread: the socket is writable, or device completions are waiting. */
     void writable() {
-        Outgoing o;
+        ReplyWriter.Outgoing o;
         while ((o = completed.poll()) != null) {
-            sending.add(o);
-            out.addAll(o.buffers());
+            out.add(o);
         }
         pump();
     }
@@ -128,7 +119,7 @@ final class NbdConnection {
 
     /** Selector thread, about once a second: drops a connection whose client stopped reading replies. */
     void checkStall(long now) {
-        if (!closed && !out.isEmpty() && now - lastProgress > options.stallTimeout().toNanos()) {
+        if (!closed && !out.isEmpty() && now - out.lastProgress() > options.stallTimeout().toNanos()) {
             close("the client read no reply for " + options.stallTimeout().toSeconds() + " s (" + inFlight
                     + " requests outstanding)");
         }
@@ -186,7 +177,7 @@ final class NbdConnection {
                 if (optionLength < 0 || optionLength > MAX_OPTION) {
                     // the data cannot be skipped cheaply: say why, then hang up
                     negotiation.tooBig(option, Integer.toUnsignedLong(optionLength), MAX_OPTION);
-                    out.addAll(negotiation.takeReplies());
+                    out.add(negotiation.takeReplies());
                     closeAfterWrite = true;
                     phase = Phase.DRAINING;
                     LOG.info("NBD client {}: option {} of {} bytes (at most {}): closing", peer, option,
@@ -202,7 +193,7 @@ final class NbdConnection {
                 byte[] data = new byte[optionLength];
                 in.get(data);
                 OptionNegotiation.Next next = negotiation.option(option, data);
-                out.addAll(negotiation.takeReplies());
+                out.add(negotiation.takeReplies());
                 switch (next) {
                     case CONTINUE -> phase = Phase.OPTION_HEADER;
                     case CLOSE -> {
@@ -281,7 +272,7 @@ final class NbdConnection {
             phase = discard > 0 ? Phase.DISCARD_PAYLOAD : Phase.REQUEST_HEADER;
             return;
         }
-        pending = new Request(r.flags(), r.type(), r.cookie(), r.offset(), r.length(), ByteBuffer.allocate((int) r.length()));
+        pending = new Request(r.flags(), r.type(), r.cookie(), r.offset(), r.length(), pool.takeHeap((int) r.length()));
         held += r.length();
         phase = r.length() > 0 ? Phase.WRITE_PAYLOAD : Phase.REQUEST_HEADER;
         if (r.length() == 0) {
@@ -306,7 +297,7 @@ final class NbdConnection {
             // a WRITE's payload is reused only when the LU is done with it (not after a failure: a task the
             // engine gave up on must never see its buffer refilled)
             ByteBuffer reusable = r.type() == Nbd.CMD_WRITE && e == null && CommandHandler.succeeded(buffers) ? r.payload() : null;
-            completed.add(new Outgoing(buffers, h, true, reusable));
+            completed.add(new ReplyWriter.Outgoing(buffers, h, true, reusable));
             server.wake(this);
         });
     }
@@ -322,45 +313,21 @@ final class NbdConnection {
             return;
         }
         try {
-            while (!out.isEmpty()) {
-                ByteBuffer b = out.peek();
-                int window = b.isDirect() ? b.remaining() : Math.min(b.remaining(), WRITE_WINDOW);
-                int n = b.remaining() == 0 ? 0 : channel.write(b.slice(b.position(), window));
-                b.position(b.position() + n);
-                if (n > 0) {
-                    lastProgress = System.nanoTime();
-                }
-                if (b.hasRemaining()) {
-                    break;
-                }
-                out.poll();
-                finishedBuffer(b);
-            }
+            out.flush(this::sent);
         } catch (IOException e) {
             close("write failed: " + e.getMessage());
             return;
         }
-        if (out.isEmpty()) {
-            lastProgress = System.nanoTime();
-            if (closeAfterWrite && inFlight == 0) {
-                close(null);
-            }
+        if (out.isEmpty() && closeAfterWrite && inFlight == 0) {
+            close(null);
         }
     }
 
-    /** A buffer went out: when it was its reply's last, the request is done. */
-    private void finishedBuffer(ByteBuffer b) {
-        Outgoing o = sending.peek();
-        if (o != null && o.buffers().get(o.buffers().size() - 1) == b) {
-            sending.poll();
-            held -= o.held();
-            o.buffers().forEach(pool::give); // READ data (headers are heap buffers, which the pool ignores)
-            if (o.reusable() != null) {
-                pool.give(o.reusable());
-            }
-            if (o.request()) {
-                inFlight--;
-            }
+    /** A reply went out: the request is done. */
+    private void sent(ReplyWriter.Outgoing o) {
+        held -= o.held();
+        if (o.request()) {
+            inFlight--;
         }
     }
 

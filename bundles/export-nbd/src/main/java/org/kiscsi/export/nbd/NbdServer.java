@@ -45,12 +45,18 @@ public final class NbdServer implements AutoCloseable {
     /** A wake-up is on its way: completions arriving meanwhile only queue (one selector wake-up serves a burst). */
     private final java.util.concurrent.atomic.AtomicBoolean wakeupPending = new java.util.concurrent.atomic.AtomicBoolean();
     private final Set<NbdConnection> connections = ConcurrentHashMap.newKeySet();
+    /**
+     * READ buffers of every connection (selector thread only): kept across connections, since a tool such
+     * as nbdcopy opens new ones for each copy, and fresh direct buffers are costly (zeroed, freed by GC).
+     */
+    private final BufferPool pool;
     private final List<ServerSocketChannel> listeners = new ArrayList<>();
     private final List<Path> socketFiles = new ArrayList<>();
     private volatile boolean closing;
 
     private NbdServer(NbdServerOptions options) throws IOException {
         this.options = options;
+        this.pool = new BufferPool(Math.min(4 * options.maxHeldBytes(), BufferPool.MAX_KEPT));
         this.selector = Selector.open();
         this.thread = new Thread(this::loop, "kiscsi-nbd-" + THREADS.incrementAndGet());
         thread.setDaemon(true);
@@ -65,6 +71,10 @@ public final class NbdServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("NBD server: cannot open a selector", e);
         }
+    }
+
+    BufferPool bufferPool() {
+        return pool;
     }
 
     /** Listens on TCP {@code address} (port 0: any free one); the address bound. */
@@ -247,7 +257,7 @@ public final class NbdServer implements AutoCloseable {
             if (remote instanceof InetSocketAddress) {
                 ch.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
             }
-            NbdConnection c = new NbdConnection(this, ch, peer, options);
+            NbdConnection c = new NbdConnection(this, ch, peer, options, pool);
             connections.add(c);
             c.start(ch.register(selector, 0, c));
         }

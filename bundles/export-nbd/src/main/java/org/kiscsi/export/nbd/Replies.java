@@ -14,22 +14,32 @@ final class Replies {
         return ByteBuffer.allocate(16).putInt(Nbd.SIMPLE_REPLY_MAGIC).putInt(error).putLong(cookie).flip();
     }
 
-    /** The header of a successful simple READ reply; the data follows. */
-    static ByteBuffer simpleReadHeader(long cookie) {
-        return simple(cookie, 0);
+    /** Bytes left in front of READ data for its reply's header (a simple one is 16, a structured one 28). */
+    static final int READ_HEADER_ROOM = 32;
+
+    /**
+     * A successful simple READ reply in one buffer: {@code reply} holds the data at
+     * {@link #READ_HEADER_ROOM}; the header goes just before it. Position and limit frame the reply.
+     */
+    static ByteBuffer simpleHeaderBefore(ByteBuffer reply, long cookie, int length) {
+        int at = READ_HEADER_ROOM - 16;
+        reply.putInt(at, Nbd.SIMPLE_REPLY_MAGIC).putInt(at + 4, 0).putLong(at + 8, cookie);
+        return reply.limit(READ_HEADER_ROOM + length).position(at);
+    }
+
+    /** As {@link #simpleHeaderBefore}, for one OFFSET_DATA chunk with DONE. */
+    static ByteBuffer offsetDataHeaderBefore(ByteBuffer reply, long cookie, long offset, int length) {
+        int at = READ_HEADER_ROOM - 28;
+        reply.putInt(at, Nbd.STRUCTURED_REPLY_MAGIC).putShort(at + 4, (short) Nbd.REPLY_FLAG_DONE)
+                .putShort(at + 6, (short) Nbd.REPLY_TYPE_OFFSET_DATA).putLong(at + 8, cookie).putInt(at + 16, 8 + length)
+                .putLong(at + 20, offset);
+        return reply.limit(READ_HEADER_ROOM + length).position(at);
     }
 
     /** A structured chunk's header. */
     static ByteBuffer chunkHeader(long cookie, int flags, int type, int length) {
         return ByteBuffer.allocate(20).putInt(Nbd.STRUCTURED_REPLY_MAGIC).putShort((short) flags).putShort((short) type)
                 .putLong(cookie).putInt(length).flip();
-    }
-
-    /** The header of one OFFSET_DATA chunk with DONE: the data of {@code length} bytes follows. */
-    static ByteBuffer offsetDataHeader(long cookie, long offset, int length) {
-        ByteBuffer h = ByteBuffer.allocate(28);
-        h.put(chunkHeader(cookie, Nbd.REPLY_FLAG_DONE, Nbd.REPLY_TYPE_OFFSET_DATA, 8 + length)).putLong(offset);
-        return h.flip();
     }
 
     /** NONE with DONE: a structured success without data. */

@@ -10,7 +10,10 @@ import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Dictionary;
 import java.util.HashMap;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -40,6 +43,8 @@ import org.kiscsi.scsi.SessionLunService;
 import org.kiscsi.testkit.proxy.FaultProxy;
 import org.kiscsi.testkit.target.TestTarget;
 import org.kiscsi.transport.tcp.TcpTransport;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
  * The daemon's export service over the real engine, TCP transport and LUN service, against the in-JVM
@@ -60,6 +65,7 @@ class ExportServiceTest {
     NbdExportComponent service;
     NodeRecord record;
     Path socket;
+    Map<String, Object> props;
 
     @BeforeEach
     void start() throws Exception {
@@ -72,7 +78,7 @@ class ExportServiceTest {
                 .with(NodeKeys.INITIAL_LOGIN_RETRY_MAX, "0").with(NodeKeys.NOOP_OUT_TIMEOUT, "2")
                 .with(NodeKeys.REPLACEMENT_TIMEOUT, Integer.toString(REPLACEMENT_SECONDS)));
         socket = tmp.resolve("run/nbd.sock");
-        Map<String, Object> props = new HashMap<>();
+        props = new HashMap<>();
         props.put("socket", socket.toString());
         props.put("stallTimeoutSeconds", 2L);
         props.put("export.disk", IQN + " " + proxy.portal().address() + ":" + proxy.portal().port() + " 0");
@@ -168,6 +174,47 @@ class ExportServiceTest {
         IscsiException none = (IscsiException) assertThrows(java.util.concurrent.ExecutionException.class,
                 () -> service.remove("added").toCompletableFuture().get(5, TimeUnit.SECONDS)).getCause();
         assertEquals(IscsiError.NO_OBJS_FOUND, none.error());
+    }
+
+    @Test
+    void persistentExportsAreKeptInTheConfigurationAndServeAgainAfterARestart() throws Exception {
+        long sid = login();
+        Map<String, Object> file = new HashMap<>(props);
+        service.setConfigurationAdmin(configAdmin(file));
+        ExportSpec kept = new ExportSpec("kept", new NodeKey(IscsiName.of(IQN), proxy.portal(), "iface0"), 1, true);
+        assertTrue(service.add(kept, true).toCompletableFuture().get(5, TimeUnit.SECONDS).configured());
+        assertEquals(IQN + " " + proxy.portal() + " 1 iface=iface0 readonly", file.get("export.kept"));
+        ExportSpec once = new ExportSpec("once", record.key(), 1, false);
+        assertTrue(!service.add(once, false).toCompletableFuture().get(5, TimeUnit.SECONDS).configured());
+        assertTrue(!file.containsKey("export.once"), file.toString());
+        await("once", i -> i.state() == ExportState.READY);
+
+        // the daemon restarts: the component comes back from the configuration alone
+        service.deactivate();
+        service = new NbdExportComponent(engine, new SessionLunService(engine, BlockDeviceOptions.DEFAULTS), config(file), file);
+        service.setConfigurationAdmin(configAdmin(file));
+        assertEquals(List.of("disk", "kept", "other"), service.exports().stream().map(i -> i.spec().name()).toList());
+        ExportInfo back = info("kept");
+        assertEquals(kept, back.spec());
+        assertTrue(back.configured());
+        service.add(new ExportSpec("disk2", record.key(), 0, false), true).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        await("disk2", i -> i.state() == ExportState.READY && i.sid() == sid);
+
+        // removing takes a kept export, whether written by hand or added, out of the configuration
+        service.remove("kept").toCompletableFuture().get(5, TimeUnit.SECONDS);
+        service.remove("disk").toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertTrue(!file.containsKey("export.kept") && !file.containsKey("export.disk") && file.containsKey("export.disk2"),
+                file.toString());
+    }
+
+    @Test
+    void aPersistentExportWithoutConfigAdminIsRefusedAndNotAdded() throws Exception {
+        IscsiException x = (IscsiException) assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> service.add(new ExportSpec("kept", record.key(), 1, false), true).toCompletableFuture().get(5, TimeUnit.SECONDS))
+                .getCause();
+        assertEquals(IscsiError.IDBM, x.error());
+        assertTrue(x.getMessage().contains("org.kiscsi.export.nbd") && x.getMessage().contains("nonpersistent"), x.getMessage());
+        assertTrue(service.export("kept").isEmpty());
     }
 
     @Test
@@ -283,6 +330,33 @@ class ExportServiceTest {
                     String key = m.getName().replace('_', '.');
                     Object v = props.get(key);
                     return v != null ? v : m.getDefaultValue();
+                });
+    }
+
+    /**
+     * Config Admin as far as the export service uses it: the service's one configuration, {@code file}
+     * (what Karaf's file installer keeps in etc/org.kiscsi.export.nbd.cfg), read and updated.
+     */
+    static ConfigurationAdmin configAdmin(Map<String, Object> file) {
+        Configuration c = (Configuration) Proxy.newProxyInstance(ExportServiceTest.class.getClassLoader(),
+                new Class<?>[] { Configuration.class }, (p, m, a) -> switch (m.getName()) {
+                    case "getProperties" -> new Hashtable<>(file);
+                    case "update" -> {
+                        Dictionary<?, ?> d = (Dictionary<?, ?>) a[0];
+                        file.clear();
+                        for (Object k : Collections.list(d.keys())) {
+                            file.put((String) k, d.get(k));
+                        }
+                        yield null;
+                    }
+                    default -> throw new UnsupportedOperationException(m.getName());
+                });
+        return (ConfigurationAdmin) Proxy.newProxyInstance(ExportServiceTest.class.getClassLoader(),
+                new Class<?>[] { ConfigurationAdmin.class }, (p, m, a) -> {
+                    if (m.getName().equals("getConfiguration") && "org.kiscsi.export.nbd".equals(a[0])) {
+                        return c;
+                    }
+                    throw new UnsupportedOperationException(m.getName() + " " + java.util.Arrays.toString(a));
                 });
     }
 

@@ -52,6 +52,31 @@ class NbdServerTest {
         return c;
     }
 
+    /** nbdcopy opens new connections for each copy: their READ buffers are the ones earlier connections left. */
+    @Test
+    void readBuffersServeLaterConnections() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            try (RawClient c = connect("thin", round % 2 == 0, false)) {
+                for (int i = 0; i < 4; i++) {
+                    c.request(0, Nbd.CMD_READ, i, i * 65536L, 65536, null);
+                }
+                for (int i = 0; i < 4; i++) {
+                    if (round % 2 == 0) {
+                        c.chunk();
+                    } else {
+                        c.simpleReply();
+                        c.read(65536);
+                    }
+                }
+            }
+        }
+        // 12 READs on 3 connections, at most 4 (maxInFlight) out at once: each buffer is given back on the
+        // selector thread right after its reply is written, before a later connection is served
+        long made = server.bufferPool().allocated();
+        assertTrue(made >= 1 && made <= 4, made + " buffers made");
+        assertTrue(server.bufferPool().kept() >= 65536, "kept: " + server.bufferPool().kept());
+    }
+
     @Test
     void socketIsOwnerOnlyInAnOwnerOnlyDirectory() throws Exception {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));

@@ -17,8 +17,13 @@ import org.kiscsi.shell.completers.IfaceNameCompleter;
 import org.kiscsi.shell.completers.PortalCompleter;
 import org.kiscsi.shell.completers.TargetNameCompleter;
 
-/** Adds an NBD export at run time: a LUN of the sessions of one node record (kept until removed or the daemon stops). */
-@Command(scope = "iscsi", name = "export-add", description = "Exports a LUN of a node record's session over NBD, following the record's sessions (until removed or the daemon stops; etc/org.kiscsi.export.nbd.cfg keeps exports)")
+/**
+ * Adds an NBD export at run time: a LUN of the sessions of one node record. Like a node record made with
+ * iscsiadm, it is kept (written into etc/org.kiscsi.export.nbd.cfg) until removed; {@code --nonpersistent}
+ * keeps it for this run of the daemon only, as iscsiadm's {@code -o nonpersistent} keeps discovered
+ * targets out of the node database.
+ */
+@Command(scope = "iscsi", name = "export-add", description = "Exports a LUN of a node record's session over NBD, following the record's sessions; kept in etc/org.kiscsi.export.nbd.cfg until removed, unless --nonpersistent")
 @Service
 public class ExportAddCommand extends ExportCommandSupport {
     @Option(name = "-T", aliases = "--targetname", required = true, description = "The record's target")
@@ -39,6 +44,9 @@ public class ExportAddCommand extends ExportCommandSupport {
     @Option(name = "-r", aliases = "--read-only", description = "Refuse writes")
     boolean readOnly;
 
+    @Option(name = "--nonpersistent", description = "For this run of the daemon only: not written into etc/org.kiscsi.export.nbd.cfg")
+    boolean nonPersistent;
+
     @Argument(index = 0, name = "name", description = "The export's name, as NBD clients ask for it", required = true)
     String name;
 
@@ -50,7 +58,7 @@ public class ExportAddCommand extends ExportCommandSupport {
         } catch (IllegalArgumentException e) {
             throw new IscsiException(IscsiError.INVAL, e.getMessage());
         }
-        ExportInfo added = await(exports.add(spec));
+        ExportInfo added = await(exports.add(spec, !nonPersistent));
         return ExportText.added(added, exports.listeners());
     }
 }

@@ -6,7 +6,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.CommandException;
 
 /** Removes an NBD export; its clients are disconnected. */
-@Command(scope = "iscsi", name = "export-remove", description = "Removes an NBD export and disconnects its clients (an export of etc/org.kiscsi.export.nbd.cfg comes back when that file changes or the daemon restarts)")
+@Command(scope = "iscsi", name = "export-remove", description = "Removes an NBD export and disconnects its clients; a kept export is also taken out of etc/org.kiscsi.export.nbd.cfg")
 @Service
 public class ExportRemoveCommand extends ExportCommandSupport {
     @Argument(index = 0, name = "name", description = "The export's name", required = true)

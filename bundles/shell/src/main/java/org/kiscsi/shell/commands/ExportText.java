@@ -34,7 +34,7 @@ final class ExportText {
         if (e.spec().readOnly()) {
             b.append(", read-only");
         }
-        b.append(e.configured() ? " (configured)" : " (added at run time)").append('\n');
+        b.append(e.configured() ? " (configured)" : " (this run only)").append('\n');
         if (e.size() > 0) {
             b.append("\t").append(e.size()).append(" bytes in blocks of ").append(e.blockSize()).append(", ")
                     .append(e.clients()).append(e.clients() == 1 ? " client" : " clients").append('\n');

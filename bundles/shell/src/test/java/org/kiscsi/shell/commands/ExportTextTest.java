@@ -30,7 +30,7 @@ class ExportTextTest {
     @Test
     void aWaitingOrFailedExportSaysWhy() {
         ExportInfo w = new ExportInfo(new ExportSpec("d", RECORD, 0, true), ExportState.WAITING, -1, 0, 0, 0, false, "no session");
-        assertEquals("d: WAITING, LUN 0 of 192.0.2.10:3260,1 iqn.2026-11.com.example:disk1, read-only (added at run time)\n"
+        assertEquals("d: WAITING, LUN 0 of 192.0.2.10:3260,1 iqn.2026-11.com.example:disk1, read-only (this run only)\n"
                 + "\tno session\n", ExportText.export(w, List.of()));
         ExportInfo f = new ExportInfo(new ExportSpec("d", RECORD, 9, false), ExportState.FAILED, -1, 0, 0, 0, false, "no LUN 9");
         assertEquals("\tfailed: no LUN 9\n", ExportText.export(f, List.of()).lines().skip(1).findFirst().orElseThrow() + "\n");

@@ -1,30 +1,17 @@
 package org.kiscsi.tools.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.kiscsi.api.scsi.Await;
-import org.kiscsi.api.scsi.BlockDevice;
-import org.kiscsi.export.nbd.NbdExport;
-import org.kiscsi.export.nbd.NbdServer;
-import org.kiscsi.export.nbd.NbdServerOptions;
-import org.kiscsi.testkit.peers.Loopback;
 import org.kiscsi.testkit.peers.LunBacking;
 import org.kiscsi.testkit.peers.TgtTarget;
-import org.kiscsi.testkit.peers.Tgtd;
-import org.kiscsi.tools.standalone.StandaloneInitiator;
-import org.kiscsi.tools.url.IscsiUrlParser;
 
 /**
  * tgtd LUNs exported over NBD as bin/kiscsi-nbd does, used by libnbd's nbdinfo, nbdcopy and nbdsh and
@@ -35,60 +22,35 @@ import org.kiscsi.tools.url.IscsiUrlParser;
 class NbdExportIT {
     private static final String IQN = "iqn.2026-11.org.kiscsi.it:nbd";
     private static final long MIB = 1 << 20;
-    private static Tgtd tgtd;
+    private static NbdFixture f;
     private static TgtTarget target;
-    private static StandaloneInitiator kiscsi;
-    private static NbdServer server;
-    private static Path dir;
     private static Path socket;
 
     @BeforeAll
     static void start() throws IOException {
-        tgtd = Tgtd.start(Loopback.IPV4);
-        target = tgtd.createTarget(IQN);
+        f = new NbdFixture(IQN, "iqn.2026-11.org.kiscsi:nbd-it");
+        target = f.target;
         target.addLun(1, LunBacking.file(64 * MIB));
         target.addLun(2, LunBacking.file(64 * MIB).thinProvisioned());
-        target.allowAll();
-        kiscsi = new StandaloneInitiator("iqn.2026-11.org.kiscsi:nbd-it", Duration.ofSeconds(20));
-        server = NbdServer.start(NbdServerOptions.DEFAULTS);
-        long sid = kiscsi.login(IscsiUrlParser.parse(target.url(1).uri(), IscsiUrlParser.Form.LUN, java.util.Map.of()));
-        for (int lun : new int[] { 1, 2 }) {
-            BlockDevice d = kiscsi.open(sid, lun, IQN);
-            server.addExport(Await.result(NbdExport.open(lun == 1 ? "rdwr" : "thin", "tgtd LUN " + lun, d, false),
-                    Duration.ofSeconds(20), "export"));
-        }
-        dir = Files.createTempDirectory("kiscsi-nbd-it");
-        socket = server.listenUnix(dir.resolve("run/nbd.sock"));
+        long sid = f.login(f.tgtd.portal());
+        f.export("rdwr", sid, 1, false);
+        f.export("thin", sid, 2, false);
+        socket = f.socket;
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        if (kiscsi != null) {
-            kiscsi.close();
-        }
-        if (tgtd != null) {
-            tgtd.close();
+    static void stop() {
+        if (f != null) {
+            f.close();
         }
     }
 
     private static String uri(String export) {
-        return "nbd+unix:///" + export + "?socket=" + socket;
+        return f.uri(export);
     }
 
-    /** Runs a shell script in {@link #dir}; its standard output, failing on a non-zero exit. */
-    static String sh(String script) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "set -e -o pipefail; " + script).directory(dir.toFile())
-                .redirectErrorStream(true);
-        pb.environment().put("PATH", "/usr/bin:/bin:/usr/sbin:/sbin");
-        Process p = pb.start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out: " + script);
-        String text = new String(out, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), script + "\n" + text);
-        return text;
+    private static String sh(String script) throws Exception {
+        return f.sh(script);
     }
 
     @Test
@@ -131,21 +93,5 @@ class NbdExportIT {
         String s = sh("nbdsh --base-allocation -u '" + uri("thin") + "' -c "
                 + "'h.block_status(2097152, 8388608, lambda c,o,e,err: print(c, o, e))'");
         assertTrue(s.contains("base:allocation 8388608 [1048576, 0, 1048576, 3]"), s);
-    }
-
-    /** The README's figure: 64 MiB onto the same LU by nbdcopy through the export and by qemu-img over libiscsi. */
-    @Test
-    void figureNbdcopyThroughTheExportAgainstQemuImgOverLibiscsi() throws Exception {
-        String iscsi = target.url(1).uri();
-        String out = sh("head -c 67108864 /dev/urandom > fig.img;"
-                + " s=$(date +%s%N); nbdcopy fig.img '" + uri("rdwr") + "'; e=$(date +%s%N); echo nbdcopy-write $(( (e-s)/1000000 ));"
-                + " s=$(date +%s%N); nbdcopy '" + uri("rdwr") + "' fig.back; e=$(date +%s%N); echo nbdcopy-read $(( (e-s)/1000000 ));"
-                + " cmp fig.img fig.back;"
-                + " s=$(date +%s%N); qemu-img convert -n -f raw -O raw fig.img '" + iscsi + "'; e=$(date +%s%N);"
-                + " echo qemu-img-write $(( (e-s)/1000000 ));"
-                + " s=$(date +%s%N); qemu-img convert -f raw -O raw '" + iscsi + "' fig.back2; e=$(date +%s%N);"
-                + " echo qemu-img-read $(( (e-s)/1000000 )); cmp fig.img fig.back2; rm -f fig.img fig.back fig.back2");
-        System.out.println("NBD figure (ms for 64 MiB):\n" + out);
-        assertTrue(out.contains("qemu-img-read"), out);
     }
 }

@@ -17,7 +17,8 @@ import org.kiscsi.export.nbd.NbdExport;
  */
 final class DaemonExport {
     final ExportSpec spec;
-    final boolean configured;
+    /** Kept in the configuration (written there by hand, or added as persistent). */
+    boolean configured;
     private final NodeSelector record;
     ExportState state = ExportState.WAITING;
     long sid = -1;

@@ -31,6 +31,18 @@ final class ExportLines {
         return specs;
     }
 
+    /** The line {@link #parse(String, String)} reads back as {@code spec}. */
+    static String format(ExportSpec spec) {
+        NodeKey k = spec.node();
+        Portal p = k.portal();
+        StringBuilder b = new StringBuilder(k.target().toString()).append(' ')
+                .append(p.tpgt() == Portal.TPGT_UNKNOWN ? p.hostPort() : p.toString()).append(' ').append(spec.lun());
+        if (!k.iface().equals(NodeKey.DEFAULT_IFACE)) {
+            b.append(" iface=").append(k.iface());
+        }
+        return spec.readOnly() ? b.append(" readonly").toString() : b.toString();
+    }
+
     static ExportSpec parse(String name, String line) {
         String where = PREFIX + name + " = " + line;
         String[] t = line.trim().split("\\s+");

@@ -1,9 +1,5 @@
 package org.kiscsi.export.nbd.internal;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +28,7 @@ import org.kiscsi.api.session.SessionManager;
 import org.kiscsi.api.session.SessionState;
 import org.kiscsi.export.nbd.NbdExport;
 import org.kiscsi.export.nbd.NbdServer;
-import org.kiscsi.export.nbd.NbdServerOptions;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -50,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * of its node record (see {@link ExportService}): a session logging in opens the LUN, its recovery is the
  * engine's (requests are held there), its end leaves requests waiting in {@link FollowingDevice} for
  * the next session. Exports come from {@code export.<name>} properties (see {@link ExportLines}) and
- * from {@link #add} at run time.
+ * from {@link #add} at run time; a persistent one is written into those properties through Config Admin
+ * (see {@link ConfiguredExports}), a removed one taken out of them.
  */
 @Component(service = ExportService.class, configurationPid = "org.kiscsi.export.nbd",
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -77,12 +74,10 @@ public final class NbdExportComponent implements ExportService, SessionListener 
         long stallTimeoutSeconds() default 60;
     }
 
-    private record Listening(String socket, int port, String address, NbdServerOptions options) {
-    }
-
     private final SessionManager sessions;
     private final LunService luns;
     private volatile IscsiManagement management;
+    private volatile ConfigurationAdmin configAdmin;
     private final Map<String, DaemonExport> exports = new TreeMap<>();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "kiscsi-nbd-exports");
@@ -100,7 +95,7 @@ public final class NbdExportComponent implements ExportService, SessionListener 
         this.luns = luns;
         List<ExportSpec> specs = ExportLines.parse(properties);
         synchronized (this) {
-            listen(listening(config));
+            listen(Listening.of(config));
             specs.forEach(s -> addLocked(s, true));
         }
         sessions.addListener(this);
@@ -118,12 +113,23 @@ public final class NbdExportComponent implements ExportService, SessionListener 
         }
     }
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    public void setConfigurationAdmin(ConfigurationAdmin c) {
+        configAdmin = c;
+    }
+
+    void unsetConfigurationAdmin(ConfigurationAdmin c) {
+        if (configAdmin == c) {
+            configAdmin = null;
+        }
+    }
+
     /** A changed file: exports from it are added and removed, run-time ones kept; new listeners restart the server. */
     @Modified
     void modified(Config config, Map<String, Object> properties) {
         List<ExportSpec> specs = ExportLines.parse(properties);
         synchronized (this) {
-            Listening next = listening(config);
+            Listening next = Listening.of(config);
             if (!next.equals(listening)) {
                 LOG.info("NBD export listeners changed: restarting the NBD server (its clients are disconnected)");
                 server.close();
@@ -139,7 +145,9 @@ public final class NbdExportComponent implements ExportService, SessionListener 
                 DaemonExport e = exports.get(s.name());
                 if (e == null) {
                     addLocked(s, true);
-                } else if (!e.spec.equals(s)) {
+                } else if (e.spec.equals(s)) {
+                    e.configured = true; // a run-time export written there (persistent), or by hand
+                } else {
                     LOG.warn("NBD export '{}' of the configuration: the name is used by a run-time export; not added", s.name());
                 }
             }
@@ -163,36 +171,10 @@ public final class NbdExportComponent implements ExportService, SessionListener 
         timers.shutdownNow();
     }
 
-    private static Listening listening(Config c) {
-        NbdServerOptions o = new NbdServerOptions(c.maxInFlight(), c.maxHeldBytes(), Duration.ofSeconds(c.stallTimeoutSeconds()),
-                NbdServerOptions.DEFAULTS.closeGrace());
-        if (c.tcp_port() < 0 || c.tcp_port() > 65535) {
-            throw new IllegalArgumentException("tcp.port " + c.tcp_port() + ": 0 (no TCP) to 65535");
-        }
-        return new Listening(c.socket().trim(), c.tcp_port(), c.tcp_address().trim(), o);
-    }
-
     private void listen(Listening l) {
         listening = l;
         listeners.clear();
-        server = NbdServer.start(l.options());
-        try {
-            if (!l.socket().isEmpty()) {
-                Path p = Path.of(l.socket());
-                if (!p.isAbsolute()) {
-                    p = Path.of(System.getProperty("karaf.base", System.getProperty("karaf.home", "."))).resolve(p);
-                }
-                listeners.add("unix:" + server.listenUnix(p));
-            }
-            if (l.port() > 0) {
-                InetSocketAddress a = server.listenTcp(new InetSocketAddress(InetAddress.getByName(l.address()), l.port()));
-                listeners.add("tcp:" + (a.getAddress() instanceof java.net.Inet6Address ? "[" + a.getAddress().getHostAddress()
-                        + "]" : a.getAddress().getHostAddress()) + ":" + a.getPort());
-            }
-        } catch (UnknownHostException | RuntimeException e) {
-            server.close();
-            throw new IllegalArgumentException("NBD export: cannot listen (" + l + "): " + e.getMessage(), e);
-        }
+        server = l.start(listeners);
     }
 
     // ---------------------------------------------------------------- ExportService
@@ -213,7 +195,7 @@ public final class NbdExportComponent implements ExportService, SessionListener 
     }
 
     @Override
-    public CompletionStage<ExportInfo> add(ExportSpec spec) {
+    public CompletionStage<ExportInfo> add(ExportSpec spec, boolean persistent) {
         DaemonExport e;
         synchronized (this) {
             try {
@@ -227,22 +209,51 @@ public final class NbdExportComponent implements ExportService, SessionListener 
             }
             e = addLocked(spec, false);
         }
+        if (persistent) {
+            try {
+                ConfiguredExports.keep(configAdmin, spec);
+            } catch (IscsiException x) {
+                synchronized (this) {
+                    if (exports.get(spec.name()) == e) {
+                        removeLocked(e, "not added: " + x.getMessage());
+                    }
+                }
+                return CompletableFuture.failedFuture(x);
+            }
+            synchronized (this) {
+                e.configured = true;
+            }
+        }
         sessions.sessions().stream().filter(e::follows).forEach(s -> stateChanged(s, null));
         return CompletableFuture.completedFuture(export(spec.name()).orElseThrow());
     }
 
     @Override
     public CompletionStage<ExportInfo> remove(String name) {
+        ExportInfo last;
         synchronized (this) {
             DaemonExport e = exports.get(name);
             if (e == null) {
                 return CompletableFuture.failedFuture(new IscsiException(IscsiError.NO_OBJS_FOUND, "no export named '" + name
                         + "'" + (exports.isEmpty() ? " (there is none)" : " (there are " + String.join(", ", exports.keySet()) + ")")));
             }
-            ExportInfo last = e.info(server.clients(name));
-            removeLocked(e, "removed");
-            return CompletableFuture.completedFuture(last);
+            last = e.info(server.clients(name));
         }
+        if (last.configured()) {
+            // out of the file first: a failure leaves the export as it was (the file would bring it back)
+            try {
+                ConfiguredExports.forget(configAdmin, name);
+            } catch (IscsiException x) {
+                return CompletableFuture.failedFuture(x);
+            }
+        }
+        synchronized (this) {
+            DaemonExport e = exports.get(name);
+            if (e != null) {
+                removeLocked(e, "removed");
+            }
+        }
+        return CompletableFuture.completedFuture(last);
     }
 
     private DaemonExport addLocked(ExportSpec spec, boolean configured) {
