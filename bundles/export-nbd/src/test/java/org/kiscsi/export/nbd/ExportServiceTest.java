@@ -264,7 +264,9 @@ class ExportServiceTest {
                 for (int i = 0; i < 64; i++) {
                     c.request(0, Nbd.CMD_READ, i, 0, 1 << 20, null);
                 }
-                Thread.sleep(3500);
+                // read nothing until the server has dropped it (reading would end the stall); the
+                // earlier clients of "disk" are gone by then too
+                await("disk", i -> i.clients() == 0);
                 assertTrue(c.closedByServer(), "a client that reads nothing is dropped");
             }
             // meanwhile the other export's client and new clients are served
