@@ -30,6 +30,7 @@ final class ConnectAttempt {
     private final Supplier<TcpOptions> options;
     private final NioSocketConnector connector;
     private final IoThreads threads;
+    private final ReadBuffers readBuffers;
     private final String portal;
     final CompletableFuture<TransportConnection> result = new CompletableFuture<>();
     private volatile ConnectFuture mina;
@@ -37,12 +38,13 @@ final class ConnectAttempt {
     private volatile ScheduledFuture<?> timeout;
 
     ConnectAttempt(ConnectRequest request, TransportListener listener, Supplier<TcpOptions> options, NioSocketConnector connector,
-            IoThreads threads) {
+            IoThreads threads, ReadBuffers readBuffers) {
         this.request = request;
         this.listener = listener;
         this.options = options;
         this.connector = connector;
         this.threads = threads;
+        this.readBuffers = readBuffers;
         this.portal = request.portal().hostPort();
     }
 
@@ -86,7 +88,7 @@ final class ConnectAttempt {
         ConnectFuture f;
         try {
             f = connector.connect(remote, local, (session, future) -> {
-                TcpConnection c = new TcpConnection(session, listener, options);
+                TcpConnection c = new TcpConnection(session, listener, options, readBuffers);
                 session.setAttribute(SessionHandler.CONNECTION, c);
                 connection = c;
                 if (result.isDone()) {

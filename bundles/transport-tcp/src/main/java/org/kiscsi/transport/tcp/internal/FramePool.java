@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * frame per PDU is an allocation (and zeroing) per PDU on the data path. A connection's frames go back
  * here when MINA has written them; once the connection closed nothing more is taken, so a frame
  * still in a closing socket's queue can never be handed to another PDU.
+ *
+ * <p>With size classes of its own, the same pool holds a transport's read buffers ({@link ReadBuffers}).
  */
 final class FramePool {
     /**
@@ -22,18 +24,31 @@ final class FramePool {
     /** A pool that pools nothing: every frame is a fresh heap buffer (tests of the layout). */
     static final FramePool NONE = new FramePool(false);
 
+    private final int[] sizes;
+    private final int[] keep;
     private final boolean pooling;
-    @SuppressWarnings("unchecked")
-    private final ConcurrentLinkedQueue<ByteBuffer>[] free = new ConcurrentLinkedQueue[SIZES.length];
-    private final AtomicInteger[] kept = new AtomicInteger[SIZES.length];
+    /** Direct buffers allocated so far (a pool that works allocates few). */
+    private final java.util.concurrent.atomic.AtomicLong created = new java.util.concurrent.atomic.AtomicLong();
+    private final ConcurrentLinkedQueue<ByteBuffer>[] free;
+    private final AtomicInteger[] kept;
 
     FramePool() {
         this(true);
     }
 
     private FramePool(boolean pooling) {
+        this(SIZES, KEEP, pooling);
+    }
+
+    /** A pool of direct buffers in the size classes {@code sizes} (ascending), at most {@code keep[i]} kept of each. */
+    @SuppressWarnings("unchecked")
+    FramePool(int[] sizes, int[] keep, boolean pooling) {
+        this.sizes = sizes.clone();
+        this.keep = keep.clone();
         this.pooling = pooling;
-        for (int i = 0; i < SIZES.length; i++) {
+        free = new ConcurrentLinkedQueue[sizes.length];
+        kept = new AtomicInteger[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
             free[i] = new ConcurrentLinkedQueue<>();
             kept[i] = new AtomicInteger();
         }
@@ -48,11 +63,16 @@ final class FramePool {
     ByteBuffer take(int size) {
         int c = sizeClass(size);
         if (c < 0) {
-            return pooling ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size);
+            if (!pooling) {
+                return ByteBuffer.allocate(size);
+            }
+            created.incrementAndGet();
+            return ByteBuffer.allocateDirect(size);
         }
         ByteBuffer b = free[c].poll();
         if (b == null) {
-            b = ByteBuffer.allocateDirect(SIZES[c]);
+            created.incrementAndGet();
+            b = ByteBuffer.allocateDirect(sizes[c]);
         } else {
             kept[c].decrementAndGet();
         }
@@ -61,8 +81,8 @@ final class FramePool {
 
     /** Gives back a buffer {@link #take} returned. */
     void give(ByteBuffer b) {
-        int c = pooling ? indexOf(b.capacity()) : -1;
-        if (c >= 0 && kept[c].incrementAndGet() <= KEEP[c]) {
+        int c = pooling && b.isDirect() ? indexOf(b.capacity()) : -1;
+        if (c >= 0 && kept[c].incrementAndGet() <= keep[c]) {
             free[c].offer(b);
         } else if (c >= 0) {
             kept[c].decrementAndGet();
@@ -73,17 +93,22 @@ final class FramePool {
         if (!pooling) {
             return -1;
         }
-        for (int i = 0; i < SIZES.length; i++) {
-            if (size <= SIZES[i]) {
+        for (int i = 0; i < sizes.length; i++) {
+            if (size <= sizes[i]) {
                 return i;
             }
         }
         return -1;
     }
 
-    private static int indexOf(int capacity) {
-        for (int i = 0; i < SIZES.length; i++) {
-            if (capacity == SIZES[i]) {
+    /** Direct buffers this pool has allocated so far. */
+    long created() {
+        return created.get();
+    }
+
+    private int indexOf(int capacity) {
+        for (int i = 0; i < sizes.length; i++) {
+            if (capacity == sizes[i]) {
                 return i;
             }
         }

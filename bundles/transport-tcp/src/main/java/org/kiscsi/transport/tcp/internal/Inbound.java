@@ -6,7 +6,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
-import org.apache.mina.core.buffer.IoBuffer;
 import org.kiscsi.api.IscsiError;
 import org.kiscsi.api.IscsiException;
 import org.kiscsi.spi.transport.LinkSettings;
@@ -16,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The receive side of one connection: queues what MINA read, frames it into PDUs and hands them to
- * the listener. Whichever thread signals work (MINA's I/O thread, a caller resuming receive or
+ * The receive side of one connection: queues what was read from the socket, frames it into PDUs
+ * and hands them to the listener. Whichever thread signals work (the I/O thread, a caller resuming receive or
  * closing) drains the queue unless another thread already is, so listener calls never overlap and
  * nobody ever waits. Framing happens only just before delivery, so suspending receive or changing
  * the link settings from inside {@code received()} takes effect exactly at the next PDU.
@@ -63,8 +62,9 @@ final class Inbound {
     private final BufferCount buffers;
     private final Owner owner;
     private final String peer;
+    private final ReadBuffers readBuffers;
 
-    private final ArrayDeque<IoBuffer> input = new ArrayDeque<>(); // guarded by itself
+    private final ArrayDeque<ByteBuffer> input = new ArrayDeque<>(); // guarded by itself
     private long inputBytes; // guarded by input
     private boolean readPaused; // guarded by input
     private final AtomicInteger wip = new AtomicInteger();
@@ -75,13 +75,13 @@ final class Inbound {
     private volatile boolean inputEnded;
     private volatile Throwable inputError;
     private volatile boolean done;
-    /** MINA's thread for this connection: the only one that may read the socket itself. */
+    /** The I/O thread of this connection: the only one that may read the socket. */
     private volatile Thread ioThread;
-    /** A large data segment is under way and every byte MINA read is used: the next go straight to it. */
+    /** A large data segment is under way and every byte read is used: the next go straight to it. */
     private volatile boolean straight;
-    /** A direct read met the end of the stream or an error: MINA's own read must see it. */
+    /** A direct read met the end of the stream or an error: the next read of the socket must see it. */
     private volatile boolean directReadFailed;
-    /** How many bytes MINA should read next (0: as many as it likes); see {@link #readCap}. */
+    /** How many bytes the next read should take (0: as many as it likes); see {@link #readCap}. */
     private volatile int readCap;
     /** Part of the current PDU's data segment was read directly (draining thread only). */
     private boolean directThisPdu;
@@ -94,6 +94,12 @@ final class Inbound {
 
     Inbound(TransportListener listener, PduDecoder decoder, Supplier<LinkSettings> settings, BufferCount buffers,
             Owner owner, String peer) {
+        this(listener, decoder, settings, buffers, owner, peer, new ReadBuffers(false));
+    }
+
+    Inbound(TransportListener listener, PduDecoder decoder, Supplier<LinkSettings> settings, BufferCount buffers,
+            Owner owner, String peer, ReadBuffers readBuffers) {
+        this.readBuffers = readBuffers;
         this.listener = listener;
         this.decoder = decoder;
         this.settings = settings;
@@ -103,12 +109,12 @@ final class Inbound {
     }
 
     /**
-     * Bytes MINA read into a buffer of its allocator ({@link ReadBuffers}): kept without a copy and
-     * given back (freed) once every PDU in it was framed.
+     * Bytes read from the socket into a buffer of {@link ReadBuffers}: kept without a copy and
+     * given back once every PDU in it was framed.
      */
-    void bytes(IoBuffer b) {
+    void bytes(ByteBuffer b) {
         if (done) {
-            b.free();
+            readBuffers.give(b);
             return;
         }
         ioThread = Thread.currentThread();
@@ -177,11 +183,11 @@ final class Inbound {
             if (!started) {
                 return;
             }
-            IoBuffer io;
+            ByteBuffer in;
             synchronized (input) {
-                io = input.peek();
+                in = input.peek();
             }
-            if (io == null) {
+            if (in == null) {
                 if (inputEnded) {
                     finish(endCause());
                 } else if (!suspended && !readPaused() && Thread.currentThread() == ioThread && (readDirect() || readNextHeader())) {
@@ -198,7 +204,6 @@ final class Inbound {
             if (suspended) {
                 return;
             }
-            ByteBuffer in = io.buf();
             InboundPdu pdu;
             try {
                 pdu = decoder.next(in, settings, listener::placementFor);
@@ -220,9 +225,9 @@ final class Inbound {
     }
 
     /**
-     * With MINA's bytes all framed and a large data segment still to come, reads the socket straight
-     * into the segment's destination (the caller's buffer): MINA reads into buffers of its own, which
-     * would cost a second copy of every large Data-In. True when the socket may hold more (look
+     * With the bytes read all framed and a large data segment still to come, reads the socket straight
+     * into the segment's destination (the caller's buffer): a read into a read buffer would cost a
+     * second copy of every large Data-In. True when the socket may hold more (look
      * again); false when nothing was read or the read came back short, which means the socket is
      * empty: looking again would only cost an empty read.
      */
@@ -238,10 +243,10 @@ final class Inbound {
         } catch (java.io.IOException e) {
             inputError = e;
             directReadFailed = true;
-            return false; // MINA's next read sees the same error and ends the connection
+            return false; // the next read sees the same error and ends the connection
         }
         if (n < 0) {
-            directReadFailed = true; // end of stream: MINA notices on its next read
+            directReadFailed = true; // end of stream: the next read notices
             return false;
         }
         lastDirectBytes = Math.max(n, 0);
@@ -259,10 +264,10 @@ final class Inbound {
     /**
      * Right after a data segment was read straight to its place by a read that found the socket
      * well ahead ({@link #AHEAD_BYTES}): reads what is left of that PDU (padding, digest) and the
-     * next header from the socket here, in the same pass, and queues it as MINA's reads are queued.
+     * next header from the socket here, in the same pass, and queues it as reads are queued.
      * Large reads come as runs of large Data-In PDUs; when the reader falls behind the sender (a
      * busy machine), the next one is already in the socket, and without this each cost a selector
-     * pass of its own (an {@code epoll_wait} and MINA's read loop) just for its 48-byte header.
+     * pass of its own (an {@code epoll_wait} and a read) just for its 48-byte header.
      * True when it read all it asked for (look again: the segment after the header may be there
      * too); false when it had nothing to do or the socket is empty.
      */
@@ -275,21 +280,20 @@ final class Inbound {
             return false;
         }
         lastDirectBytes = 0; // once: a header read that finds nothing is not repeated before the next data
-        IoBuffer b = IoBuffer.allocate(wanted);
-        b.clear().limit(wanted);
+        ByteBuffer b = readBuffers.take(wanted);
         int n;
         try {
-            n = owner.readDirect(b.buf());
+            n = owner.readDirect(b);
         } catch (java.io.IOException e) {
-            b.free();
+            readBuffers.give(b);
             inputError = e;
             directReadFailed = true;
-            return false; // MINA's next read sees the same error and ends the connection
+            return false; // the next read sees the same error and ends the connection
         }
         if (n <= 0) {
-            b.free();
+            readBuffers.give(b);
             if (n < 0) {
-                directReadFailed = true; // end of stream: MINA notices on its next read
+                directReadFailed = true; // end of stream: the next read notices
             }
             return false;
         }
@@ -302,9 +306,9 @@ final class Inbound {
     }
 
     /**
-     * Called on the I/O thread before MINA reads the socket: while a large data segment is under
-     * way, its bytes go straight into their destination instead of through MINA's buffer. True when
-     * that left the socket empty with the segment still incomplete: MINA need not read at all.
+     * Called on the I/O thread before it reads the socket: while a large data segment is under
+     * way, its bytes go straight into their destination instead of through a read buffer. True when
+     * that left the socket empty with the segment still incomplete: no read is needed.
      */
     boolean readStraight() {
         if (!straight || Thread.currentThread() != ioThread) {
@@ -315,9 +319,9 @@ final class Inbound {
     }
 
     /**
-     * While large data segments follow each other (the last PDU's was read directly), MINA should
-     * read only up to the end of the next header: the data segment after it then goes straight to
-     * its destination instead of partly into MINA's buffer. 0 for no limit.
+     * While large data segments follow each other (the last PDU's was read directly), the next read
+     * should take only up to the end of the next header: the data segment after it then goes straight to
+     * its destination instead of partly into a read buffer. 0 for no limit.
      */
     int readCap() {
         return readCap;
@@ -328,7 +332,7 @@ final class Inbound {
         return straight;
     }
 
-    /** Whether the calling thread is MINA's I/O thread for this connection (the last to deliver bytes). */
+    /** Whether the calling thread is the I/O thread for this connection (the last to deliver bytes). */
     boolean onIoThread() {
         return Thread.currentThread() == ioThread;
     }
@@ -342,9 +346,9 @@ final class Inbound {
     private void consumed() {
         boolean resumeReads;
         synchronized (input) {
-            IoBuffer used = input.remove();
+            ByteBuffer used = input.remove();
             inputBytes -= used.limit();
-            used.free();
+            readBuffers.give(used);
             resumeReads = readPaused && inputBytes < HIGH_WATER / 2;
         }
         if (resumeReads) {
@@ -393,7 +397,7 @@ final class Inbound {
     private void finish(Throwable cause) {
         done = true;
         synchronized (input) {
-            input.forEach(IoBuffer::free);
+            input.forEach(readBuffers::give);
             input.clear();
             inputBytes = 0;
         }

@@ -38,10 +38,8 @@ public final class MinaTransport implements AutoCloseable {
     private final Set<TransportConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean retired;
-
-    static {
-        ReadBuffers.install();
-    }
+    /** What its connections read into: a pool of the transport's own, never MINA's JVM-wide allocator. */
+    private final ReadBuffers readBuffers = new ReadBuffers();
 
     /** With the thread count and receive buffer of {@code options} now; the other settings are read live. */
     public MinaTransport(LiveOptions options) {
@@ -57,11 +55,9 @@ public final class MinaTransport implements AutoCloseable {
         SocketSessionConfig c = connector.getSessionConfig();
         c.setTcpNoDelay(true);
         c.setKeepAlive(true);
-        // MINA's own read buffers stay small: large data segments are read straight into their
-        // destination (Inbound.readDirect) instead of into MINA's buffer and then copied
-        c.setReadBufferSize(16 * 1024);
-        c.setMinReadBufferSize(4 * 1024);
-        c.setMaxReadBufferSize(64 * 1024);
+        // MINA allocates a buffer of this size before each read but never reads into it: the
+        // connection reads into buffers of its own (MinaBypass), so it stays as small as MINA allows
+        c.setReadBufferSize(c.getMinReadBufferSize());
         receiveBufferSize(now.receiveBufferSize());
     }
 
@@ -76,7 +72,7 @@ public final class MinaTransport implements AutoCloseable {
             return CompletableFuture.failedFuture(new IscsiException(IscsiError.TRANS,
                     "cannot connect to " + request.portal().hostPort() + ": the TCP transport is closed"));
         }
-        ConnectAttempt a = new ConnectAttempt(request, listener, options, connector, threads);
+        ConnectAttempt a = new ConnectAttempt(request, listener, options, connector, threads, readBuffers);
         connecting.add(a);
         // the caller hears of the connection only once it is counted (openConnections, retirement)
         CompletableFuture<TransportConnection> counted = a.result.whenComplete((c, e) -> {
@@ -123,6 +119,11 @@ public final class MinaTransport implements AutoCloseable {
     /** Connections open now (for tests and diagnostics). */
     public int openConnections() {
         return connections.size();
+    }
+
+    /** The pool its connections read into (for tests). */
+    ReadBuffers readBuffers() {
+        return readBuffers;
     }
 
     /** The name prefix of this transport's threads (for tests and thread dumps). */

@@ -10,13 +10,12 @@ import org.apache.mina.transport.socket.nio.NioSession;
 import org.kiscsi.transport.tcp.TcpOptions;
 
 /**
- * MINA's NIO processor without the empty read that ends each of its read loops. MINA reads a
- * readable socket until a read returns 0; a read that came back shorter than the room it had has
- * already emptied the socket, so the loop's next read is answered here without a system call. Bytes
- * that arrive in between are not lost: the selector reports the socket again on its next pass.
- * And while a large data segment is under way, its bytes are read straight into their destination
- * ({@link TcpConnection#readStraight}) instead of into MINA's buffer and then copied; when such
- * segments follow each other, MINA reads only up to the next header ({@link TcpConnection#readCap}).
+ * The processor MINA is given: where MINA calls in for the data path to take the shorter ways of
+ * {@link MinaBypass}. Its read of a kiscsi session is {@link TcpConnection#readSocket}: a large data
+ * segment under way read straight into its destination, or one read into a pooled direct buffer of
+ * the transport's own ({@link ReadBuffers}) instead of MINA's allocator's; MINA is told it read
+ * nothing, so its read loop ends after that one system call (a read that came back shorter than its
+ * buffer has already emptied the socket; a full one is followed up on the selector's next pass).
  * While a connection it just read from awaits many replies, the thread may pause briefly before it
  * looks at its sockets again (read coalescing); while it awaits one or two, the thread may poll
  * before it sleeps (busy polling); whether and how long, the connection's {@link Moderator} decides
@@ -25,7 +24,6 @@ import org.kiscsi.transport.tcp.TcpOptions;
  */
 public final class ReadLoopProcessor extends NioProcessor {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReadLoopProcessor.class);
-    private final ShortReads shortReads = new ShortReads();
     /** Read on every pass: a changed configuration applies at once. */
     private final Supplier<TcpOptions> options;
     /** Someone asked the selector to wake up (new session, writes to flush): a busy poll must not swallow it. */
@@ -146,36 +144,20 @@ public final class ReadLoopProcessor extends NioProcessor {
         }
     }
 
+    /**
+     * A kiscsi session's read, done by its connection ({@link TcpConnection#readSocket}): MINA's
+     * buffer {@code buf} stays unused, and MINA hears of 0 bytes (or -1 at the end of the stream).
+     */
     @Override
     protected int read(NioSession session, IoBuffer buf) throws Exception {
-        if (shortReads.drained(session)) {
-            return 0;
-        }
         TcpConnection c = connection(session);
-        if (c != null && (busiest == null || c.repliesAwaited() > busiest.repliesAwaited())) {
+        if (c == null) {
+            return super.read(session, buf);
+        }
+        if (busiest == null || c.repliesAwaited() > busiest.repliesAwaited()) {
             busiest = c;
         }
-        if (c != null && c.readStraight()) {
-            return 0; // the bytes went straight into a data segment's destination, and the socket is empty
-        }
-        int room = buf.remaining();
-        int cap = c == null ? 0 : c.readCap();
-        if (cap > 0 && cap < room) {
-            // only up to the next header: the data segment after it is then read straight to its place
-            int limit = buf.limit();
-            buf.limit(buf.position() + cap);
-            int n;
-            try {
-                n = super.read(session, buf);
-            } finally {
-                buf.limit(limit);
-            }
-            shortReads.read(session, Integer.MAX_VALUE, n); // the loop stops here either way
-            return n;
-        }
-        int n = super.read(session, buf);
-        shortReads.read(session, room, n);
-        return n;
+        return c.readSocket();
     }
 
     /** MINA's own writes (its queue) count towards the connection's recent bytes, as direct writes do. */
@@ -191,27 +173,5 @@ public final class ReadLoopProcessor extends NioProcessor {
 
     private static TcpConnection connection(NioSession session) {
         return session.getAttribute(SessionHandler.CONNECTION) instanceof TcpConnection c ? c : null;
-    }
-
-    /**
-     * Which session's socket the last read emptied. Only the processor's own thread calls it, and
-     * MINA's read loop calls {@code read} for one session back to back, so one field is enough.
-     */
-    static final class ShortReads {
-        private Object drained;
-
-        /** True (once) when the previous read of {@code session} left its socket empty. */
-        boolean drained(Object session) {
-            if (drained == session) {
-                drained = null;
-                return true;
-            }
-            return false;
-        }
-
-        /** Records a read of {@code n} bytes into {@code room} bytes of buffer. */
-        void read(Object session, int room, int n) {
-            drained = n > 0 && n < room ? session : null;
-        }
     }
 }

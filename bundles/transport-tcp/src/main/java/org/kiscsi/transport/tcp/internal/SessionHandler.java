@@ -1,6 +1,5 @@
 package org.kiscsi.transport.tcp.internal;
 
-import org.apache.mina.core.buffer.IoBuffer;
 import org.apache.mina.core.service.IoHandlerAdapter;
 import org.apache.mina.core.session.AttributeKey;
 import org.apache.mina.core.session.IoSession;
@@ -16,20 +15,14 @@ final class SessionHandler extends IoHandlerAdapter {
         return (TcpConnection) session.getAttribute(CONNECTION);
     }
 
+    /**
+     * Never for a kiscsi session: its reads are its connection's ({@link TcpConnection#readSocket}),
+     * and MINA delivers nothing itself. Anything else is closed.
+     */
     @Override
     public void messageReceived(IoSession session, Object message) {
-        TcpConnection c = connection(session);
-        if (c == null || !(message instanceof IoBuffer)) {
-            LOG.warn("unexpected {} on MINA session {}: closing it", message == null ? "null" : message.getClass().getName(), session);
-            session.closeNow();
-            return;
-        }
-        try {
-            c.bytesReceived((IoBuffer) message);
-        } catch (RuntimeException e) {
-            LOG.error("receive path of {} failed: closing it", c.remoteAddress(), e);
-            c.ioFailed(e);
-        }
+        LOG.warn("unexpected {} on MINA session {}: closing it", message == null ? "null" : message.getClass().getName(), session);
+        session.closeNow();
     }
 
     @Override

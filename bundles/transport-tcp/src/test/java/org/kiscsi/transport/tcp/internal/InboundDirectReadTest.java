@@ -10,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.apache.mina.core.buffer.IoBuffer;
 import org.junit.jupiter.api.Test;
 import org.kiscsi.protocol.Framing;
 import org.kiscsi.spi.transport.LinkSettings;
@@ -19,7 +18,7 @@ import org.kiscsi.spi.transport.TransportListener;
 
 /**
  * Large data segments bound for a listener's direct buffer are read from the socket straight into
- * it once MINA's bytes are used up: here the "socket" is a byte array the owner hands out.
+ * it once the bytes read are used up: here the "socket" is a byte array the owner hands out.
  */
 class InboundDirectReadTest {
     private static byte[] pdu(int tag, int dataLength, boolean dataDigest) {
@@ -89,13 +88,13 @@ class InboundDirectReadTest {
         Inbound in = new Inbound(listener, new PduDecoder("test", true), () -> new LinkSettings(false, true, 1 << 20),
                 new BufferCount(), owner, "test");
         in.start();
-        // MINA's first read: the header and the first 1000 data bytes
+        // the first read: the header and the first 1000 data bytes
         byte[] first = new byte[48 + 1000];
         socket.get(first);
-        in.bytes(IoBuffer.wrap(first));
+        in.bytes(ByteBuffer.wrap(first));
         assertEquals(1, directCalls[0], "a short direct read means the socket is empty: no second read");
         assertTrue(in.straightPending(), "the segment is under way: the next bytes go straight to it");
-        // each later wake-up of the I/O thread reads straight into the segment, MINA's buffer untouched
+        // each later wake-up of the I/O thread reads straight into the segment, no read buffer
         int wakeUps = 0;
         while (in.readStraight()) {
             wakeUps++;
@@ -103,14 +102,14 @@ class InboundDirectReadTest {
         assertEquals(3, wakeUps, "299 001 bytes in reads of at most 64 KiB: one in bytes(), three empty the socket, the last completes");
         assertEquals(5, directCalls[0]);
         assertFalse(in.straightPending());
-        assertEquals(3 + 4 + 48, in.readCap(), "the socket was not ahead (reads of 64 KiB): MINA reads the padding, the digest and the next header, no further");
+        assertEquals(3 + 4 + 48, in.readCap(), "the socket was not ahead (reads of 64 KiB): the next read takes the padding, the digest and the next header, no further");
         // the data segment's rest came straight from the socket; its padding and digest are still there
         assertEquals(0, got.size(), "the PDU is complete only with its data digest");
         assertEquals(48 + 300_001, socket.position(), "exactly the data segment was read directly");
-        // MINA's next read brings the padding, the digest and the next PDU
+        // the next read brings the padding, the digest and the next PDU
         byte[] rest = new byte[socket.remaining()];
         socket.get(rest);
-        in.bytes(IoBuffer.wrap(rest));
+        in.bytes(ByteBuffer.wrap(rest));
         PduBuffer p = got.get(0);
         assertTrue(p.dataDigestOk(), "the digest covers the directly read bytes");
         assertEquals(300_001, p.data().remaining());
@@ -186,7 +185,7 @@ class InboundDirectReadTest {
         in.start();
         byte[] first = new byte[48];
         socket.get(first);
-        in.bytes(IoBuffer.wrap(first)); // MINA's read of the first header: the rest follows in this same pass
+        in.bytes(ByteBuffer.wrap(first)); // the read of the first header: the rest follows in this same pass
         assertEquals(3, got.size(), "three PDUs complete in one pass");
         assertTrue(in.straightPending(), "the fourth is under way");
         assertEquals(3 * 2 + 1, reads[0], "a read per data segment and per header, and the short one of the fourth");
@@ -241,9 +240,9 @@ class InboundDirectReadTest {
         Inbound in = new Inbound(listener, new PduDecoder("test", true), () -> new LinkSettings(false, false, 1 << 20),
                 new BufferCount(), owner, "test");
         in.start();
-        in.bytes(IoBuffer.wrap(java.util.Arrays.copyOf(one, 48 + 10)));
+        in.bytes(ByteBuffer.wrap(java.util.Arrays.copyOf(one, 48 + 10)));
         assertTrue(in.straightPending());
-        assertFalse(in.readStraight(), "at the end of the stream MINA must read, or the socket stays readable forever");
+        assertFalse(in.readStraight(), "at the end of the stream the normal read must happen, or the socket stays readable forever");
         assertFalse(in.straightPending());
         assertEquals(2, reads[0]);
     }

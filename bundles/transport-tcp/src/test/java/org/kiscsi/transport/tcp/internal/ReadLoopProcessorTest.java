@@ -1,41 +1,12 @@
 package org.kiscsi.transport.tcp.internal;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.kiscsi.transport.tcp.TcpOptions;
 
-/** When the processor may answer MINA's next read without a system call. */
+/** The processor takes its polling settings from the threads MINA creates it with. */
 class ReadLoopProcessorTest {
-    private final ReadLoopProcessor.ShortReads reads = new ReadLoopProcessor.ShortReads();
-    private final Object a = new Object();
-    private final Object b = new Object();
-
-    @Test
-    void aShortReadMeansTheSocketIsEmptyForTheNextReadOnly() {
-        assertFalse(reads.drained(a));
-        reads.read(a, 16384, 48);
-        assertTrue(reads.drained(a), "the read after a short one is answered without a system call");
-        assertFalse(reads.drained(a), "only once: the next selector pass reads the socket again");
-    }
-
-    @Test
-    void aFullBufferOrNothingReadSaysNothing() {
-        reads.read(a, 16384, 16384);
-        assertFalse(reads.drained(a), "a full buffer: more may be waiting");
-        reads.read(a, 16384, 0);
-        assertFalse(reads.drained(a));
-        reads.read(a, 16384, -1);
-        assertFalse(reads.drained(a));
-    }
-
-    @Test
-    void anotherSessionsReadIsNotSkipped() {
-        reads.read(a, 16384, 48);
-        assertFalse(reads.drained(b));
-    }
-
     @Test
     void theProcessorTakesTheBusyPollFromItsThreads() {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
