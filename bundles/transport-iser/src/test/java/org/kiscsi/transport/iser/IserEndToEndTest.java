@@ -36,6 +36,7 @@ import org.kiscsi.api.scsi.ScsiTaskExecutor;
 import org.kiscsi.api.session.SessionInfo;
 import org.kiscsi.engine.IscsiEngine;
 import org.kiscsi.transport.iser.internal.IserHeader;
+import org.kiscsi.transport.iser.testtarget.IserTestTarget;
 import org.kiscsi.transport.iser.soft.SoftFabric;
 
 /** The engine logs in, reads and writes through the iSER transport against an iSER target, all on the software provider. */

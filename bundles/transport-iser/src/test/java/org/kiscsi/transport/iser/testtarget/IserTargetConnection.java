@@ -1,4 +1,4 @@
-package org.kiscsi.transport.iser;
+package org.kiscsi.transport.iser.testtarget;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +42,7 @@ import org.kiscsi.transport.iser.verbs.VerbsException;
 import org.kiscsi.transport.iser.verbs.WorkCompletion;
 
 /** One connection of the {@link IserTestTarget}, served on the target's thread. */
-final class IserTargetConnection {
+public final class IserTargetConnection {
     private static final int SLOT = IserHeader.LENGTH + 48 + 1024 + 8192;
     private static final int WINDOW = 32;
     private static final int CHUNK = 65536;
@@ -50,8 +50,10 @@ final class IserTargetConnection {
     private final ProtectionDomain pd;
     private final CompletionQueue cq;
     private final MemoryRegion rx;
-    final byte[] initiatorPrivateData;
-    volatile QueuePair qp;
+    public final byte[] initiatorPrivateData;
+    public volatile QueuePair qp;
+    /** The InitiatorName of this connection's login, once it was sent. */
+    public volatile String initiatorName;
     private long wrIds = 1L << 40;
     private final Map<Long, MemoryRegion> sends = new ConcurrentHashMap<>();
     /** RDMA Reads of writes in progress: their data and the command. */
@@ -61,7 +63,7 @@ final class IserTargetConnection {
     private int expCmdSn;
     private final Map<String, String> negotiated = new LinkedHashMap<>();
 
-    IserTargetConnection(IserTestTarget target, byte[] privateData) throws VerbsException {
+    public IserTargetConnection(IserTestTarget target, byte[] privateData) throws VerbsException {
         this.target = target;
         this.initiatorPrivateData = privateData;
         pd = target.device.allocatePd();
@@ -69,11 +71,11 @@ final class IserTargetConnection {
         rx = pd.register(ByteBuffer.allocateDirect(target.receiveBuffers * SLOT), EnumSet.of(Access.LOCAL_WRITE));
     }
 
-    Acceptance acceptance() {
+    public Acceptance acceptance() {
         return new Acceptance(pd, cq, new QpAttributes(256, target.receiveBuffers, 4, 4, 7, 6), new byte[4], why -> { });
     }
 
-    void established(QueuePair q) {
+    public void established(QueuePair q) {
         qp = q;
         try {
             for (int i = 0; i < target.receiveBuffers; i++) {
@@ -106,7 +108,7 @@ final class IserTargetConnection {
     }
 
     /** An RDMA Write to a read STag after its task ended (a target bug the initiator must survive). */
-    void writeLate(IserHeader h) {
+    public void writeLate(IserHeader h) {
         target.thread.execute(() -> {
             try {
                 MemoryRegion src = pd.register(ByteBuffer.allocateDirect(16), Set.of());
@@ -200,7 +202,7 @@ final class IserTargetConnection {
         return expCmdSn + WINDOW - 1;
     }
 
-    void releaseHeld() {
+    public void releaseHeld() {
         target.thread.execute(() -> {
             for (Object[] c : held) {
                 try {
@@ -222,6 +224,9 @@ final class IserTargetConnection {
         if (r.csg() == 0) {
             target.logins.incrementAndGet();
             for (KeyValue kv : keys) {
+                if (kv.key().equals("InitiatorName")) {
+                    initiatorName = kv.value();
+                }
                 if (kv.key().equals("AuthMethod")) {
                     answer.append("AuthMethod=None\0");
                 }
@@ -299,11 +304,19 @@ final class IserTargetConnection {
                 qp.postSend(SendRequest.rdmaRead(id, into.sge(0, into.length()), h.writeVa(), h.writeStag()));
             }
             case 0x12 -> {
+                if ((cdb[1] & 1) != 0) {
+                    // VPD: only the list of supported pages, which names itself alone
+                    ByteBuffer v = ByteBuffer.allocate(5).put(1, (byte) 0).putShort(2, (short) 1).put(4, (byte) 0);
+                    dataIn(c, h, v.limit(Math.min(5, cb.getShort(3) & 0xFFFF)));
+                    return;
+                }
                 ByteBuffer b = ByteBuffer.allocate(36);
                 b.put(2, (byte) 5).put(3, (byte) 2).put(4, (byte) 31).put(8, "KISCSI  ISER TARGET     0001".getBytes(StandardCharsets.US_ASCII));
                 dataIn(c, h, b.limit(Math.min(36, cb.getShort(3) & 0xFFFF)));
             }
             case 0x25 -> dataIn(c, h, ByteBuffer.allocate(8).putInt(0, target.lun.length / IserTestTarget.BLOCK - 1).putInt(4, 512));
+            case 0x9E -> dataIn(c, h, ByteBuffer.allocate(32).putLong(0, target.lun.length / IserTestTarget.BLOCK - 1).putInt(8, 512)
+                    .limit(Math.min(32, cb.getInt(10))));
             case 0xA0 -> dataIn(c, h, ByteBuffer.allocate(16).putInt(0, 8));
             default -> respond(status(c, 0x00, c.expectedDataTransferLength()), 0);
         }

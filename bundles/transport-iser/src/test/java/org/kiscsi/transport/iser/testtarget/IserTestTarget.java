@@ -1,4 +1,4 @@
-package org.kiscsi.transport.iser;
+package org.kiscsi.transport.iser.testtarget;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -24,38 +24,38 @@ import org.kiscsi.transport.iser.verbs.VerbsException;
  * Write into the Read STag, WRITE data by RDMA Read from the Write STag, status in a SCSI Response
  * Send (with Invalidate of the advertised STag when asked), one RAM LUN 0. Records what it saw.
  */
-final class IserTestTarget implements AutoCloseable {
-    static final int BLOCK = 512;
-    final String iqn;
-    final byte[] lun;
-    final InetSocketAddress address;
-    final RdmaDevice device;
+public final class IserTestTarget implements AutoCloseable {
+    public static final int BLOCK = 512;
+    public final String iqn;
+    public final byte[] lun;
+    public final InetSocketAddress address;
+    public final RdmaDevice device;
     private final RdmaListener listener;
-    final ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "iser-test-target"));
-    final List<IserTargetConnection> connections = new CopyOnWriteArrayList<>();
-    final List<IserHeader> commandHeaders = new CopyOnWriteArrayList<>();
-    final Map<String, String> declaredByInitiator = new ConcurrentHashMap<>();
-    final List<Throwable> errors = new CopyOnWriteArrayList<>();
-    final AtomicInteger rdmaWrites = new AtomicInteger();
-    final AtomicInteger rdmaReads = new AtomicInteger();
-    final AtomicInteger hellos = new AtomicInteger();
-    final AtomicInteger logins = new AtomicInteger();
+    public final ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "iser-test-target"));
+    public final List<IserTargetConnection> connections = new CopyOnWriteArrayList<>();
+    public final List<IserHeader> commandHeaders = new CopyOnWriteArrayList<>();
+    public final Map<String, String> declaredByInitiator = new ConcurrentHashMap<>();
+    public final List<Throwable> errors = new CopyOnWriteArrayList<>();
+    public final AtomicInteger rdmaWrites = new AtomicInteger();
+    public final AtomicInteger rdmaReads = new AtomicInteger();
+    public final AtomicInteger hellos = new AtomicInteger();
+    public final AtomicInteger logins = new AtomicInteger();
     /** How a late RDMA Write ({@link IserTargetConnection#writeLate}) completed. */
-    final java.util.concurrent.CompletableFuture<String> lateWriteStatus = new java.util.concurrent.CompletableFuture<>();
+    public final java.util.concurrent.CompletableFuture<String> lateWriteStatus = new java.util.concurrent.CompletableFuture<>();
 
     // knobs
-    volatile boolean rdmaExtensions = true;
-    volatile long ownMaxUnexpected = 0;
-    volatile int ownInitiatorRecv = 8192;
-    volatile int ownTargetRecv = 8192;
-    volatile boolean sendWithInvalidate = true;
-    volatile boolean rejectHello;
+    public volatile boolean rdmaExtensions = true;
+    public volatile long ownMaxUnexpected = 0;
+    public volatile int ownInitiatorRecv = 8192;
+    public volatile int ownTargetRecv = 8192;
+    public volatile boolean sendWithInvalidate = true;
+    public volatile boolean rejectHello;
     /** Receive buffers the target posts per connection. */
-    volatile int receiveBuffers = 64;
+    public volatile int receiveBuffers = 64;
     /** When set, SCSI commands are held (not answered) until released: lets credits run out. */
-    volatile boolean holdCommands;
+    public volatile boolean holdCommands;
 
-    IserTestTarget(SoftFabric fabric, InetSocketAddress address, String iqn, int blocks) throws VerbsException {
+    public IserTestTarget(SoftFabric fabric, InetSocketAddress address, String iqn, int blocks) throws VerbsException {
         this.iqn = iqn;
         this.address = address;
         this.lun = new byte[blocks * BLOCK];
@@ -80,18 +80,24 @@ final class IserTestTarget implements AutoCloseable {
         });
     }
 
-    Portal portal() {
+    public Portal portal() {
         return Portal.of(address.getAddress().getHostAddress(), address.getPort());
     }
 
     /** Answers the commands held so far, and stops holding. */
-    void releaseHeld() {
+    public void releaseHeld() {
         holdCommands = false;
         connections.forEach(IserTargetConnection::releaseHeld);
     }
 
+    /** The initiators of the connections that logged in and are still connected (one per I_T nexus here). */
+    public List<String> liveInitiators() {
+        return connections.stream().filter(c -> c.qp != null && c.qp.connected() && c.initiatorName != null)
+                .map(c -> c.initiatorName).toList();
+    }
+
     /** Drops every connection, as a failing link would. */
-    void dropConnections() {
+    public void dropConnections() {
         connections.forEach(c -> c.qp.disconnect());
     }
 
