@@ -62,6 +62,8 @@ public final class IserConnection implements TransportConnection {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     private volatile boolean fullFeature;
+    /** Whether the full feature phase's receive buffers are posted (with the final Login Request). */
+    private final AtomicBoolean ffpReceivesPosted = new AtomicBoolean();
     private volatile boolean receiveSuspended;
     private volatile IserKeys.Outcome outcome;
     private volatile CompletableFuture<Void> helloDone;
@@ -127,6 +129,9 @@ public final class IserConnection implements TransportConnection {
             return done;
         }
         IscsiException refused = prepare(p);
+        if (refused == null && finalLoginRequest(p.header())) {
+            refused = postFullFeatureReceives();
+        }
         if (refused != null) {
             p.release();
             done.completeExceptionally(refused);
@@ -140,6 +145,28 @@ public final class IserConnection implements TransportConnection {
     @Override
     public void post(PduBuffer pdu) {
         send(pdu);
+    }
+
+    /**
+     * A Login Request with T set and NSG full feature phase: its answer may be followed at once by an
+     * unexpected PDU (a NOP-In, an Async Message), before the engine hears the answer and calls
+     * {@link #enterFullFeaturePhase}; so the receives for them are posted before this request goes.
+     */
+    private static boolean finalLoginRequest(ByteBuffer bhs) {
+        return (bhs.get(0) & 0x3F) == 0x03 && (bhs.get(1) & 0x80) != 0 && (bhs.get(1) & 0x03) == 3;
+    }
+
+    /** Posts the receives for the full feature phase once: as many as the offered limit allows, and the misc ones. */
+    private IscsiException postFullFeatureReceives() {
+        if (!ffpReceivesPosted.compareAndSet(false, true)) {
+            return null;
+        }
+        try {
+            rx.postRange(qp, LOGIN_RX, LOGIN_RX + options.maxOutstandingUnexpectedPdus() + MISC_RX);
+            return null;
+        } catch (VerbsException e) {
+            return new IscsiException(IscsiError.TRANS, where + ": posting the full feature phase's receives: " + e.getMessage(), e);
+        }
     }
 
     /** Writes the iSER header: a SCSI command of an announced task advertises its STags. Null, or why it cannot go. */
@@ -220,8 +247,11 @@ public final class IserConnection implements TransportConnection {
             configure(settings);
             IserKeys.Outcome o = IserKeys.read(settings.loginKeys(), options, where);
             outcome = o;
-            // a receive for every reply the commands allowed may bring, and the unexpected ones
-            rx.postRange(qp, LOGIN_RX, LOGIN_RX + o.maxUnexpected() + MISC_RX);
+            // normally posted with the final Login Request already; the outcome never exceeds the offer
+            IscsiException notPosted = postFullFeatureReceives();
+            if (notPosted != null) {
+                throw notPosted;
+            }
             fullFeature = true;
             if (!options.helloRequired()) {
                 done.complete(null);
