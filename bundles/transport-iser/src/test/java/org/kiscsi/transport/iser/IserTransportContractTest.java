@@ -16,9 +16,6 @@ import org.kiscsi.transport.iser.verbs.VerbsException;
  * 64 KiB of data in one Send, so this transport declares an InitiatorRecvDataSegmentLength that
  * takes them (its receive buffers are that large); the echo peer's are too.
  */
-@org.junit.jupiter.api.Disabled("10 of 14 pass; open: allocate() on a closed connection throws instead of letting send() fail"
-        + " (reportsAConnectionClosedByThePeer, localCloseIsOrderlyAndFailsLaterSends), and bursts of PDUs in the login"
-        + " phase stop coming back (movesManyPdusInOrderBothWays, postedPdusArriveInOrderAndTheirBuffersComeBack)")
 class IserTransportContractTest extends TransportContract {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private final SoftFabric fabric = new SoftFabric();

@@ -106,23 +106,37 @@ public final class IserConnection implements TransportConnection {
             throw new IllegalArgumentException(where + ": AHS of " + ahsLength + " bytes (MaxAHSLength declared "
                     + options.maxAhsLength() + "), data of " + dataLength);
         }
-        try {
-            RegisteredPool.Block b = pool.take(IserHeader.LENGTH + 48 + ahsLength + dataLength);
-            outstanding.incrementAndGet();
-            return IserPdu.outgoing(b, ahsLength, dataLength, this::releaseSent);
-        } catch (VerbsException e) {
-            throw new IllegalStateException(where + ": no registered memory for a PDU: " + e.getMessage(), e);
+        if (!closed.get()) {
+            try {
+                RegisteredPool.Block b = pool.take(IserHeader.LENGTH + 48 + ahsLength + dataLength);
+                outstanding.incrementAndGet();
+                return IserPdu.outgoing(b, ahsLength, dataLength, this::releaseSent);
+            } catch (VerbsException e) {
+                if (!closed.get()) {
+                    close(new IscsiException(IscsiError.TRANS, where + ": no registered memory for a PDU: " + e.getMessage(), e));
+                }
+            }
         }
+        // closed (or closing: the registered memory is gone): a buffer all the same, whose send fails
+        outstanding.incrementAndGet();
+        return IserPdu.unregistered(ahsLength, dataLength, this::releaseSent);
     }
 
     private void releaseSent(IserPdu p) {
         outstanding.decrementAndGet();
-        pool.release(p.block());
+        if (p.block() != null) {
+            pool.release(p.block());
+        }
     }
 
     @Override
     public CompletionStage<Void> send(PduBuffer pdu) {
         CompletableFuture<Void> done = new CompletableFuture<>();
+        if (closed.get()) {
+            pdu.release();
+            done.completeExceptionally(new IscsiException(IscsiError.TRANS, where + ": connection closed"));
+            return done;
+        }
         if (!(pdu instanceof IserPdu p) || p.block() == null) {
             pdu.release();
             done.completeExceptionally(new IllegalArgumentException(where + ": a PDU buffer not allocated by this connection"));
@@ -478,6 +492,34 @@ public final class IserConnection implements TransportConnection {
 
     // ------------------------------------------------------------------ the end
 
+    /**
+     * What completed before the close and was not served yet: a Send that went was handed to the
+     * network, and succeeds; a PDU that came before the peer or the network ended the connection is
+     * delivered (a Logout Response right before the target disconnects), as TCP delivers what came
+     * before its FIN. After a local close, received PDUs are dropped.
+     */
+    private void drainCompletions() {
+        List<WorkCompletion> batch = new ArrayList<>(POLL_BATCH);
+        while (cq.poll(batch, POLL_BATCH) > 0) {
+            for (WorkCompletion wc : batch) {
+                if ((wc.wrId() & TX) != 0) {
+                    Sending s = wc.ok() ? inFlight.remove(wc.wrId()) : null;
+                    if (s != null) {
+                        s.pdu.release();
+                        s.done.complete(null);
+                    }
+                } else if (wc.ok() && closeCause != null) {
+                    try {
+                        received((int) wc.wrId(), wc);
+                    } catch (IllegalArgumentException | VerbsException e) {
+                        // closing already, for a reason of its own
+                    }
+                }
+            }
+            batch.clear();
+        }
+    }
+
     /** The connection manager says the connection ended. */
     void disconnected(String why) {
         close(new IscsiException(IscsiError.TRANS, where + ": RDMA connection lost: " + why));
@@ -496,6 +538,7 @@ public final class IserConnection implements TransportConnection {
     }
 
     private void finishClose() {
+        drainCompletions();
         List<Sending> failed = new ArrayList<>(inFlight.values());
         inFlight.clear();
         synchronized (waiting) {

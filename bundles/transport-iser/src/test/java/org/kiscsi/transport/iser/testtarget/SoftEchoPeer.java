@@ -28,8 +28,11 @@ import org.kiscsi.transport.iser.verbs.WorkCompletion;
 /**
  * The transport contract's far end over the software verbs provider: every Send it receives (iSER
  * header and PDU) goes back in a Send with a plain iSER header, except a Logout Request, which
- * disconnects. Its receives are posted ahead and again after each PDU; its Sends retry a receiver
- * that is not ready for ever (RNR retry 7), as a target bounded by the command window would not need to.
+ * disconnects. Its receives are posted ahead and again after each PDU, so the initiator's Sends never
+ * wait on it. Its own Sends retry a receiver that is not ready for ever (RNR retry 7): the contract's
+ * bursts come back as fast as the initiator posts receives, which it does for two PDUs at a time
+ * during login. Echoes beyond its send queue wait in its memory, in order, as a TCP peer's socket
+ * buffer holds them; a target bounded by the command window would not need either.
  */
 public final class SoftEchoPeer implements EchoPeer {
     private static final int SLOTS = 128;
@@ -72,6 +75,8 @@ public final class SoftEchoPeer implements EchoPeer {
         final MemoryRegion rx;
         volatile QueuePair qp;
         private final java.util.Map<Long, MemoryRegion> sending = new java.util.concurrent.ConcurrentHashMap<>();
+        /** Echoes waiting for room in the send queue, in order. */
+        private final java.util.ArrayDeque<MemoryRegion> backlog = new java.util.ArrayDeque<>();
         private long sends;
 
         Echo() throws VerbsException {
@@ -120,6 +125,9 @@ public final class SoftEchoPeer implements EchoPeer {
                         if (sent != null) {
                             sent.deregister();
                         }
+                        if (!sendBacklog(q)) {
+                            return;
+                        }
                     }
                 }
             }
@@ -138,14 +146,29 @@ public final class SoftEchoPeer implements EchoPeer {
                     for (int i = 1; i < 28; i++) {
                         back.put(i, (byte) 0);
                     }
-                    MemoryRegion mr = pd.register(back.clear(), EnumSet.noneOf(Access.class));
-                    long id = 1L << 40 | sends++;
-                    sending.put(id, mr);
-                    q.postSend(SendRequest.send(id, mr.sge(0, length)));
+                    backlog.add(pd.register(back.clear(), EnumSet.noneOf(Access.class)));
                 }
                 q.postRecv(slot, rx.sge(slot * SLOT, SLOT));
             } catch (VerbsException e) {
                 q.disconnect();
+                return;
+            }
+            sendBacklog(q);
+        }
+
+        /** Posts waiting echoes while the send queue has room; false when the connection failed. */
+        private boolean sendBacklog(QueuePair q) {
+            try {
+                while (sending.size() < SLOTS && !backlog.isEmpty()) {
+                    MemoryRegion mr = backlog.poll();
+                    long id = 1L << 40 | sends++;
+                    sending.put(id, mr);
+                    q.postSend(SendRequest.send(id, mr.sge(0, mr.length())));
+                }
+                return true;
+            } catch (VerbsException e) {
+                q.disconnect();
+                return false;
             }
         }
     }
