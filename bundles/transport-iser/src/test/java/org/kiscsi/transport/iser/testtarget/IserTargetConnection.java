@@ -62,6 +62,8 @@ public final class IserTargetConnection {
     private int statSn = 0x100;
     private int expCmdSn;
     private final Map<String, String> negotiated = new LinkedHashMap<>();
+    /** The Sends of the NOP-Ins behind the final Login Response. */
+    private final Set<Long> afterFinalLogin = ConcurrentHashMap.newKeySet();
 
     public IserTargetConnection(IserTestTarget target, byte[] privateData) throws VerbsException {
         this.target = target;
@@ -72,7 +74,7 @@ public final class IserTargetConnection {
     }
 
     public Acceptance acceptance() {
-        return new Acceptance(pd, cq, new QpAttributes(256, target.receiveBuffers, 4, 4, 7, 6), new byte[4], why -> { });
+        return new Acceptance(pd, cq, new QpAttributes(256, target.receiveBuffers, 4, 4, 7, target.rnrRetry), new byte[4], why -> { });
     }
 
     public void established(QueuePair q) {
@@ -122,6 +124,9 @@ public final class IserTargetConnection {
     private static final long LATE = -1;
 
     private void completed(WorkCompletion wc) throws VerbsException {
+        if (afterFinalLogin.remove(wc.wrId())) {
+            target.afterFinalLoginSent(wc.status());
+        }
         if (wc.wrId() == LATE) {
             target.lateWriteStatus.complete(wc.status().toString());
             return;
@@ -251,6 +256,12 @@ public final class IserTargetConnection {
         int nsg = transit ? r.nsg() : 0;
         respond(new LoginResponse(transit, false, r.csg(), nsg, 0, 0, r.isid(), transit && nsg == 3 ? 0x77 : 0, r.itt(), statSn++,
                 r.cmdSn(), r.cmdSn() + WINDOW - 1, 0, 0, ByteBuffer.wrap(answer.toString().getBytes(StandardCharsets.UTF_8))), 0);
+        if (transit && nsg == 3) {
+            // a target may speak first in full feature phase, before the initiator heard the Login Response
+            for (int i = 0; i < target.nopInsAfterFinalLogin; i++) {
+                afterFinalLogin.add(respond(new NopIn(0, 0xFFFFFFFF, 0xFFFFFFFF, statSn, r.cmdSn(), r.cmdSn() + WINDOW - 1, null), 0));
+            }
+        }
     }
 
     private boolean isIserDeclaration(KeyValue kv) {
@@ -305,7 +316,11 @@ public final class IserTargetConnection {
             }
             case 0x12 -> {
                 if ((cdb[1] & 1) != 0) {
-                    // VPD: only the list of supported pages, which names itself alone
+                    // VPD: only the list of supported pages, which names itself alone; other pages are refused
+                    if (cdb[2] != 0) {
+                        respond(invalidFieldInCdb(c), 0);
+                        return;
+                    }
                     ByteBuffer v = ByteBuffer.allocate(5).put(1, (byte) 0).putShort(2, (short) 1).put(4, (byte) 0);
                     dataIn(c, h, v.limit(Math.min(5, cb.getShort(3) & 0xFFFF)));
                     return;
@@ -347,6 +362,14 @@ public final class IserTargetConnection {
         respond(status(c, 0x00, c.expectedDataTransferLength() - n), target.sendWithInvalidate && h.rsv() ? h.readStag() : 0);
     }
 
+    /** CHECK CONDITION, ILLEGAL REQUEST, INVALID FIELD IN CDB (fixed-format sense behind its length). */
+    private ScsiResponse invalidFieldInCdb(ScsiCommand c) {
+        ByteBuffer sense = ByteBuffer.allocate(2 + 18).putShort(0, (short) 18);
+        sense.put(2, (byte) 0x70).put(4, (byte) 0x05).put(9, (byte) 10).put(14, (byte) 0x24);
+        return new ScsiResponse(c.expectedDataTransferLength() > 0 ? ScsiResponse.FLAG_UNDERFLOW : 0, 0, 0x02, c.itt(), 0, statSn++,
+                expCmdSn, maxCmdSn(), 0, 0, c.expectedDataTransferLength(), sense);
+    }
+
     private ScsiResponse status(ScsiCommand c, int status, int residual) {
         return new ScsiResponse(residual > 0 ? ScsiResponse.FLAG_UNDERFLOW : 0, 0, status, c.itt(), 0, statSn++, expCmdSn, maxCmdSn(),
                 0, 0, Math.max(0, residual), ByteBuffer.allocate(0));
@@ -354,21 +377,23 @@ public final class IserTargetConnection {
 
     // ------------------------------------------------------------------ sending
 
-    private void respond(TargetPdu pdu, int invalidate) throws VerbsException {
+    /** Sends a PDU; returns the Send's work request id. */
+    private long respond(TargetPdu pdu, int invalidate) throws VerbsException {
         ByteBuffer header = PduCodec.encodeHeader(pdu);
         ByteBuffer data = pdu.data() == null ? ByteBuffer.allocate(0) : pdu.data().duplicate();
         ByteBuffer m = ByteBuffer.allocate(IserHeader.LENGTH + header.remaining() + data.remaining());
         IserHeader.PLAIN.writeTo(m, 0);
         m.position(IserHeader.LENGTH);
         m.put(header.duplicate()).put(data).flip();
-        send(m, invalidate);
+        return send(m, invalidate);
     }
 
-    private void send(ByteBuffer message, int invalidate) throws VerbsException {
+    private long send(ByteBuffer message, int invalidate) throws VerbsException {
         MemoryRegion mr = pd.register(ByteBuffer.allocateDirect(message.remaining()).put(0, message, 0, message.remaining()), Set.of());
         long id = wrIds++;
         sends.put(id, mr);
         qp.postSend(invalidate != 0 ? SendRequest.sendWithInvalidate(id, mr.sge(0, mr.length()), invalidate)
                 : SendRequest.send(id, mr.sge(0, mr.length())));
+        return id;
     }
 }

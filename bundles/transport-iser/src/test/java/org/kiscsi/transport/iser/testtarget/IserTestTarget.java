@@ -54,6 +54,13 @@ public final class IserTestTarget implements AutoCloseable {
     public volatile int receiveBuffers = 64;
     /** When set, SCSI commands are held (not answered) until released: lets credits run out. */
     public volatile boolean holdCommands;
+    /** NOP-Ins (ITT 0xffffffff, no answer wanted) sent right behind the final Login Response. */
+    public volatile int nopInsAfterFinalLogin;
+    /** The RNR retry count of the target's queue pairs: 0 makes a Send that finds no receive posted fail at once. */
+    public volatile int rnrRetry = 6;
+    /** How the NOP-Ins behind the final Login Response went: SUCCESS once all arrived, or the first failure's status. */
+    public final java.util.concurrent.CompletableFuture<String> afterFinalLogin = new java.util.concurrent.CompletableFuture<>();
+    private final AtomicInteger afterFinalLoginArrived = new AtomicInteger();
 
     public IserTestTarget(SoftFabric fabric, InetSocketAddress address, String iqn, int blocks) throws VerbsException {
         this.iqn = iqn;
@@ -82,6 +89,15 @@ public final class IserTestTarget implements AutoCloseable {
 
     public Portal portal() {
         return Portal.of(address.getAddress().getHostAddress(), address.getPort());
+    }
+
+    /** One of the NOP-Ins behind the final Login Response completed. */
+    void afterFinalLoginSent(org.kiscsi.transport.iser.verbs.WorkCompletion.Status status) {
+        if (status != org.kiscsi.transport.iser.verbs.WorkCompletion.Status.SUCCESS) {
+            afterFinalLogin.complete(status.toString());
+        } else if (afterFinalLoginArrived.incrementAndGet() == nopInsAfterFinalLogin) {
+            afterFinalLogin.complete(status.toString());
+        }
     }
 
     /** Answers the commands held so far, and stops holding. */
