@@ -26,7 +26,6 @@ import org.kiscsi.transport.iser.IserOptions;
 import org.kiscsi.transport.iser.verbs.CompletionQueue;
 import org.kiscsi.transport.iser.verbs.ProtectionDomain;
 import org.kiscsi.transport.iser.verbs.QueuePair;
-import org.kiscsi.transport.iser.verbs.SendRequest;
 import org.kiscsi.transport.iser.verbs.VerbsException;
 import org.kiscsi.transport.iser.verbs.WorkCompletion;
 
@@ -41,7 +40,6 @@ public final class IserConnection implements TransportConnection {
     static final int MISC_RX = 4;
     /** Receive buffers posted during login (one answer per request; one spare). */
     static final int LOGIN_RX = 2;
-    private static final long TX = 1L << 62;
     private static final int POLL_BATCH = 32;
 
     private final IserOptions options;
@@ -54,10 +52,8 @@ public final class IserConnection implements TransportConnection {
     private final RxRing rx;
     private QueuePair qp;
     private final Map<Integer, TaskRegistration> tasks = new ConcurrentHashMap<>();
-    private final Map<Long, Sending> inFlight = new ConcurrentHashMap<>();
-    private final ArrayDeque<Sending> waiting = new ArrayDeque<>();
+    private final SendQueue sends;
     private final ArrayDeque<PduBuffer> suspended = new ArrayDeque<>();
-    private final AtomicLong sendIds = new AtomicLong();
     private final AtomicLong outstanding = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
@@ -69,9 +65,6 @@ public final class IserConnection implements TransportConnection {
     private volatile CompletableFuture<Void> helloDone;
     private Throwable closeCause;
 
-    private record Sending(long id, IserPdu pdu, CompletableFuture<Void> done) {
-    }
-
     IserConnection(IserOptions options, ProtectionDomain pd, CompletionQueue cq, Executor executor, TransportListener listener,
             String where) throws VerbsException {
         this.options = options;
@@ -81,6 +74,7 @@ public final class IserConnection implements TransportConnection {
         this.listener = listener;
         this.where = where;
         this.pool = new RegisteredPool(pd);
+        this.sends = new SendQueue(options.sendQueueDepth(), where, this::close);
         this.rx = new RxRing(pd, LOGIN_RX + options.maxOutstandingUnexpectedPdus() + MISC_RX,
                 Math.max(8192, options.initiatorRecvDataSegmentLength()));
     }
@@ -88,6 +82,7 @@ public final class IserConnection implements TransportConnection {
     /** The connection is established: post the login receives and start hearing completions. */
     void established(QueuePair qp) throws VerbsException {
         this.qp = qp;
+        sends.start(qp);
         rx.postRange(qp, 0, LOGIN_RX);
         cq.requestNotify();
         executor.execute(this::service);
@@ -152,7 +147,7 @@ public final class IserConnection implements TransportConnection {
             close(refused);
             return done;
         }
-        enqueue(new Sending(sendIds.incrementAndGet() | TX, p, done));
+        sends.add(p, done);
         return done;
     }
 
@@ -212,36 +207,6 @@ public final class IserConnection implements TransportConnection {
         return null;
     }
 
-    private void enqueue(Sending s) {
-        synchronized (waiting) {
-            waiting.add(s);
-        }
-        pump();
-    }
-
-    /** Posts waiting Sends while the send queue has room. */
-    private void pump() {
-        while (true) {
-            Sending s;
-            synchronized (waiting) {
-                if (inFlight.size() >= options.sendQueueDepth() || (s = waiting.poll()) == null) {
-                    return;
-                }
-                inFlight.put(s.id, s);
-            }
-            try {
-                qp.postSend(SendRequest.send(s.id, s.pdu.block().mr().sge(0, s.pdu.sendLength())));
-            } catch (VerbsException e) {
-                inFlight.remove(s.id);
-                s.pdu.release();
-                IscsiException x = new IscsiException(IscsiError.TRANS, where + ": RDMA Send refused: " + e.getMessage(), e);
-                s.done.completeExceptionally(x);
-                close(x);
-                return;
-            }
-        }
-    }
-
     @Override
     public void configure(LinkSettings settings) {
         if (settings.headerDigest() || settings.dataDigest()) {
@@ -275,7 +240,7 @@ public final class IserConnection implements TransportConnection {
             IserPdu hello = IserPdu.bare(pool.take(IserHeader.LENGTH), this::releaseSent);
             outstanding.incrementAndGet();
             IserHello.hello(0).writeTo(hello.block().buffer(), 0);
-            enqueue(new Sending(sendIds.incrementAndGet() | TX, hello, new CompletableFuture<>()));
+            sends.add(hello, new CompletableFuture<>());
         } catch (IscsiException e) {
             done.completeExceptionally(e);
         } catch (VerbsException e) {
@@ -379,20 +344,12 @@ public final class IserConnection implements TransportConnection {
     }
 
     private void completed(WorkCompletion wc) {
-        if ((wc.wrId() & TX) != 0) {
-            Sending s = inFlight.remove(wc.wrId());
-            if (s != null) {
-                s.pdu.release();
-                if (wc.ok()) {
-                    s.done.complete(null);
-                } else {
-                    s.done.completeExceptionally(failure(wc));
-                }
-            }
+        if (SendQueue.isSend(wc.wrId())) {
+            sends.completed(wc.wrId(), wc.ok() ? null : failure(wc));
             if (!wc.ok()) {
                 closeUnlessFlushed(wc);
             } else {
-                pump();
+                sends.pump();
             }
             return;
         }
@@ -502,11 +459,9 @@ public final class IserConnection implements TransportConnection {
         List<WorkCompletion> batch = new ArrayList<>(POLL_BATCH);
         while (cq.poll(batch, POLL_BATCH) > 0) {
             for (WorkCompletion wc : batch) {
-                if ((wc.wrId() & TX) != 0) {
-                    Sending s = wc.ok() ? inFlight.remove(wc.wrId()) : null;
-                    if (s != null) {
-                        s.pdu.release();
-                        s.done.complete(null);
+                if (SendQueue.isSend(wc.wrId())) {
+                    if (wc.ok()) {
+                        sends.completed(wc.wrId(), null);
                     }
                 } else if (wc.ok() && closeCause != null) {
                     try {
@@ -539,18 +494,9 @@ public final class IserConnection implements TransportConnection {
 
     private void finishClose() {
         drainCompletions();
-        List<Sending> failed = new ArrayList<>(inFlight.values());
-        inFlight.clear();
-        synchronized (waiting) {
-            failed.addAll(waiting);
-            waiting.clear();
-        }
         IscsiException x = new IscsiException(IscsiError.TRANS, where + ": connection closed"
                 + (closeCause == null ? "" : ": " + closeCause.getMessage()));
-        for (Sending s : failed) {
-            s.pdu.release();
-            s.done.completeExceptionally(x);
-        }
+        sends.failAll(x);
         CompletableFuture<Void> h = helloDone;
         if (h != null) {
             h.completeExceptionally(x);
