@@ -31,8 +31,11 @@ apt_install() {
         || die "apt-get install ${missing[*]} failed"
 }
 
-# The build itself needs a JDK 17 and Maven.
+# The build itself needs a JDK 17 and Maven, and gcc with the libibverbs and librdmacm headers for
+# the iSER transport's JNI shim (bundles/transport-iser/src/main/c).
 ensure_build_tools() {
     [ -x "$JAVA_HOME/bin/javac" ] || apt_install openjdk-17-jdk-headless
     command -v mvn >/dev/null || apt_install maven
+    command -v gcc >/dev/null || apt_install gcc
+    apt_install libibverbs-dev librdmacm-dev
 }

@@ -33,23 +33,57 @@ import org.kiscsi.api.session.SessionListener;
 import org.kiscsi.api.session.SessionManager;
 import org.kiscsi.api.session.SessionState;
 import org.kiscsi.scsi.ScsiBlockDevice;
-import org.kiscsi.testkit.peers.TgtShow;
+import org.kiscsi.api.Portal;
 import org.kiscsi.testkit.peers.Tgtd;
 import org.osgi.framework.Bundle;
 
 /**
- * A live session outliving its transport bundle, for any transport: a session logged in to a tgtd
- * of the test's own over the transport a record names ({@code iface.transport_name}), then the
+ * A live session outliving its transport bundle, for any transport: a session logged in to a target
+ * of the test's own (a tgtd, or the iSER test target) over the transport a record names ({@code iface.transport_name}), then the
  * transport's bundle stopped and started, or updated under load. The session must recover (same
  * sid, same ISID, one I_T nexus), on that transport again, and no command may fail. Used inside the
- * container by {@link TransportRecoveryIT} (tcp) and {@link ExampleTransportHotSwapIT} (nio).
+ * container by {@link TransportRecoveryIT} (tcp), {@link ExampleTransportHotSwapIT} (nio) and
+ * {@link IserTransportHotSwapIT} (iser).
  */
 final class TransportHotSwap {
+    /** The target a scenario logs in to: where it is, and its own list of I_T nexuses. */
+    interface Target {
+        Portal portal();
+
+        /** The LUN the scenario reads and writes. */
+        long lun();
+
+        /** The initiator of each I_T nexus the target has now. */
+        List<String> nexusInitiators();
+
+        /** A tgtd of the test's own, LUN 1, its nexuses as tgtadm shows them. */
+        static Target of(Tgtd tgtd, String iqn) {
+            return new Target() {
+                @Override
+                public Portal portal() {
+                    return tgtd.portal();
+                }
+
+                @Override
+                public long lun() {
+                    return 1;
+                }
+
+                @Override
+                public List<String> nexusInitiators() {
+                    return tgtd.show().stream().filter(t -> t.iqn().equals(iqn)).findFirst().orElseThrow().nexuses().stream()
+                            .map(n -> n.initiator()).toList();
+                }
+            };
+        }
+    }
+
+
     /** Every wait on one command: longer than a recovery can take with replacement_timeout 60. */
     static final long COMMAND_WAIT_S = 90;
 
     private final SessionManager sessions;
-    private final Tgtd tgtd;
+    private final Target target;
     private final String iqn;
     private final String initiator;
     private final String transport;
@@ -64,8 +98,13 @@ final class TransportHotSwap {
      */
     TransportHotSwap(SessionManager sessions, Tgtd tgtd, String iqn, String initiator, String transport,
             Supplier<Bundle> bundle, String reportFile) {
+        this(sessions, Target.of(tgtd, iqn), iqn, initiator, transport, bundle, reportFile);
+    }
+
+    TransportHotSwap(SessionManager sessions, Target target, String iqn, String initiator, String transport,
+            Supplier<Bundle> bundle, String reportFile) {
         this.sessions = sessions;
-        this.tgtd = tgtd;
+        this.target = target;
         this.iqn = iqn;
         this.initiator = initiator;
         this.transport = transport;
@@ -74,7 +113,7 @@ final class TransportHotSwap {
     }
 
     NodeRecord record() {
-        return NodeRecord.create(new NodeKey(IscsiName.of(iqn), tgtd.portal(), null), RecordValues.empty()
+        return NodeRecord.create(new NodeKey(IscsiName.of(iqn), target.portal(), null), RecordValues.empty()
                 .with(NodeKeys.TRANSPORT_NAME, transport)
                 .with(NodeKeys.IFACE_INITIATORNAME, initiator).with(NodeKeys.LOGIN_TIMEOUT, "5").with(NodeKeys.LOGOUT_TIMEOUT, "5")
                 .with(NodeKeys.REPLACEMENT_TIMEOUT, "60").with(NodeKeys.NOOP_OUT_INTERVAL, "0")
@@ -107,7 +146,7 @@ final class TransportHotSwap {
     }
 
     BlockDevice open(long id) throws Exception {
-        return ScsiBlockDevice.open(sessions.executor(id), 1).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return ScsiBlockDevice.open(sessions.executor(id), target.lun()).toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     Optional<SessionState> state(long id) {
@@ -134,9 +173,9 @@ final class TransportHotSwap {
         assertArrayEquals("read back at LBA " + lba, data, in.array());
     }
 
-    /** tgtd's own list of sessions for the target: the judge of how many I_T nexuses there are. */
-    List<TgtShow.Nexus> nexuses() {
-        return tgtd.show().stream().filter(t -> t.iqn().equals(iqn)).findFirst().orElseThrow().nexuses();
+    /** The target's own list of sessions: the judge of how many I_T nexuses there are. */
+    List<String> nexuses() {
+        return target.nexusInitiators();
     }
 
     /**
@@ -149,7 +188,7 @@ final class TransportHotSwap {
         BlockDevice disk = open(before.sid());
         writeAndCheck(disk, 8, pattern(0, 1, disk.blockSize() * 8));
         assertTrue(KiscsiTestSupport.waitFor(() -> nexuses().size() == 1, 10_000));
-        assertEquals(initiator, nexuses().get(0).initiator());
+        assertEquals(initiator, nexuses().get(0));
 
         List<String> transitions = new CopyOnWriteArrayList<>();
         SessionListener listener = new SessionListener() {
@@ -205,7 +244,7 @@ final class TransportHotSwap {
 
         writeAndCheck(disk, 8, pattern(0, 2, disk.blockSize() * 8));
         writeAndCheck(disk, 4096, pattern(0, 3, disk.blockSize()));
-        assertTrue("tgtd lists " + nexuses() + " after recovery; want exactly one I_T nexus",
+        assertTrue("the target lists " + nexuses() + " after recovery; want exactly one I_T nexus",
                 KiscsiTestSupport.waitFor(() -> nexuses().size() == 1, 10_000));
         report(transport + " stop/start: session " + before.sid() + " RECOVERING while the transport bundle was down ("
                 + restartedMs + " ms until it was active again), back LOGGED_IN " + recoveredMs + " ms after the stop");
@@ -331,7 +370,7 @@ final class TransportHotSwap {
             }
         }
         assertTrue("only " + checked + " blocks were written", checked > writers);
-        assertTrue("tgtd lists " + nexuses() + " after recovery; want exactly one I_T nexus",
+        assertTrue("the target lists " + nexuses() + " after recovery; want exactly one I_T nexus",
                 KiscsiTestSupport.waitFor(() -> nexuses().size() == 1, 10_000));
     }
 

@@ -20,8 +20,21 @@ import java.util.Objects;
  * @param defaultValue the key's default, or null when it has none
  * @param min lowest acceptable number (numeric rules, and numeric declarations)
  * @param max highest acceptable number (numeric rules, and numeric declarations; 0 otherwise)
+ * @param scope where the key is negotiated and its outcome holds
  */
-public record LoginKey(String name, Rule rule, String offer, String defaultValue, long min, long max) {
+public record LoginKey(String name, Rule rule, String offer, String defaultValue, long min, long max, Scope scope) {
+    /** Where a key is negotiated and for what (RFC 7143 section 6's "Use" and "Scope"). */
+    public enum Scope {
+        /** On every connection's login, for that connection (iSER's InitiatorRecvDataSegmentLength). */
+        CONNECTION,
+        /**
+         * On the leading connection's login only, for the whole session (LO, SW: iSER's
+         * RDMAExtensions). A connection added to a session neither offers nor answers it; its
+         * outcome is the leading connection's.
+         */
+        LEADING_SESSION
+    }
+
     /** RFC 7143 section 5.2's ways of negotiating a key. */
     public enum Rule {
         /** The first value of the offered list the responder supports. */
@@ -38,9 +51,15 @@ public record LoginKey(String name, Rule rule, String offer, String defaultValue
         DECLARATIVE
     }
 
+    /** A key of {@link Scope#CONNECTION} scope. */
+    public LoginKey(String name, Rule rule, String offer, String defaultValue, long min, long max) {
+        this(name, rule, offer, defaultValue, min, max, Scope.CONNECTION);
+    }
+
     public LoginKey {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(rule, "rule");
+        Objects.requireNonNull(scope, "scope");
         Objects.requireNonNull(offer, "offer");
         if (name.isEmpty() || name.length() > 63 || !name.chars().allMatch(c -> Character.isLetterOrDigit(c) || ".-+@_".indexOf(c) >= 0)) {
             throw new IllegalArgumentException("not a key name (RFC 7143 section 6.1): " + name);
@@ -79,6 +98,11 @@ public record LoginKey(String name, Rule rule, String offer, String defaultValue
 
     public static LoginKey max(String name, long defaultValue, long min, long max, long offer) {
         return new LoginKey(name, Rule.MAX, Long.toString(offer), Long.toString(defaultValue), min, max);
+    }
+
+    /** This key, negotiated on the leading connection only and holding for the session. */
+    public LoginKey leadingOnly() {
+        return new LoginKey(name, rule, offer, defaultValue, min, max, Scope.LEADING_SESSION);
     }
 
     /** A declaration of this side's own value; the target's declaration of the same key is read back. */

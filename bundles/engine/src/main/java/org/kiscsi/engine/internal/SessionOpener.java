@@ -239,11 +239,13 @@ final class SessionOpener {
         Isid sessionIsid = isid;
         TransportProvider provider = transport;
         // the transport's own keys are read from its connection, once it is up
+        // every login here opens a session (TSIH 0): its connection is the leading one
         Function<TransportConnection, LoginParameters> params = t -> {
             List<LoginKey> keys = t.loginKeys();
+            int tsih = 0;
             return new LoginParameters(name, alias,
-                    type == SessionType.NORMAL ? record.target().value() : null, type, sessionIsid.value(), 0, 0, 0, 1,
-                    auth.offered(), TransportOffers.withTransportKeys(offers, keys, provider.name(), what),
+                    type == SessionType.NORMAL ? record.target().value() : null, type, sessionIsid.value(), tsih, 0, 0, 1,
+                    auth.offered(), TransportOffers.withTransportKeys(offers, keys, tsih, provider.name(), what),
                     SessionOffers.maxXmitCap(record.values()), portal.hostPort(),
                     TransportOffers.definitions(keys, provider.name(), what));
         };

@@ -64,16 +64,24 @@ final class TransportOffers {
                 case AND, OR -> List.of("Yes", "No");
                 default -> List.of();
             };
-            out.add(new KeyDefinition(k.name(), Merge.valueOf(k.rule().name()), Scope.CONNECTION, false, k.defaultValue(),
-                    k.min(), k.max(), values));
+            boolean leadingOnly = k.scope() == LoginKey.Scope.LEADING_SESSION;
+            out.add(new KeyDefinition(k.name(), Merge.valueOf(k.rule().name()), leadingOnly ? Scope.SESSION : Scope.CONNECTION,
+                    leadingOnly, k.defaultValue(), k.min(), k.max(), values));
         }
         return out;
     }
 
-    /** The offers with the transport's keys after the record's (a transport key named twice is refused). */
-    static Map<String, String> withTransportKeys(Map<String, String> offers, List<LoginKey> keys, String transport, String what) {
+    /**
+     * The offers with the transport's keys after the record's (a transport key named twice is
+     * refused). A connection added to a session (TSIH not 0) offers none of the leading-only keys.
+     */
+    static Map<String, String> withTransportKeys(Map<String, String> offers, List<LoginKey> keys, int tsih, String transport,
+            String what) {
         Map<String, String> out = new LinkedHashMap<>(offers);
         for (LoginKey k : keys) {
+            if (tsih != 0 && k.scope() == LoginKey.Scope.LEADING_SESSION) {
+                continue;
+            }
             if (out.put(k.name(), k.offer()) != null) {
                 throw new IscsiException(IscsiError.TRANS_CAPS, what + ": transport " + transport + " adds login key "
                         + k.name() + " twice");

@@ -292,7 +292,10 @@ public abstract class TransportContract {
         TransportConnection c = connect(l);
         c.configure(LinkSettings.LOGIN);
         boolean digests = transport.capabilities().contains(TransportCapability.DIGESTS);
-        LinkSettings ffp = new LinkSettings(digests, digests, 65536, java.util.Map.of());
+        // the outcome of the transport's own keys as a target taking every offer would leave them
+        java.util.Map<String, String> agreed = new java.util.LinkedHashMap<>();
+        c.loginKeys().forEach(k -> agreed.put(k.name(), k.offer()));
+        LinkSettings ffp = new LinkSettings(digests, digests, 65536, agreed);
         peer.configure(ffp);
         c.enterFullFeaturePhase(ffp).toCompletableFuture().get(WAIT_MS, TimeUnit.MILLISECONDS);
         c.send(Pdus.build(c, Pdus.OP_NOP_OUT, 5, 0, 30000));

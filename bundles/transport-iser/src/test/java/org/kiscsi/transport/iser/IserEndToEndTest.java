@@ -36,6 +36,7 @@ import org.kiscsi.api.scsi.ScsiTaskExecutor;
 import org.kiscsi.api.session.SessionInfo;
 import org.kiscsi.engine.IscsiEngine;
 import org.kiscsi.transport.iser.internal.IserHeader;
+import org.kiscsi.transport.iser.testtarget.IserTestTarget;
 import org.kiscsi.transport.iser.soft.SoftFabric;
 
 /** The engine logs in, reads and writes through the iSER transport against an iSER target, all on the software provider. */
@@ -143,9 +144,9 @@ class IserEndToEndTest {
             fabric.drain();
             fabric.removeTap(capture);
         }
-        // every Send decodes as iSER with an iSCSI PDU; the command headers carry their flags and STags
-        Process p = new ProcessBuilder("tshark", "-r", pcap.toString(), "-d", "udp.port==4791,infiniband", "-d", "infiniband,iser",
-                "-o", "infiniband.try_heuristic_first:FALSE", "-T", "fields", "-E", "separator=,", "-e", "infiniband.bth.opcode",
+        // with no decoding hints: the CM REQ/REP tie the connection to iSER's service, so every Send in
+        // either direction decodes as iSER with an iSCSI PDU; the command headers carry their flags and STags
+        Process p = new ProcessBuilder("tshark", "-r", pcap.toString(), "-T", "fields", "-E", "separator=,", "-e", "infiniband.bth.opcode",
                 "-e", "iser.flags.wsv", "-e", "iser.flags.rsv", "-e", "iscsi.opcode", "-e", "_ws.malformed")
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         List<String> rows = new String(p.getInputStream().readAllBytes()).lines().toList();
@@ -156,6 +157,10 @@ class IserEndToEndTest {
         assertTrue(sends.contains("4,1,0,0x01,"), "the write command with WSV: " + rows);
         assertTrue(sends.contains("4,0,1,0x01,"), "the read command with RSV: " + rows);
         assertTrue(rows.contains("10,,,,"), "the read data as an RDMA Write: " + rows);
+        assertEquals(3, rows.stream().filter(r -> r.startsWith("100,")).count(), "CM REQ, REP, RTU as UD Sends: " + rows);
+        assertTrue(sends.contains("4,0,0,0x03,"), "the initiator's Login Request: " + rows);
+        assertTrue(sends.contains("4,0,0,0x23,"), "the target's Login Response, the other direction: " + rows);
+        assertTrue(sends.stream().anyMatch(r -> r.matches("(4|23),0,0,0x21,")), "the target's SCSI Response: " + rows);
     }
 
     @Test

@@ -26,7 +26,6 @@ import org.kiscsi.transport.iser.IserOptions;
 import org.kiscsi.transport.iser.verbs.CompletionQueue;
 import org.kiscsi.transport.iser.verbs.ProtectionDomain;
 import org.kiscsi.transport.iser.verbs.QueuePair;
-import org.kiscsi.transport.iser.verbs.SendRequest;
 import org.kiscsi.transport.iser.verbs.VerbsException;
 import org.kiscsi.transport.iser.verbs.WorkCompletion;
 
@@ -41,7 +40,6 @@ public final class IserConnection implements TransportConnection {
     static final int MISC_RX = 4;
     /** Receive buffers posted during login (one answer per request; one spare). */
     static final int LOGIN_RX = 2;
-    private static final long TX = 1L << 62;
     private static final int POLL_BATCH = 32;
 
     private final IserOptions options;
@@ -54,21 +52,18 @@ public final class IserConnection implements TransportConnection {
     private final RxRing rx;
     private QueuePair qp;
     private final Map<Integer, TaskRegistration> tasks = new ConcurrentHashMap<>();
-    private final Map<Long, Sending> inFlight = new ConcurrentHashMap<>();
-    private final ArrayDeque<Sending> waiting = new ArrayDeque<>();
+    private final SendQueue sends;
     private final ArrayDeque<PduBuffer> suspended = new ArrayDeque<>();
-    private final AtomicLong sendIds = new AtomicLong();
     private final AtomicLong outstanding = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     private volatile boolean fullFeature;
+    /** Whether the full feature phase's receive buffers are posted (with the final Login Request). */
+    private final AtomicBoolean ffpReceivesPosted = new AtomicBoolean();
     private volatile boolean receiveSuspended;
     private volatile IserKeys.Outcome outcome;
     private volatile CompletableFuture<Void> helloDone;
     private Throwable closeCause;
-
-    private record Sending(long id, IserPdu pdu, CompletableFuture<Void> done) {
-    }
 
     IserConnection(IserOptions options, ProtectionDomain pd, CompletionQueue cq, Executor executor, TransportListener listener,
             String where) throws VerbsException {
@@ -79,6 +74,7 @@ public final class IserConnection implements TransportConnection {
         this.listener = listener;
         this.where = where;
         this.pool = new RegisteredPool(pd);
+        this.sends = new SendQueue(options.sendQueueDepth(), where, this::close);
         this.rx = new RxRing(pd, LOGIN_RX + options.maxOutstandingUnexpectedPdus() + MISC_RX,
                 Math.max(8192, options.initiatorRecvDataSegmentLength()));
     }
@@ -86,6 +82,7 @@ public final class IserConnection implements TransportConnection {
     /** The connection is established: post the login receives and start hearing completions. */
     void established(QueuePair qp) throws VerbsException {
         this.qp = qp;
+        sends.start(qp);
         rx.postRange(qp, 0, LOGIN_RX);
         cq.requestNotify();
         executor.execute(this::service);
@@ -104,42 +101,81 @@ public final class IserConnection implements TransportConnection {
             throw new IllegalArgumentException(where + ": AHS of " + ahsLength + " bytes (MaxAHSLength declared "
                     + options.maxAhsLength() + "), data of " + dataLength);
         }
-        try {
-            RegisteredPool.Block b = pool.take(IserHeader.LENGTH + 48 + ahsLength + dataLength);
-            outstanding.incrementAndGet();
-            return IserPdu.outgoing(b, ahsLength, dataLength, this::releaseSent);
-        } catch (VerbsException e) {
-            throw new IllegalStateException(where + ": no registered memory for a PDU: " + e.getMessage(), e);
+        if (!closed.get()) {
+            try {
+                RegisteredPool.Block b = pool.take(IserHeader.LENGTH + 48 + ahsLength + dataLength);
+                outstanding.incrementAndGet();
+                return IserPdu.outgoing(b, ahsLength, dataLength, this::releaseSent);
+            } catch (VerbsException e) {
+                if (!closed.get()) {
+                    close(new IscsiException(IscsiError.TRANS, where + ": no registered memory for a PDU: " + e.getMessage(), e));
+                }
+            }
         }
+        // closed (or closing: the registered memory is gone): a buffer all the same, whose send fails
+        outstanding.incrementAndGet();
+        return IserPdu.unregistered(ahsLength, dataLength, this::releaseSent);
     }
 
     private void releaseSent(IserPdu p) {
         outstanding.decrementAndGet();
-        pool.release(p.block());
+        if (p.block() != null) {
+            pool.release(p.block());
+        }
     }
 
     @Override
     public CompletionStage<Void> send(PduBuffer pdu) {
         CompletableFuture<Void> done = new CompletableFuture<>();
+        if (closed.get()) {
+            pdu.release();
+            done.completeExceptionally(new IscsiException(IscsiError.TRANS, where + ": connection closed"));
+            return done;
+        }
         if (!(pdu instanceof IserPdu p) || p.block() == null) {
             pdu.release();
             done.completeExceptionally(new IllegalArgumentException(where + ": a PDU buffer not allocated by this connection"));
             return done;
         }
         IscsiException refused = prepare(p);
+        if (refused == null && finalLoginRequest(p.header())) {
+            refused = postFullFeatureReceives();
+        }
         if (refused != null) {
             p.release();
             done.completeExceptionally(refused);
             close(refused);
             return done;
         }
-        enqueue(new Sending(sendIds.incrementAndGet() | TX, p, done));
+        sends.add(p, done);
         return done;
     }
 
     @Override
     public void post(PduBuffer pdu) {
         send(pdu);
+    }
+
+    /**
+     * A Login Request with T set and NSG full feature phase: its answer may be followed at once by an
+     * unexpected PDU (a NOP-In, an Async Message), before the engine hears the answer and calls
+     * {@link #enterFullFeaturePhase}; so the receives for them are posted before this request goes.
+     */
+    private static boolean finalLoginRequest(ByteBuffer bhs) {
+        return (bhs.get(0) & 0x3F) == 0x03 && (bhs.get(1) & 0x80) != 0 && (bhs.get(1) & 0x03) == 3;
+    }
+
+    /** Posts the receives for the full feature phase once: as many as the offered limit allows, and the misc ones. */
+    private IscsiException postFullFeatureReceives() {
+        if (!ffpReceivesPosted.compareAndSet(false, true)) {
+            return null;
+        }
+        try {
+            rx.postRange(qp, LOGIN_RX, LOGIN_RX + options.maxOutstandingUnexpectedPdus() + MISC_RX);
+            return null;
+        } catch (VerbsException e) {
+            return new IscsiException(IscsiError.TRANS, where + ": posting the full feature phase's receives: " + e.getMessage(), e);
+        }
     }
 
     /** Writes the iSER header: a SCSI command of an announced task advertises its STags. Null, or why it cannot go. */
@@ -171,36 +207,6 @@ public final class IserConnection implements TransportConnection {
         return null;
     }
 
-    private void enqueue(Sending s) {
-        synchronized (waiting) {
-            waiting.add(s);
-        }
-        pump();
-    }
-
-    /** Posts waiting Sends while the send queue has room. */
-    private void pump() {
-        while (true) {
-            Sending s;
-            synchronized (waiting) {
-                if (inFlight.size() >= options.sendQueueDepth() || (s = waiting.poll()) == null) {
-                    return;
-                }
-                inFlight.put(s.id, s);
-            }
-            try {
-                qp.postSend(SendRequest.send(s.id, s.pdu.block().mr().sge(0, s.pdu.sendLength())));
-            } catch (VerbsException e) {
-                inFlight.remove(s.id);
-                s.pdu.release();
-                IscsiException x = new IscsiException(IscsiError.TRANS, where + ": RDMA Send refused: " + e.getMessage(), e);
-                s.done.completeExceptionally(x);
-                close(x);
-                return;
-            }
-        }
-    }
-
     @Override
     public void configure(LinkSettings settings) {
         if (settings.headerDigest() || settings.dataDigest()) {
@@ -220,8 +226,11 @@ public final class IserConnection implements TransportConnection {
             configure(settings);
             IserKeys.Outcome o = IserKeys.read(settings.loginKeys(), options, where);
             outcome = o;
-            // a receive for every reply the commands allowed may bring, and the unexpected ones
-            rx.postRange(qp, LOGIN_RX, LOGIN_RX + o.maxUnexpected() + MISC_RX);
+            // normally posted with the final Login Request already; the outcome never exceeds the offer
+            IscsiException notPosted = postFullFeatureReceives();
+            if (notPosted != null) {
+                throw notPosted;
+            }
             fullFeature = true;
             if (!options.helloRequired()) {
                 done.complete(null);
@@ -231,7 +240,7 @@ public final class IserConnection implements TransportConnection {
             IserPdu hello = IserPdu.bare(pool.take(IserHeader.LENGTH), this::releaseSent);
             outstanding.incrementAndGet();
             IserHello.hello(0).writeTo(hello.block().buffer(), 0);
-            enqueue(new Sending(sendIds.incrementAndGet() | TX, hello, new CompletableFuture<>()));
+            sends.add(hello, new CompletableFuture<>());
         } catch (IscsiException e) {
             done.completeExceptionally(e);
         } catch (VerbsException e) {
@@ -335,20 +344,12 @@ public final class IserConnection implements TransportConnection {
     }
 
     private void completed(WorkCompletion wc) {
-        if ((wc.wrId() & TX) != 0) {
-            Sending s = inFlight.remove(wc.wrId());
-            if (s != null) {
-                s.pdu.release();
-                if (wc.ok()) {
-                    s.done.complete(null);
-                } else {
-                    s.done.completeExceptionally(failure(wc));
-                }
-            }
+        if (SendQueue.isSend(wc.wrId())) {
+            sends.completed(wc.wrId(), wc.ok() ? null : failure(wc));
             if (!wc.ok()) {
                 closeUnlessFlushed(wc);
             } else {
-                pump();
+                sends.pump();
             }
             return;
         }
@@ -448,6 +449,32 @@ public final class IserConnection implements TransportConnection {
 
     // ------------------------------------------------------------------ the end
 
+    /**
+     * What completed before the close and was not served yet: a Send that went was handed to the
+     * network, and succeeds; a PDU that came before the peer or the network ended the connection is
+     * delivered (a Logout Response right before the target disconnects), as TCP delivers what came
+     * before its FIN. After a local close, received PDUs are dropped.
+     */
+    private void drainCompletions() {
+        List<WorkCompletion> batch = new ArrayList<>(POLL_BATCH);
+        while (cq.poll(batch, POLL_BATCH) > 0) {
+            for (WorkCompletion wc : batch) {
+                if (SendQueue.isSend(wc.wrId())) {
+                    if (wc.ok()) {
+                        sends.completed(wc.wrId(), null);
+                    }
+                } else if (wc.ok() && closeCause != null) {
+                    try {
+                        received((int) wc.wrId(), wc);
+                    } catch (IllegalArgumentException | VerbsException e) {
+                        // closing already, for a reason of its own
+                    }
+                }
+            }
+            batch.clear();
+        }
+    }
+
     /** The connection manager says the connection ended. */
     void disconnected(String why) {
         close(new IscsiException(IscsiError.TRANS, where + ": RDMA connection lost: " + why));
@@ -466,18 +493,10 @@ public final class IserConnection implements TransportConnection {
     }
 
     private void finishClose() {
-        List<Sending> failed = new ArrayList<>(inFlight.values());
-        inFlight.clear();
-        synchronized (waiting) {
-            failed.addAll(waiting);
-            waiting.clear();
-        }
+        drainCompletions();
         IscsiException x = new IscsiException(IscsiError.TRANS, where + ": connection closed"
                 + (closeCause == null ? "" : ": " + closeCause.getMessage()));
-        for (Sending s : failed) {
-            s.pdu.release();
-            s.done.completeExceptionally(x);
-        }
+        sends.failAll(x);
         CompletableFuture<Void> h = helloDone;
         if (h != null) {
             h.completeExceptionally(x);

@@ -44,7 +44,7 @@ public final class IserKeys {
      */
     public static List<LoginKey> offers(IserOptions o) {
         return List.of(
-                LoginKey.and(RDMA_EXTENSIONS, "No", true),
+                LoginKey.and(RDMA_EXTENSIONS, "No", true).leadingOnly(),
                 LoginKey.min(INITIATOR_RECV, DEFAULT_RECV, 512, MAX_LENGTH, o.initiatorRecvDataSegmentLength()),
                 LoginKey.min(TARGET_RECV, DEFAULT_RECV, 512, MAX_LENGTH, o.targetRecvDataSegmentLength()),
                 // 0 is "no limit" (result min-or-zero); the range lets a target's 0 through to read()

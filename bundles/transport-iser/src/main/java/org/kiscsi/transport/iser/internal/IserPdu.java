@@ -34,6 +34,15 @@ final class IserPdu implements PduBuffer {
         return new IserPdu(h, d, block, onRelease);
     }
 
+    /**
+     * A PDU of a closed connection, in heap memory: its registered memory is gone, so it can be filled
+     * and released but never sent.
+     */
+    static IserPdu unregistered(int ahsLength, int dataLength, Consumer<IserPdu> onRelease) {
+        ByteBuffer all = ByteBuffer.allocate(48 + ahsLength + dataLength);
+        return new IserPdu(all.slice(0, 48 + ahsLength), all.slice(48 + ahsLength, dataLength), null, onRelease);
+    }
+
     /** An iSER message of the header alone (Hello): no BHS, no data. */
     static IserPdu bare(RegisteredPool.Block block, Consumer<IserPdu> onRelease) {
         ByteBuffer all = block.buffer();

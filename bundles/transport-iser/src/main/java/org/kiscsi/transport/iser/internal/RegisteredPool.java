@@ -59,8 +59,11 @@ final class RegisteredPool {
         return new Block(pd.register(ByteBuffer.allocateDirect(1 << (c + MIN_SHIFT)), Set.of()), c);
     }
 
+    /** Takes a block back; after {@link #close} it is deregistered (it was out when the pool closed). */
     synchronized void release(Block b) {
-        if (!closed) {
+        if (closed) {
+            b.mr().deregister();
+        } else {
             free[b.sizeClass()].push(b);
         }
     }

@@ -19,9 +19,10 @@ import org.kiscsi.transport.iser.verbs.Verbs;
  * see RC's ordering; callers' posts only queue work for it.
  */
 public final class SoftFabric implements AutoCloseable {
-    /** How long a receiver-not-ready Send waits before it is tried again (RNR timer). */
-    static final long RNR_TIMER_MS = 2;
+    /** How long a receiver-not-ready Send waits before it is tried again (RNR timer), by default. */
+    public static final java.time.Duration RNR_TIMER = java.time.Duration.ofMillis(2);
     final ScheduledExecutorService wire;
+    final long rnrTimerNanos;
     final Map<InetSocketAddress, SoftListener> listeners = new ConcurrentHashMap<>();
     final List<SoftTap> taps = new CopyOnWriteArrayList<>();
     private final AtomicInteger keys = new AtomicInteger(0x1000);
@@ -30,6 +31,12 @@ public final class SoftFabric implements AutoCloseable {
     private final AtomicLong addresses = new AtomicLong(0x7F00_0000_0000L);
 
     public SoftFabric() {
+        this(RNR_TIMER);
+    }
+
+    /** A fabric whose queue pairs retry a receiver-not-ready Send after {@code rnrTimer}. */
+    public SoftFabric(java.time.Duration rnrTimer) {
+        rnrTimerNanos = rnrTimer.toNanos();
         wire = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kiscsi-soft-rdma");
             t.setDaemon(true);

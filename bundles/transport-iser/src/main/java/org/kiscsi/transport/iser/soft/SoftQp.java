@@ -19,7 +19,9 @@ import org.kiscsi.transport.iser.verbs.WorkCompletion.Status;
 /**
  * A reliable-connected queue pair of the software provider. Posts queue work; the fabric's thread
  * executes the send queue in order. A Send finding no posted receive is retried after the RNR timer
- * up to the RNR retry count (7: for ever), holding back what follows it, as RC does. Any failure
+ * up to the RNR retry count (0: it fails at once; 7: for ever), holding back what follows it, as RC
+ * does. Only the first attempt and the timer's retries count: a receive the peer posts lets the
+ * waiting Send go at once (a shortcut of this provider), but a post behind it does not retry it. Any failure
  * completes the request with its status and takes both ends to the error state: what is left is
  * flushed and each side hears {@link ConnectionEvents#disconnected}.
  */
@@ -41,7 +43,12 @@ final class SoftQp implements QueuePair {
     private final ArrayDeque<Recv> recvQueue = new ArrayDeque<>();
     private boolean error;
     private boolean pumping;
+    /** Receiver-not-ready NAKs the head of the send queue took so far (first attempt and timer retries). */
     private int rnrTries;
+    /** Whether the RNR timer runs (one per queue pair). */
+    private boolean rnrTimer;
+    /** Whether the pump runs for the RNR timer: a NAK then counts as a retry. */
+    private boolean rnrRetrying;
 
     SoftQp(SoftFabric fabric, int qpNumber, InetSocketAddress local, InetSocketAddress remote, SoftPd pd, SoftCq cq,
             QpAttributes attributes, byte[] peerPrivateData, ConnectionEvents events) {
@@ -123,6 +130,21 @@ final class SoftQp implements QueuePair {
 
     synchronized int posted() {
         return recvQueue.size();
+    }
+
+    /** The RNR timer expired: the head of the send queue is tried again, and a NAK counts. */
+    private void rnrTimerExpired() {
+        synchronized (this) {
+            rnrTimer = false;
+            rnrRetrying = true;
+        }
+        try {
+            pump();
+        } finally {
+            synchronized (this) {
+                rnrRetrying = false;
+            }
+        }
     }
 
     /** Runs the send queue on the fabric's thread until it is empty or waits on the peer. */
@@ -227,12 +249,29 @@ final class SoftQp implements QueuePair {
     }
 
     private boolean receiverNotReady(SendRequest r) {
+        boolean counts;
+        synchronized (this) {
+            counts = rnrRetrying || !rnrTimer;
+        }
+        if (!counts) {
+            return false; // the timer runs: only its expiry retries
+        }
         rnrTries++;
         if (attributes.rnrRetryCount() != 7 && rnrTries > attributes.rnrRetryCount()) {
             return failed(r, Status.RNR_RETRY_EXCEEDED, "the peer posted no receive buffer through " + attributes.rnrRetryCount()
                     + " receiver-not-ready retries", "receiver not ready: no receive buffer was posted for the peer's Send");
         }
-        fabric.wire.schedule(this::pump, SoftFabric.RNR_TIMER_MS, TimeUnit.MILLISECONDS);
+        synchronized (this) {
+            if (rnrTimer) {
+                return false;
+            }
+            rnrTimer = true;
+        }
+        try {
+            fabric.wire.schedule(this::rnrTimerExpired, fabric.rnrTimerNanos, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the fabric is closing: nothing moves any more
+        }
         return false;
     }
 

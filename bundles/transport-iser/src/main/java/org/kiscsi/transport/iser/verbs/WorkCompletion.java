@@ -14,7 +14,9 @@ public record WorkCompletion(long wrId, Status status, Opcode opcode, int byteLe
     /** IBV_WC_* statuses the providers report. */
     public enum Status {
         SUCCESS, LOCAL_LENGTH_ERROR, LOCAL_PROTECTION_ERROR, REMOTE_ACCESS_ERROR, REMOTE_INVALID_REQUEST,
-        RNR_RETRY_EXCEEDED, FLUSHED
+        RNR_RETRY_EXCEEDED, FLUSHED,
+        /** Any other failure (transport retries exceeded, a fatal or general error). */
+        OTHER
     }
 
     /** IBV_WC_* opcodes. */

@@ -6,7 +6,7 @@
  * {@code org.kiscsi.transport.iser.soft}. Every call returns without blocking.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.kiscsi.transport.iser.verbs;
 
 import org.osgi.annotation.bundle.Export;

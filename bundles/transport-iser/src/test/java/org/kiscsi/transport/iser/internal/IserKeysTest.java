@@ -24,7 +24,9 @@ class IserKeysTest {
         assertEquals(List.of("RDMAExtensions", "InitiatorRecvDataSegmentLength", "TargetRecvDataSegmentLength",
                 "MaxOutstandingUnexpectedPDUs", "MaxAHSLength", "TaggedBufferForSolicitedDataOnly", "iSERHelloRequired"),
                 keys.stream().map(LoginKey::name).toList());
-        assertEquals(new LoginKey("RDMAExtensions", Rule.AND, "Yes", "No", 0, 0), keys.get(0));
+        // RFC 7145 section 6.3: RDMAExtensions is leading-only (LO) and session-wide; the lengths are per connection
+        assertEquals(new LoginKey("RDMAExtensions", Rule.AND, "Yes", "No", 0, 0, LoginKey.Scope.LEADING_SESSION), keys.get(0));
+        assertEquals(LoginKey.Scope.CONNECTION, keys.get(1).scope());
         assertEquals(new LoginKey("InitiatorRecvDataSegmentLength", Rule.MIN, "8192", "8192", 512, 16_777_215), keys.get(1));
         assertEquals(new LoginKey("TargetRecvDataSegmentLength", Rule.MIN, "8192", "8192", 512, 16_777_215), keys.get(2));
         assertEquals(Rule.MIN, keys.get(3).rule());

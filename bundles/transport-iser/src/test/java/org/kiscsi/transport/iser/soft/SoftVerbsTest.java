@@ -43,7 +43,7 @@ import org.kiscsi.transport.iser.verbs.WorkCompletion.Status;
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class SoftVerbsTest {
     private static final Set<Access> REMOTE = EnumSet.allOf(Access.class);
-    private final SoftFabric fabric = new SoftFabric();
+    private SoftFabric fabric = new SoftFabric();
 
     @AfterEach
     void close() {
@@ -154,6 +154,29 @@ class SoftVerbsTest {
         assertEquals(12, second.wrId());
         assertEquals(6, second.byteLength());
         assertEquals(2, client.next().wrId());
+    }
+
+    @Test
+    void postsBehindASendWaitingOnReceiverNotReadyAreNoRetries() throws Exception {
+        fabric.close();
+        fabric = new SoftFabric(Duration.ofSeconds(30)); // the RNR timer does not expire within this test
+        connect(2);
+        MemoryRegion tx = filled(client, new byte[8], Set.of());
+        for (int i = 1; i <= 8; i++) {
+            client.qp.postSend(SendRequest.send(i, tx.sge(0, 8)));
+        }
+        fabric.drain();
+        assertTrue(client.done.isEmpty(), "nothing completes while the receiver is not ready");
+        assertTrue(client.qp.connected(), "one receiver-not-ready NAK, not eight: the queue pair must still be connected");
+        MemoryRegion rx = server.mr(64, Set.of(Access.LOCAL_WRITE));
+        for (int i = 0; i < 8; i++) {
+            server.qp.postRecv(100 + i, rx.sge(i * 8, 8));
+        }
+        for (int i = 1; i <= 8; i++) {
+            WorkCompletion wc = client.next();
+            assertEquals(i, wc.wrId());
+            assertEquals(Status.SUCCESS, wc.status());
+        }
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.kiscsi.transport.iser;
+package org.kiscsi.transport.iser.testtarget;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +42,7 @@ import org.kiscsi.transport.iser.verbs.VerbsException;
 import org.kiscsi.transport.iser.verbs.WorkCompletion;
 
 /** One connection of the {@link IserTestTarget}, served on the target's thread. */
-final class IserTargetConnection {
+public final class IserTargetConnection {
     private static final int SLOT = IserHeader.LENGTH + 48 + 1024 + 8192;
     private static final int WINDOW = 32;
     private static final int CHUNK = 65536;
@@ -50,8 +50,10 @@ final class IserTargetConnection {
     private final ProtectionDomain pd;
     private final CompletionQueue cq;
     private final MemoryRegion rx;
-    final byte[] initiatorPrivateData;
-    volatile QueuePair qp;
+    public final byte[] initiatorPrivateData;
+    public volatile QueuePair qp;
+    /** The InitiatorName of this connection's login, once it was sent. */
+    public volatile String initiatorName;
     private long wrIds = 1L << 40;
     private final Map<Long, MemoryRegion> sends = new ConcurrentHashMap<>();
     /** RDMA Reads of writes in progress: their data and the command. */
@@ -60,8 +62,10 @@ final class IserTargetConnection {
     private int statSn = 0x100;
     private int expCmdSn;
     private final Map<String, String> negotiated = new LinkedHashMap<>();
+    /** The Sends of the NOP-Ins behind the final Login Response. */
+    private final Set<Long> afterFinalLogin = ConcurrentHashMap.newKeySet();
 
-    IserTargetConnection(IserTestTarget target, byte[] privateData) throws VerbsException {
+    public IserTargetConnection(IserTestTarget target, byte[] privateData) throws VerbsException {
         this.target = target;
         this.initiatorPrivateData = privateData;
         pd = target.device.allocatePd();
@@ -69,11 +73,11 @@ final class IserTargetConnection {
         rx = pd.register(ByteBuffer.allocateDirect(target.receiveBuffers * SLOT), EnumSet.of(Access.LOCAL_WRITE));
     }
 
-    Acceptance acceptance() {
-        return new Acceptance(pd, cq, new QpAttributes(256, target.receiveBuffers, 4, 4, 7, 6), new byte[4], why -> { });
+    public Acceptance acceptance() {
+        return new Acceptance(pd, cq, new QpAttributes(256, target.receiveBuffers, 4, 4, 7, target.rnrRetry), new byte[4], why -> { });
     }
 
-    void established(QueuePair q) {
+    public void established(QueuePair q) {
         qp = q;
         try {
             for (int i = 0; i < target.receiveBuffers; i++) {
@@ -106,7 +110,7 @@ final class IserTargetConnection {
     }
 
     /** An RDMA Write to a read STag after its task ended (a target bug the initiator must survive). */
-    void writeLate(IserHeader h) {
+    public void writeLate(IserHeader h) {
         target.thread.execute(() -> {
             try {
                 MemoryRegion src = pd.register(ByteBuffer.allocateDirect(16), Set.of());
@@ -120,6 +124,9 @@ final class IserTargetConnection {
     private static final long LATE = -1;
 
     private void completed(WorkCompletion wc) throws VerbsException {
+        if (afterFinalLogin.remove(wc.wrId())) {
+            target.afterFinalLoginSent(wc.status());
+        }
         if (wc.wrId() == LATE) {
             target.lateWriteStatus.complete(wc.status().toString());
             return;
@@ -200,7 +207,7 @@ final class IserTargetConnection {
         return expCmdSn + WINDOW - 1;
     }
 
-    void releaseHeld() {
+    public void releaseHeld() {
         target.thread.execute(() -> {
             for (Object[] c : held) {
                 try {
@@ -222,6 +229,9 @@ final class IserTargetConnection {
         if (r.csg() == 0) {
             target.logins.incrementAndGet();
             for (KeyValue kv : keys) {
+                if (kv.key().equals("InitiatorName")) {
+                    initiatorName = kv.value();
+                }
                 if (kv.key().equals("AuthMethod")) {
                     answer.append("AuthMethod=None\0");
                 }
@@ -246,6 +256,12 @@ final class IserTargetConnection {
         int nsg = transit ? r.nsg() : 0;
         respond(new LoginResponse(transit, false, r.csg(), nsg, 0, 0, r.isid(), transit && nsg == 3 ? 0x77 : 0, r.itt(), statSn++,
                 r.cmdSn(), r.cmdSn() + WINDOW - 1, 0, 0, ByteBuffer.wrap(answer.toString().getBytes(StandardCharsets.UTF_8))), 0);
+        if (transit && nsg == 3) {
+            // a target may speak first in full feature phase, before the initiator heard the Login Response
+            for (int i = 0; i < target.nopInsAfterFinalLogin; i++) {
+                afterFinalLogin.add(respond(new NopIn(0, 0xFFFFFFFF, 0xFFFFFFFF, statSn, r.cmdSn(), r.cmdSn() + WINDOW - 1, null), 0));
+            }
+        }
     }
 
     private boolean isIserDeclaration(KeyValue kv) {
@@ -299,11 +315,23 @@ final class IserTargetConnection {
                 qp.postSend(SendRequest.rdmaRead(id, into.sge(0, into.length()), h.writeVa(), h.writeStag()));
             }
             case 0x12 -> {
+                if ((cdb[1] & 1) != 0) {
+                    // VPD: only the list of supported pages, which names itself alone; other pages are refused
+                    if (cdb[2] != 0) {
+                        respond(invalidFieldInCdb(c), 0);
+                        return;
+                    }
+                    ByteBuffer v = ByteBuffer.allocate(5).put(1, (byte) 0).putShort(2, (short) 1).put(4, (byte) 0);
+                    dataIn(c, h, v.limit(Math.min(5, cb.getShort(3) & 0xFFFF)));
+                    return;
+                }
                 ByteBuffer b = ByteBuffer.allocate(36);
                 b.put(2, (byte) 5).put(3, (byte) 2).put(4, (byte) 31).put(8, "KISCSI  ISER TARGET     0001".getBytes(StandardCharsets.US_ASCII));
                 dataIn(c, h, b.limit(Math.min(36, cb.getShort(3) & 0xFFFF)));
             }
             case 0x25 -> dataIn(c, h, ByteBuffer.allocate(8).putInt(0, target.lun.length / IserTestTarget.BLOCK - 1).putInt(4, 512));
+            case 0x9E -> dataIn(c, h, ByteBuffer.allocate(32).putLong(0, target.lun.length / IserTestTarget.BLOCK - 1).putInt(8, 512)
+                    .limit(Math.min(32, cb.getInt(10))));
             case 0xA0 -> dataIn(c, h, ByteBuffer.allocate(16).putInt(0, 8));
             default -> respond(status(c, 0x00, c.expectedDataTransferLength()), 0);
         }
@@ -334,6 +362,14 @@ final class IserTargetConnection {
         respond(status(c, 0x00, c.expectedDataTransferLength() - n), target.sendWithInvalidate && h.rsv() ? h.readStag() : 0);
     }
 
+    /** CHECK CONDITION, ILLEGAL REQUEST, INVALID FIELD IN CDB (fixed-format sense behind its length). */
+    private ScsiResponse invalidFieldInCdb(ScsiCommand c) {
+        ByteBuffer sense = ByteBuffer.allocate(2 + 18).putShort(0, (short) 18);
+        sense.put(2, (byte) 0x70).put(4, (byte) 0x05).put(9, (byte) 10).put(14, (byte) 0x24);
+        return new ScsiResponse(c.expectedDataTransferLength() > 0 ? ScsiResponse.FLAG_UNDERFLOW : 0, 0, 0x02, c.itt(), 0, statSn++,
+                expCmdSn, maxCmdSn(), 0, 0, c.expectedDataTransferLength(), sense);
+    }
+
     private ScsiResponse status(ScsiCommand c, int status, int residual) {
         return new ScsiResponse(residual > 0 ? ScsiResponse.FLAG_UNDERFLOW : 0, 0, status, c.itt(), 0, statSn++, expCmdSn, maxCmdSn(),
                 0, 0, Math.max(0, residual), ByteBuffer.allocate(0));
@@ -341,21 +377,23 @@ final class IserTargetConnection {
 
     // ------------------------------------------------------------------ sending
 
-    private void respond(TargetPdu pdu, int invalidate) throws VerbsException {
+    /** Sends a PDU; returns the Send's work request id. */
+    private long respond(TargetPdu pdu, int invalidate) throws VerbsException {
         ByteBuffer header = PduCodec.encodeHeader(pdu);
         ByteBuffer data = pdu.data() == null ? ByteBuffer.allocate(0) : pdu.data().duplicate();
         ByteBuffer m = ByteBuffer.allocate(IserHeader.LENGTH + header.remaining() + data.remaining());
         IserHeader.PLAIN.writeTo(m, 0);
         m.position(IserHeader.LENGTH);
         m.put(header.duplicate()).put(data).flip();
-        send(m, invalidate);
+        return send(m, invalidate);
     }
 
-    private void send(ByteBuffer message, int invalidate) throws VerbsException {
+    private long send(ByteBuffer message, int invalidate) throws VerbsException {
         MemoryRegion mr = pd.register(ByteBuffer.allocateDirect(message.remaining()).put(0, message, 0, message.remaining()), Set.of());
         long id = wrIds++;
         sends.put(id, mr);
         qp.postSend(invalidate != 0 ? SendRequest.sendWithInvalidate(id, mr.sge(0, mr.length()), invalidate)
                 : SendRequest.send(id, mr.sge(0, mr.length())));
+        return id;
     }
 }
