@@ -56,13 +56,16 @@ class IscsidConfFuzzTest {
         }
     }
 
-    /** No password value of the file in {@code message}. */
+    /** No password value of the file in {@code message} (unless the file spells it out elsewhere too, say as a key). */
     private static void checkShown(String message, List<String> lines) {
-        for (String line : lines) {
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
             int eq = line.indexOf('=');
             if (eq > 0 && line.substring(0, eq).toLowerCase(Locale.ROOT).contains("password")) {
                 String value = line.substring(eq + 1).strip();
-                if (value.length() >= 6 && message.contains(value)) {
+                List<String> others = new ArrayList<>(lines);
+                others.set(i, line.substring(0, eq));
+                if (value.length() >= 6 && message.contains(value) && !String.join("\n", others).contains(value)) {
                     throw new AssertionError("message shows a password: " + message);
                 }
             }
