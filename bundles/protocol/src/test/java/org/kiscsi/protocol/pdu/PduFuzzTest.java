@@ -36,6 +36,13 @@ class PduFuzzTest {
                 if (pdu.opcode() == null || pdu.toString().isEmpty()) {
                     throw new AssertionError("decoded a PDU without an opcode");
                 }
+                // what the engine reads from the data segments it is handed
+                if (pdu instanceof ScsiResponse r && r.sense().remaining() > r.data().remaining()) {
+                    throw new AssertionError("sense data longer than the data segment");
+                }
+                if (pdu instanceof Reject r && (r.reasonText().isEmpty() || r.rejectedItt() == 0 && r.data().remaining() < 48)) {
+                    throw new AssertionError("Reject without a reason or with an ITT from nowhere");
+                }
             }
         } catch (ProtocolException e) {
             Fuzzing.clearMessage(e);
