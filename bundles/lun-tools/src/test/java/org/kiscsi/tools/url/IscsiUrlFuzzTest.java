@@ -55,6 +55,7 @@ class IscsiUrlFuzzTest {
         int sep = info.indexOf('%') >= 0 ? info.indexOf('%') : info.indexOf(':');
         String p = sep < 0 ? null : info.substring(sep + 1);
         // a password that the rest of the URL spells out too may be quoted as part of that rest
-        return p != null && p.length() >= 8 && !url.substring(8 + at + 1).contains(p) ? p : null;
+        String others = url.substring(0, 8) + url.substring(8 + at + 1);
+        return p != null && p.length() >= 8 && !others.contains(p) ? p : null;
     }
 }
