@@ -65,6 +65,6 @@ class IscsiUrlFuzzTest {
                 main = "iscsi://" + info.substring(0, sep + 1) + SECRET + main.substring(at);
             }
         }
-        return main + query.replaceAll("(target_password=)[^&]*", "$1" + SECRET);
+        return main + query.replaceAll("((?:^\\?|&)target_password=)[^&]*", "$1" + SECRET);
     }
 }
