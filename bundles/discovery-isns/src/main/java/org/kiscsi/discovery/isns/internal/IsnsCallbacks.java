@@ -104,20 +104,14 @@ public final class IsnsCallbacks implements AutoCloseable {
             OutputStream out = s.getOutputStream();
             while (!closed) {
                 IsnsPdu pdu = IsnsConnection.read(in);
+                out.write(answer(pdu, me).encode());
+                out.flush();
                 if (pdu.function() == IsnsPdu.SCN) {
-                    out.write(IsnsPdu.response(pdu, IsnsPdu.F_CLIENT | IsnsPdu.F_FIRST | IsnsPdu.F_LAST, 0,
-                            List.of(IsnsTlv.string(IsnsTlv.ISCSI_NAME, me.toString()))).encode());
-                    out.flush();
                     LOG.debug("iSNS {}: SCN from {} answered", server, peer);
                     onScn.run();
                 } else if (pdu.function() == IsnsPdu.ESI) {
-                    out.write(IsnsPdu.response(pdu, IsnsPdu.F_CLIENT | IsnsPdu.F_FIRST | IsnsPdu.F_LAST, 0, pdu.attributes()).encode());
-                    out.flush();
                     LOG.debug("iSNS {}: ESI from {} answered", server, peer);
                 } else {
-                    // a function we are not asked to serve here: say so (status 15) rather than stay silent
-                    out.write(IsnsPdu.response(pdu, IsnsPdu.F_CLIENT | IsnsPdu.F_FIRST | IsnsPdu.F_LAST, 15, List.of()).encode());
-                    out.flush();
                     LOG.warn("iSNS {}: {} sent {} to our SCN/ESI port; answered Message Not Supported", server, peer,
                             IsnsPdu.name(pdu.function()));
                 }
@@ -133,6 +127,21 @@ public final class IsnsCallbacks implements AutoCloseable {
         } finally {
             open.remove(s);
         }
+    }
+
+    /**
+     * What this side answers to a PDU on its SCN/ESI ports: SCNRsp naming us, ESIRsp echoing the
+     * ESI's attributes, and Message Not Supported (status 15) to anything else rather than silence.
+     */
+    static IsnsPdu answer(IsnsPdu pdu, IscsiName me) {
+        int flags = IsnsPdu.F_CLIENT | IsnsPdu.F_FIRST | IsnsPdu.F_LAST;
+        if (pdu.function() == IsnsPdu.SCN) {
+            return IsnsPdu.response(pdu, flags, 0, List.of(IsnsTlv.string(IsnsTlv.ISCSI_NAME, me.toString())));
+        }
+        if (pdu.function() == IsnsPdu.ESI) {
+            return IsnsPdu.response(pdu, flags, 0, pdu.attributes());
+        }
+        return IsnsPdu.response(pdu, flags, 15, List.of());
     }
 
     @Override

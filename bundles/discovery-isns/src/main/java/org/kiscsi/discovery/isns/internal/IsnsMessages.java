@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import org.kiscsi.api.IscsiException;
 import org.kiscsi.api.IscsiName;
 import org.kiscsi.api.Portal;
 import org.kiscsi.spi.discovery.DiscoveredTarget;
@@ -170,7 +171,7 @@ public final class IsnsMessages {
                     // an empty tag: the portal is not in a group for this node (no access through it)
                     if (t.length() != 0) {
                         int tag = t.asU32();
-                        portals.computeIfAbsent(pgName, k -> new ArrayList<>()).add(Portal.of(pgAddress, pgPort, tag & 0xffff));
+                        portals.computeIfAbsent(pgName, k -> new ArrayList<>()).add(portal(pgName, pgAddress, pgPort, tag & 0xffff));
                     }
                     pgName = null;
                 }
@@ -188,6 +189,15 @@ public final class IsnsMessages {
             }
         }
         return found;
+    }
+
+    /** A portal group's portal; one no portal can be (port 0) is the answer's fault, named as such. */
+    private static Portal portal(String node, String address, int port, int tpgt) {
+        try {
+            return Portal.of(address, port, tpgt);
+        } catch (IscsiException e) {
+            throw new IsnsFormatException("portal group of " + node + ": " + e.getMessage());
+        }
     }
 
     private static List<IsnsTlv> afterDelimiter(List<IsnsTlv> attrs) {
