@@ -166,17 +166,35 @@ public final class ReadLoopProcessor extends NioProcessor {
             buf.limit(buf.position() + cap);
             int n;
             try {
-                n = super.read(session, buf);
+                n = readSocket(session, c, buf);
             } finally {
                 buf.limit(limit);
             }
             shortReads.read(session, Integer.MAX_VALUE, n); // the loop stops here either way
             return n;
         }
-        int n = super.read(session, buf);
+        int n = readSocket(session, c, buf);
         shortReads.read(session, room, n);
         return n;
     }
+
+    /**
+     * A read; a peer's reset ends the connection as MINA would (the cause kept for the engine), with
+     * one line naming the connection instead of MINA's ERROR. Other read failures go to MINA as before.
+     */
+    private int readSocket(NioSession session, TcpConnection c, IoBuffer buf) throws Exception {
+        try {
+            return super.read(session, buf);
+        } catch (java.io.IOException e) {
+            if (c == null || !PeerResets.isPeerReset(e)) {
+                throw e;
+            }
+            LOG.info("connection {} -> {}: reset by the peer", c.localAddress(), c.remoteAddress());
+            c.ioFailed(e);
+            return -1; // MINA ends the session as at the end of the stream
+        }
+    }
+
 
     /** MINA's own writes (its queue) count towards the connection's recent bytes, as direct writes do. */
     @Override
