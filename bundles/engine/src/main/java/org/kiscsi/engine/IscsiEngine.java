@@ -167,8 +167,8 @@ public class IscsiEngine implements SessionManager, AutoCloseable {
         engine.removeListener(listener);
     }
 
-    /** Tasks held by every session, in task tables and waiting; for leak checks in tests. */
-    int tasksHeld() {
+    /** Tasks held by every session, in task tables and waiting: 0 once every operation ended; for leak checks. */
+    public int tasksHeld() {
         return engine.tasksHeld();
     }
 

@@ -4,7 +4,7 @@
  * engine is a DS component registering {@link org.kiscsi.api.session.SessionManager}.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.kiscsi.engine;
 
 import org.osgi.annotation.bundle.Export;

@@ -15,6 +15,7 @@ final class HostileScript {
     static final int BLOCK = 512;
     static final String PLAIN = "tgtd-login-io.pdus";
     static final String DIGESTS = "tgtd-login-io-crc32c.pdus";
+    static final String SEND_TARGETS = "tgtd-sendtargets.pdus";
 
     private HostileScript() {
     }

@@ -11,7 +11,11 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.kiscsi.api.node.DiscoveryRecord;
+import org.kiscsi.api.node.DiscoveryType;
 import org.kiscsi.api.node.NodeKeys;
+import org.kiscsi.api.node.RecordValues;
+import org.kiscsi.api.session.DiscoverySession;
 import org.kiscsi.api.node.NodeRecord;
 import org.kiscsi.api.scsi.ScsiTask;
 import org.kiscsi.api.session.SessionInfo;
@@ -23,7 +27,7 @@ import org.kiscsi.testkit.peers.Tgtd;
 /**
  * Records the hostile target's seeds: the engine logs in to a real tgtd through a
  * {@link SeedRecorder}, runs {@link HostileScript}, idles long enough for one NOP-Out, and logs out;
- * once without digests, once with CRC32C on both. Not a test (no surefire name pattern matches it): run
+ * once without digests, once with CRC32C on both; then a SendTargets discovery session. Not a test (no surefire name pattern matches it): run
  * on demand with {@code -Dtest=HostileSeedCapture}, and
  * {@code -Dkiscsi.hostile.capture=DIR} (e.g. {@code src/test/resources/org/kiscsi/engine}).
  */
@@ -36,6 +40,22 @@ class HostileSeedCapture {
             TgtTarget t = EngineFixture.targetWithDigests(tgtd, HostileScript.TARGET, 1 << 20);
             capture(tgtd, t, false, dir.resolve(HostileScript.PLAIN));
             capture(tgtd, t, true, dir.resolve(HostileScript.DIGESTS));
+            captureSendTargets(tgtd, dir.resolve(HostileScript.SEND_TARGETS));
+        }
+    }
+
+    /** A discovery session: login (SessionType=Discovery), SendTargets=All and tgtd's answer, logout. */
+    private static void captureSendTargets(Tgtd tgtd, Path file) throws Exception {
+        try (SeedRecorder rec = SeedRecorder.start(tgtd.portal()); EngineFixture f = new EngineFixture()) {
+            DiscoveryRecord d = new DiscoveryRecord(DiscoveryType.SENDTARGETS, rec.portal(tgtd.portal().tpgt()), RecordValues.empty());
+            try (DiscoverySession s = await(f.engine.openDiscoverySession(d))) {
+                await(s.text(List.of("SendTargets=All")));
+            }
+            Thread.sleep(200);
+            try (Writer w = Files.newBufferedWriter(file)) {
+                rec.conversation().write(w, List.of("kiscsi's engine and tgtd: a discovery session, SendTargets=All, logout",
+                        "recorded by " + HostileSeedCapture.class.getName() + "; I = initiator PDU, T = target PDU, connection, header, data"));
+            }
         }
     }
 

@@ -27,6 +27,7 @@ import org.kiscsi.api.scsi.ScsiResult;
 import org.kiscsi.api.scsi.ScsiTask;
 import org.kiscsi.api.session.SessionInfo;
 import org.kiscsi.testkit.hostile.HostileTarget;
+import org.kiscsi.testkit.hostile.LeakCounts;
 import org.kiscsi.testkit.hostile.Mutation;
 import org.kiscsi.testkit.hostile.SeedConversation;
 import org.kiscsi.transport.tcp.TcpOptions;

@@ -22,6 +22,7 @@ import org.kiscsi.testkit.peers.TgtTarget;
 import org.kiscsi.testkit.peers.Tgtd;
 import org.kiscsi.testkit.proxy.FaultProxy;
 import org.kiscsi.transport.tcp.TcpTransport;
+import org.kiscsi.testkit.hostile.LeakCounts;
 
 /**
  * {@code dev/soak [minutes]}: sessions to a tgtd of its own, each through a {@link FaultProxy}, with

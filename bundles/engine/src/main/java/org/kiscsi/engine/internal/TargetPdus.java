@@ -189,13 +189,13 @@ final class TargetPdus {
             return null;
         }
         Task t = session.tasks().get(n.itt());
-        if (t == null) {
-            throw new ProtocolException(Kind.SEQUENCE, String.format("%s: NOP-In for unknown ITT 0x%08x", session.where, n.itt()));
+        if (t == null || t != c.ping) {
+            // a NOP-In answers only a NOP-Out: one carrying a command's tag would end that command without its status
+            throw new ProtocolException(Kind.SEQUENCE, String.format("%s: NOP-In for ITT 0x%08x, %s", session.where, n.itt(),
+                    t == null ? "which is unknown" : "which is " + t.describe() + ", not a NOP-Out"));
         }
         session.tasks().remove(t);
-        if (t == c.ping) {
-            c.ping = null;
-        }
+        c.ping = null;
         return new Completion(t, null);
     }
 
@@ -210,6 +210,9 @@ final class TargetPdus {
         final CompletableFuture<List<ByteBuffer>> future = new CompletableFuture<>();
         /** A bound on an answer: a target that never stops continuing must not fill the heap. */
         static final int MAX_BYTES = 16 << 20;
+        /** Continuations without data in a row that are still followed. */
+        static final int MAX_EMPTY_IN_A_ROW = 8;
+        int emptyInARow;
         final List<ByteBuffer> parts = new ArrayList<>();
         int bytes;
 
@@ -237,6 +240,13 @@ final class TargetPdus {
                     + "grew past " + TextExchange.MAX_BYTES + " bytes over " + x.parts.size() + " PDUs; giving up"));
         }
         if (r.cont() || !r.finalBit()) {
+            x.emptyInARow = r.data().remaining() == 0 ? x.emptyInARow + 1 : 0;
+            if (x.emptyInARow > TextExchange.MAX_EMPTY_IN_A_ROW) {
+                // each answer restarts the wait: a target continuing with nothing would keep the exchange going for ever
+                session.tasks().remove(x);
+                return new Completion(x, new IscsiException(IscsiError.TRANS, session.where + ": the target continued its answer"
+                        + " to a Text request with " + x.emptyInARow + " empty Text Responses in a row (C or F=0, no data); giving up"));
+            }
             if (r.ttt() == Bhs.RESERVED_TAG) {
                 session.tasks().remove(x);
                 return new Completion(x, new IscsiException(IscsiError.TRANS, session.where + ": a Text Response with "

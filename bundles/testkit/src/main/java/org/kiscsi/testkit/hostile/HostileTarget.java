@@ -39,6 +39,11 @@ public final class HostileTarget implements AutoCloseable {
     private final List<String> unmatched = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger sent = new AtomicInteger();
+    private final Map<Integer, List<Forged.Forge>> injections = new ConcurrentHashMap<>();
+    private final Map<Integer, Forged.Edit> edits = new ConcurrentHashMap<>();
+    private volatile String mutualSecret;
+    private volatile boolean reflectChallenges;
+    private volatile String initiatorChallenge;
     private volatile Mutation armed;
     private volatile long spoiledAt;
     private volatile long spoiledConnectionEndedAt;
@@ -67,6 +72,77 @@ public final class HostileTarget implements AutoCloseable {
     public HostileTarget overrideLoginKey(String key, String value) {
         textOverrides.put(key, value);
         return this;
+    }
+
+    /**
+     * After the {@code afterPdu}-th PDU it counts (as {@link #arm} counts them) the target sends what
+     * {@code forge} builds: an asynchronous message, a NOP-In, a Reject, ... A forged PDU whose
+     * StatSN is the live one (async message, Reject) advances it.
+     */
+    public HostileTarget inject(int afterPdu, Forged.Forge forge) {
+        injections.computeIfAbsent(afterPdu, k -> new CopyOnWriteArrayList<>()).add(forge);
+        return this;
+    }
+
+    /**
+     * Every PDU with this opcode the target sends (replayed, or its own answer to task management)
+     * goes through {@code edit} first: Text Responses that never end, task management answers with
+     * other response codes, ...
+     */
+    public HostileTarget edit(int opcode, Forged.Edit edit) {
+        edits.put(opcode, edit);
+        return this;
+    }
+
+    /**
+     * Mutual CHAP: the target's CHAP_R is computed for the initiator's live challenge with this secret
+     * (the recorded one answered another challenge).
+     */
+    public HostileTarget mutualChapSecret(String secret) {
+        this.mutualSecret = secret;
+        return this;
+    }
+
+    /**
+     * Reflection: a login that sends a CHAP_C gets no answer (it stays pending), and the next login
+     * is challenged with that very CHAP_C.
+     */
+    public HostileTarget reflectChallenges() {
+        this.reflectChallenges = true;
+        return this;
+    }
+
+    /** Whether a login sent the CHAP_C that the next login is to be challenged with. */
+    public boolean holdsAChallengeToReflect() {
+        return initiatorChallenge != null;
+    }
+
+    boolean overridden(String key) {
+        return textOverrides.containsKey(key);
+    }
+
+    String mutualSecret() {
+        return mutualSecret;
+    }
+
+    boolean reflecting() {
+        return reflectChallenges;
+    }
+
+    String initiatorChallenge() {
+        return initiatorChallenge;
+    }
+
+    void initiatorChallenge(String c) {
+        initiatorChallenge = c;
+    }
+
+    Forged.Edit editFor(int opcode) {
+        return edits.get(opcode);
+    }
+
+    List<Forged.Forge> injectionsAfter(int pdu) {
+        return injections.getOrDefault(pdu, List.of());
     }
 
     /**
@@ -107,9 +183,13 @@ public final class HostileTarget implements AutoCloseable {
         return live.size();
     }
 
-    /** The mutation when the PDU about to be counted is the one to spoil, else null. */
-    synchronized Mutation mutationFor() {
-        int n = sent.getAndIncrement();
+    /** Counts a PDU about to be sent; returns its index. */
+    synchronized int count() {
+        return sent.getAndIncrement();
+    }
+
+    /** The mutation when the counted PDU {@code n} is the one to spoil, else null. */
+    synchronized Mutation mutationFor(int n) {
         Mutation m = armed;
         if (m != null && n == m.pduIndex() && spoiledAt == 0) {
             spoiledAt = System.nanoTime();

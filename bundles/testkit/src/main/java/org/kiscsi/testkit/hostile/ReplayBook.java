@@ -25,6 +25,7 @@ final class ReplayBook {
     private final Map<Integer, List<Exchange>> dataOuts = new HashMap<>();
     private final List<Exchange> nops = new ArrayList<>();
     private final List<Exchange> logouts = new ArrayList<>();
+    private final List<Exchange> texts = new ArrayList<>();
 
     ReplayBook(SeedConversation seeds) {
         List<Event> events = seeds.events().stream().filter(e -> e.connection() == 0).toList();
@@ -48,6 +49,7 @@ final class ReplayBook {
                     }
                 }
                 case 0x06 -> logouts.add(x);
+                case 0x04 -> texts.add(x);
                 default -> {
                     // nothing else is replayed
                 }
@@ -85,6 +87,11 @@ final class ReplayBook {
 
     Exchange nop() {
         return nops.isEmpty() ? null : nops.get(0);
+    }
+
+    /** The {@code n}-th Text exchange (from 0: the request, then each request for the rest); the last one past the end; null when none. */
+    Exchange text(int n) {
+        return texts.isEmpty() ? null : texts.get(Math.min(n, texts.size() - 1));
     }
 
     Exchange logout() {

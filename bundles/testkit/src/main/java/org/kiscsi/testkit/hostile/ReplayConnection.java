@@ -42,6 +42,8 @@ final class ReplayConnection implements Runnable {
     private boolean headerDigest;
     private boolean dataDigest;
     private byte[] request; // the header being answered
+    private byte[] requestData;
+    private int texts;
     private boolean spoiledHere;
     private volatile boolean closedByUs;
 
@@ -83,6 +85,7 @@ final class ReplayConnection implements Runnable {
     /** Answers one initiator PDU; false when the connection is to be closed or stalled. */
     private boolean answer(byte[] h, byte[] data) throws IOException {
         request = h;
+        requestData = data;
         ByteBuffer b = ByteBuffer.wrap(h);
         int op = h[0] & 0x3F;
         boolean immediate = (h[0] & 0x40) != 0;
@@ -90,7 +93,22 @@ final class ReplayConnection implements Runnable {
         switch (op) {
             case 0x03 -> {
                 expCmdSn = b.getInt(24);
+                String theirs = ReplayText.value(new String(data, StandardCharsets.UTF_8), "CHAP_C");
+                if (target.reflecting() && !theirs.isEmpty()) {
+                    target.initiatorChallenge(theirs);
+                    return false; // this login stays pending while the next is challenged with its CHAP_C
+                }
                 return sendLogin(book.login(logins++));
+            }
+            case 0x04 -> {
+                cmdSn(b.getInt(24), immediate);
+                Exchange x = book.text(texts++);
+                if (x == null) {
+                    target.unmatched("Text request");
+                    return true;
+                }
+                itts.put(x.itt(), itt);
+                return sendAll(x.answers(), true);
             }
             case 0x01 -> {
                 cmdSn(b.getInt(24), immediate);
@@ -157,7 +175,7 @@ final class ReplayConnection implements Runnable {
         ByteBuffer req = ByteBuffer.wrap(request);
         for (Event e : x.answers()) {
             byte[] h = e.header().clone();
-            byte[] data = target.overrideText(e.data());
+            byte[] data = chapFixups(target.overrideText(e.data()));
             setDsl(h, data.length);
             ByteBuffer b = ByteBuffer.wrap(h);
             System.arraycopy(request, 8, h, 8, 6); // ISID
@@ -182,6 +200,23 @@ final class ReplayConnection implements Runnable {
             }
         }
         return true;
+    }
+
+    /** The live conversation's CHAP values where a test asked for them: CHAP_R for the live challenge, a reflected CHAP_C. */
+    private byte[] chapFixups(byte[] data) {
+        String text = new String(data, StandardCharsets.UTF_8);
+        String reflected = target.initiatorChallenge();
+        if (target.reflecting() && reflected != null && !ReplayText.value(text, "CHAP_C").isEmpty()) {
+            data = ReplayText.with(data, "CHAP_C", reflected);
+        }
+        String secret = target.mutualSecret();
+        String asked = new String(requestData, StandardCharsets.UTF_8);
+        if (secret != null && !target.overridden("CHAP_R") && !ReplayText.value(text, "CHAP_R").isEmpty() && !ReplayText.value(asked, "CHAP_C").isEmpty()) {
+            String r = ReplayText.chapResponse(ReplayText.value(loginText.toString(), "CHAP_A"), ReplayText.value(asked, "CHAP_I"),
+                    ReplayText.value(asked, "CHAP_C"), secret);
+            data = ReplayText.with(data, "CHAP_R", r);
+        }
+        return data;
     }
 
     private boolean sendAll(List<Event> answers, boolean counted) throws IOException {
@@ -219,7 +254,35 @@ final class ReplayConnection implements Runnable {
 
     /** Sends one PDU, spoiled when it is the armed mutation's; false when the connection is to end or stall. */
     private boolean send(byte[] header, byte[] data, boolean counted) throws IOException {
-        Mutation m = counted ? target.mutationFor() : null;
+        Forged.Edit edit = target.editFor(header[0] & 0x3F);
+        if (edit != null) {
+            Forged f = edit.apply(header.clone(), data.clone());
+            if (f == null) {
+                return true;
+            }
+            header = f.header();
+            data = f.data();
+            setDsl(header, data.length);
+        }
+        int n = counted ? target.count() : -1;
+        boolean goOn = sendCounted(header, data, n >= 0 ? target.mutationFor(n) : null);
+        if (goOn && n >= 0) {
+            for (Forged.Forge forge : target.injectionsAfter(n)) {
+                Forged f = forge.make(new Forged.Live(request, statSn, expCmdSn));
+                byte[] h = f.header().clone();
+                setDsl(h, f.data().length);
+                int op = h[0] & 0x3F;
+                if ((op == 0x32 || op == 0x3F) && ByteBuffer.wrap(h).getInt(24) == statSn) {
+                    statSn++;
+                }
+                out.write(Mutation.encode(h, f.data(), fullFeature && headerDigest, fullFeature && dataDigest));
+                out.flush();
+            }
+        }
+        return goOn;
+    }
+
+    private boolean sendCounted(byte[] header, byte[] data, Mutation m) throws IOException {
         if (m == null) {
             out.write(Mutation.encode(header, data, fullFeature && headerDigest, fullFeature && dataDigest));
             out.flush();

@@ -74,7 +74,7 @@ public final class ChapAuthenticator implements Authenticator {
         }
         if (a.equals("Reject") || a.equals("Irrelevant") || a.equals("NotUnderstood")) {
             listRejected = true;
-            throw fail("the target answered CHAP_A=" + a + " to CHAP_A=" + numbers(settings.algorithms())
+            throw fail("the target answered CHAP_A=" + ChapValues.quoted(a) + " to CHAP_A=" + numbers(settings.algorithms())
                     + " (offered " + names(settings.algorithms()) + ")");
         }
         ChapAlgorithm alg = null;
@@ -84,7 +84,7 @@ public final class ChapAuthenticator implements Authenticator {
             // named below
         }
         if (alg == null || !settings.algorithms().contains(alg)) {
-            throw fail("the target chose CHAP_A=" + a + ", which the initiator did not offer (CHAP_A="
+            throw fail("the target chose CHAP_A=" + ChapValues.quoted(a) + ", which the initiator did not offer (CHAP_A="
                     + numbers(settings.algorithms()) + ")");
         }
         chosen = alg;
@@ -121,7 +121,7 @@ public final class ChapAuthenticator implements Authenticator {
             throw fail("the target moved on without answering the challenge sent for mutual authentication (no CHAP_R)");
         }
         if (!settings.usernameIn().equals(n)) {
-            throw fail("the target sent CHAP_N=" + n + ", not node.session.auth.username_in (" + settings.usernameIn() + ")");
+            throw fail("the target sent CHAP_N=" + ChapValues.quoted(n) + ", not node.session.auth.username_in (" + settings.usernameIn() + ")");
         }
         byte[] response = binary("CHAP_R", r);
         byte[] expected = chosen.response(ourIdentifier, settings.secretIn(), ourChallenge);

@@ -49,4 +49,21 @@ class ChapValuesTest {
         assertThrows(AuthenticationException.class, () -> ChapValues.octet("CHAP_I", "x"));
         assertThrows(AuthenticationException.class, () -> ChapValues.octet("CHAP_I", null));
     }
+
+    /** A target's challenge of kilobytes would be hashed as sent: refused over open-iscsi's bound of 1024 bytes, hex or base64. */
+    @Test
+    void valuesOverTheBoundAreRefusedNamingKeyAndLength() throws Exception {
+        assertEquals(1024, ChapValues.binary("CHAP_C", "0x" + "ab".repeat(1024)).length);
+        var hex = assertThrows(org.kiscsi.spi.auth.AuthenticationException.class, () -> ChapValues.binary("CHAP_C", "0x" + "ab".repeat(1025)));
+        assertTrue(hex.getMessage().startsWith("CHAP_C is 2052 characters long, over the 1024 bytes"), hex.getMessage());
+        var b64 = assertThrows(org.kiscsi.spi.auth.AuthenticationException.class,
+                () -> ChapValues.binary("CHAP_R", "0b" + java.util.Base64.getEncoder().encodeToString(new byte[1500])));
+        assertTrue(b64.getMessage().contains("CHAP_R is") && b64.getMessage().contains("over the 1024 bytes"), b64.getMessage());
+    }
+
+    @Test
+    void aLongNumberIsQuotedShortly() {
+        var e = assertThrows(org.kiscsi.spi.auth.AuthenticationException.class, () -> ChapValues.octet("CHAP_I", "9".repeat(5000)));
+        assertTrue(e.getMessage().length() < 200 && e.getMessage().contains("(5000 characters)"), e.getMessage());
+    }
 }

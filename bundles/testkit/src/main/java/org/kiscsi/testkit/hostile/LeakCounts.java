@@ -1,4 +1,4 @@
-package org.kiscsi.engine;
+package org.kiscsi.testkit.hostile;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,16 +20,16 @@ import org.kiscsi.spi.transport.TransportProvider;
  * or closed), live threads by name prefix, and this process's file descriptors other than class
  * path jars (which class loading opens once and keeps).
  */
-final class LeakCounts {
+public final class LeakCounts {
     private LeakCounts() {
     }
 
     /** A transport that keeps every connection it made, to count their buffers after they closed. */
-    static final class Watching implements TransportProvider {
+    public static final class Watching implements TransportProvider {
         private final TransportProvider delegate;
-        final List<TransportConnection> made = new CopyOnWriteArrayList<>();
+        private final List<TransportConnection> made = new CopyOnWriteArrayList<>();
 
-        Watching(TransportProvider delegate) {
+        public Watching(TransportProvider delegate) {
             this.delegate = delegate;
         }
 
@@ -51,25 +51,25 @@ final class LeakCounts {
             });
         }
 
-        long buffersOutstanding() {
+        public long buffersOutstanding() {
             return made.stream().mapToLong(TransportConnection::buffersOutstanding).sum();
         }
 
-        long openConnections() {
+        public long openConnections() {
             return made.stream().filter(TransportConnection::isOpen).count();
         }
     }
 
-    static long threads(String prefix) {
+    public static long threads(String prefix) {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().startsWith(prefix)).count();
     }
 
-    static List<String> threadNames(String prefix) {
+    public static List<String> threadNames(String prefix) {
         return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).filter(n -> n.startsWith(prefix)).sorted().toList();
     }
 
     /** Open file descriptors of this process, jars left out; -1 where /proc is not there. */
-    static long fileDescriptors() {
+    public static long fileDescriptors() {
         Path fds = Path.of("/proc/self/fd");
         try (Stream<Path> s = Files.list(fds)) {
             return s.filter(p -> {
@@ -81,6 +81,23 @@ final class LeakCounts {
             }).count();
         } catch (IOException e) {
             return -1;
+        }
+    }
+
+    /**
+     * Polls each count until it is 0, all within {@code bound}; returns what is left of those that
+     * are not, as "name: count" (empty when nothing is left).
+     */
+    public static List<String> left(java.util.Map<String, java.util.function.LongSupplier> counts, java.time.Duration bound)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (true) {
+            List<String> left = counts.entrySet().stream().filter(e -> e.getValue().getAsLong() != 0)
+                    .map(e -> e.getKey() + ": " + e.getValue().getAsLong()).toList();
+            if (left.isEmpty() || System.nanoTime() > deadline) {
+                return left;
+            }
+            Thread.sleep(20);
         }
     }
 }
