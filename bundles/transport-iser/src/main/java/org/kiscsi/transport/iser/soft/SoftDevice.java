@@ -2,8 +2,10 @@ package org.kiscsi.transport.iser.soft;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.kiscsi.transport.iser.verbs.AcceptHandler;
 import org.kiscsi.transport.iser.verbs.Acceptance;
@@ -21,6 +23,8 @@ final class SoftDevice implements RdmaDevice {
     private final String name;
     private final InetAddress address;
     private volatile boolean closed;
+    /** The queue pairs connected through this device, disconnected when it closes. */
+    private final Set<SoftQp> queuePairs = ConcurrentHashMap.newKeySet();
 
     SoftDevice(SoftFabric fabric, String name, InetAddress address) {
         this.fabric = fabric;
@@ -89,6 +93,8 @@ final class SoftDevice implements RdmaDevice {
                 a.attributes(), p.privateData(), a.events());
         client.peer = server;
         server.peer = client;
+        queuePairs.add(client);
+        l.device().queuePairs.add(server);
         fabric.taps.forEach(t -> t.connected(local, client.qpNumber(), p.remote(), server.qpNumber(), p.privateData(),
                 a.privateData()));
         l.handler().established(server);
@@ -105,8 +111,14 @@ final class SoftDevice implements RdmaDevice {
         return l;
     }
 
+    /**
+     * Closing the device takes its queue pairs down, as a real device's teardown does: each peer hears
+     * of the disconnect (a connection left open would stay connected at the far end for ever).
+     */
     @Override
     public void close() {
         closed = true;
+        queuePairs.forEach(SoftQp::disconnect);
+        queuePairs.clear();
     }
 }

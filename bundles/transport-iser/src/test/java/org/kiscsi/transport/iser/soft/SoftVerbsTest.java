@@ -90,11 +90,13 @@ class SoftVerbsTest {
 
     private End client;
     private End server;
+    private RdmaDevice clientDevice;
 
     private void connect(int rnrRetry) throws Exception {
         InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), 3260);
         RdmaDevice sd = fabric.verbs("soft-t", at.getAddress()).open();
         RdmaDevice cd = fabric.verbs("soft-i", InetAddress.getByName("127.0.0.2")).open();
+        clientDevice = cd;
         server = new End(sd);
         client = new End(cd);
         QpAttributes attrs = new QpAttributes(16, 16, 4, 4, 7, rnrRetry);
@@ -280,6 +282,15 @@ class SoftVerbsTest {
         assertEquals(VerbsException.Reason.RESOURCE, e.reason());
         e = assertThrows(VerbsException.class, () -> server.pd.register(ByteBuffer.allocate(8), Set.of(Access.REMOTE_WRITE)));
         assertEquals(VerbsException.Reason.INVALID, e.reason());
+    }
+
+    @Test
+    void closingADeviceTakesItsConnectionsDownAndThePeerHearsOfIt() throws Exception {
+        connect(7);
+        clientDevice.close();
+        assertEquals("disconnected by the peer", server.ended.get(5, TimeUnit.SECONDS));
+        assertEquals("disconnected by the local side", client.ended.get(5, TimeUnit.SECONDS));
+        assertFalse(server.qp.connected());
     }
 
     @Test
