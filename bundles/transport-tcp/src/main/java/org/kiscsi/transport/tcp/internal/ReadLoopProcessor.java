@@ -157,25 +157,7 @@ public final class ReadLoopProcessor extends NioProcessor {
         if (busiest == null || c.repliesAwaited() > busiest.repliesAwaited()) {
             busiest = c;
         }
-        return readSocket(c);
-    }
-
-    /**
-     * The connection's read; a peer's reset ends the connection as MINA would (the cause kept for the
-     * engine), with one line naming the connection instead of MINA's ERROR. Other read failures go to
-     * MINA as before.
-     */
-    private static int readSocket(TcpConnection c) throws Exception {
-        try {
-            return c.readSocket();
-        } catch (java.io.IOException e) {
-            if (!PeerResets.isPeerReset(e)) {
-                throw e;
-            }
-            LOG.info("connection {} -> {}: reset by the peer", c.localAddress(), c.remoteAddress());
-            c.ioFailed(e);
-            return -1; // MINA ends the session as at the end of the stream
-        }
+        return c.readSocket();
     }
 
     /** MINA's own writes (its queue) count towards the connection's recent bytes, as direct writes do. */

@@ -186,13 +186,23 @@ final class TcpConnection implements TransportConnection, Inbound.Owner, Outboun
      * MINA's read of the socket, done here instead ({@link MinaBypass#read(int, Consumer)}): a
      * large data segment under way is read straight into its destination; otherwise one read into a
      * pooled buffer, delivered as one batch. What MINA's read loop is to see: 0, or -1 at the end of
-     * the stream.
+     * the stream. A peer's reset ends the connection as MINA would (the cause kept for the engine),
+     * with one line naming the connection instead of MINA's ERROR; other read failures go to MINA.
      */
     int readSocket() throws IOException {
-        if (readStraight()) {
-            return 0; // the bytes went straight into a data segment's destination, and the socket is empty
+        try {
+            if (readStraight()) {
+                return 0; // the bytes went straight into a data segment's destination, and the socket is empty
+            }
+            return bypass.read(inbound.readCap(), received) < 0 ? -1 : 0;
+        } catch (IOException e) {
+            if (!PeerResets.isPeerReset(e)) {
+                throw e;
+            }
+            LOG.info("connection {} -> {}: reset by the peer", localAddress(), remoteAddress());
+            ioFailed(e);
+            return -1; // MINA ends the session as at the end of the stream
         }
-        return bypass.read(inbound.readCap(), received) < 0 ? -1 : 0;
     }
 
     /** What one read brought in: delivered as one batch, replies posted meanwhile written together at its end. */
