@@ -85,9 +85,9 @@ public final class ReadLoopProcessor extends NioProcessor {
             TcpOptions o = options.get();
             int due = c.repliesAwaited();
             Moderator m = c.moderator();
-            if (m.observe(System.nanoTime(), c.takeDelivered(), due, o.readCoalesceMinReplies()) && LOG.isDebugEnabled()) {
+            if (m.observe(System.nanoTime(), c.takeDelivered(), due, o.readCoalesceMinReplies(), Moderator.THREAD_CPU) && LOG.isDebugEnabled()) {
                 LOG.debug("moderation of the connection to {}: pause {} us at {} replies due, {} replies/s, {}", c.remoteAddress(),
-                        m.pauseNanos(o, due) / 1000, due, Math.round(m.keptRate()), m.wakeups());
+                        m.pauseNanos(o, due) / 1000, due, Math.round(m.keptRate()), m.costs());
             }
             pauseNanos = m.pauseNanos(o, due);
             pollNanos = m.pollNanos(o, due, c.recentBytes());

@@ -25,9 +25,17 @@ class ModeratorTest {
 
         /** Replies one wake-up reads at this pause level. */
         int perWakeup(int level);
+
+        /** The I/O thread's CPU per reply at this pause level: by default a part per reply and a part per wake-up. */
+        default double cpuPerReply(int level) {
+            return 1_000 + 5_000.0 / perWakeup(level);
+        }
     }
 
     private long now = 1_000_000_000L;
+    /** The simulated I/O thread's CPU time. */
+    private long cpu = 0;
+    private final Moderator.CpuClock cpuClock = () -> cpu;
 
     /** Feeds the moderator wake-ups of {@code target} for {@code millis} simulated milliseconds; returns how often it settled. */
     private int drive(Moderator m, Target target, int due, long millis) {
@@ -37,7 +45,8 @@ class ModeratorTest {
             int level = m.level();
             int replies = target.perWakeup(level);
             now += (long) (replies * 1e9 / target.rate(level));
-            if (m.observe(now, replies, due, ADAPTIVE.readCoalesceMinReplies())) {
+            cpu += (long) (replies * target.cpuPerReply(level));
+            if (m.observe(now, replies, due, ADAPTIVE.readCoalesceMinReplies(), cpuClock)) {
                 settled++;
             }
         }
@@ -106,8 +115,32 @@ class ModeratorTest {
     }
 
     @Test
-    void aPauseThatSavesNoWakeUpsIsNotKept() {
-        Target same = new Target() {
+    void aPauseThatCostsMoreCpuIsNotKeptEvenWithFewerWakeUps() {
+        // fewer wake-ups, but each pause is a timer of its own and costs more than it saves
+        Target costly = new Target() {
+            public double rate(int level) {
+                return 50_000;
+            }
+
+            public int perWakeup(int level) {
+                return 4 + level;
+            }
+
+            public double cpuPerReply(int level) {
+                return 3_000 + 400 * level;
+            }
+        };
+        Moderator m = new Moderator();
+        drive(m, costly, DUE, 480);
+        assertTrue(m.settled());
+        assertEquals(0, m.level());
+        assertTrue(m.costs().startsWith("3000 ns of I/O-thread CPU per reply"), m.costs());
+    }
+
+    @Test
+    void aPauseThatSavesCpuIsKeptWhereWakeUpsStayTheSame() {
+        // what a pause saves is CPU (larger reads and writes per reply), not only wake-ups
+        Target batching = new Target() {
             public double rate(int level) {
                 return 50_000;
             }
@@ -115,10 +148,69 @@ class ModeratorTest {
             public int perWakeup(int level) {
                 return 4;
             }
+
+            public double cpuPerReply(int level) {
+                return 4_000 - 300 * level;
+            }
         };
         Moderator m = new Moderator();
-        drive(m, same, DUE, 320);
-        assertEquals(0, m.level());
+        drive(m, batching, DUE, 480);
+        assertTrue(m.settled());
+        assertEquals(Moderator.LEVELS - 1, m.level());
+    }
+
+    @Test
+    void withoutThreadCpuTimeWakeUpsPerReplyAreTheCost() {
+        Target same = new Target() {
+            public double rate(int level) {
+                return 50_000;
+            }
+
+            public int perWakeup(int level) {
+                return level < 2 ? 4 : 2; // a longer pause, more wake-ups: costlier
+            }
+        };
+        Moderator m = new Moderator();
+        long end = now + 480_000_000L;
+        while (now < end) {
+            int replies = same.perWakeup(m.level());
+            now += (long) (replies * 1e9 / same.rate(m.level()));
+            m.observe(now, replies, DUE, ADAPTIVE.readCoalesceMinReplies());
+        }
+        assertTrue(m.settled());
+        assertEquals(1, m.level());
+        assertTrue(m.costs().contains("wake-ups per reply"), m.costs());
+    }
+
+    @Test
+    void oneWindowOfAnotherRateDoesNotStartAMeasurementAgain() {
+        Target slow = new Target() {
+            public double rate(int level) {
+                return 40_000;
+            }
+
+            public int perWakeup(int level) {
+                return 1 << level;
+            }
+        };
+        Moderator m = new Moderator();
+        drive(m, slow, DUE, 480);
+        assertEquals(Moderator.LEVELS - 1, m.level());
+        Target burst = new Target() {
+            public double rate(int level) {
+                return 80_000;
+            }
+
+            public int perWakeup(int level) {
+                return 1 << level;
+            }
+        };
+        drive(m, burst, DUE, 14); // about one window (1024 replies) at twice the rate
+        drive(m, slow, DUE, 100);
+        assertTrue(m.settled(), "one window of a doubled rate is noise, not a new workload");
+        assertEquals(Moderator.LEVELS - 1, m.level());
+        drive(m, burst, DUE, 14 * (Moderator.CHANGED_WINDOWS + 1));
+        assertTrue(!m.settled() || m.keptRate() > 60_000, "windows in a row at another rate: measured again");
     }
 
     @Test
@@ -202,7 +294,7 @@ class ModeratorTest {
         // replies take long: the adaptive poll gives up, the fixed one does not
         for (int i = 0; i < 50; i++) {
             now += 500_000;
-            m.observe(now, 1, 1, 16);
+            m.observe(now, 1, 1, 16, cpuClock);
         }
         assertEquals(0, m.pollNanos(ADAPTIVE, 1, 0));
         assertEquals(50_000, m.pollNanos(FIXED, 1, 0));
