@@ -20,6 +20,14 @@ public enum TransportCapability {
      */
     DIRECT_DATA_PLACEMENT,
     /**
+     * With {@link #DIRECT_DATA_PLACEMENT}: the engine negotiates ImmediateData and InitialR2T as the
+     * record asks and sends immediate data (with the command) and unsolicited Data-Out PDUs itself,
+     * as it does on TCP (iSER carries them in Sends); the transport places only
+     * the solicited rest, from {@link TaskBuffers#unsolicitedLength()}. Data segments stay within
+     * {@link TransportConnection#maxSendDataSegmentLength()} too.
+     */
+    UNSOLICITED_DATA_BY_SEND,
+    /**
      * Wants each SCSI task's buffers announced ({@link TransportConnection#taskStarted}) and their end
      * ({@link TransportConnection#taskEnded}); implied by {@link #DIRECT_DATA_PLACEMENT}. Without
      * either, the engine calls neither, so a transport that ignores them costs nothing per command.
