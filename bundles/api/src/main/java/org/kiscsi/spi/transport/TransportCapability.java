@@ -14,7 +14,8 @@ public enum TransportCapability {
     /**
      * Moves SCSI data by direct data placement (iSER RDMA Read/Write) from and into the buffers
      * announced by {@link TransportConnection#taskStarted}: the engine offers ImmediateData=No and
-     * InitialR2T=Yes, sends no data segment with a command and no Data-Out, treats an R2T or a
+     * InitialR2T=Yes, sends no data segment with a command and no Data-Out (unless the transport
+     * also declares {@link #UNSOLICITED_DATA_BY_SEND}), treats an R2T or a
      * Data-In reaching it as a protocol error, and takes the bytes moved from
      * {@link TransportConnection#taskEnded}.
      */
