@@ -22,9 +22,18 @@ import org.kiscsi.api.scsi.DataDirection;
  * @param outLength bytes to write
  * @param dataIn where read data goes, from its position; null when {@code inLength} is 0
  * @param inLength bytes expected to be read
+ * @param unsolicitedLength the first bytes of {@code dataOut} the engine sends itself, as immediate
+ *        data and unsolicited Data-Out PDUs (only to a transport declaring
+ *        {@link TransportCapability#UNSOLICITED_DATA_BY_SEND}; 0 otherwise): a direct data placement
+ *        transport places only the rest, {@code [unsolicitedLength, outLength)}
  */
 public record TaskBuffers(int itt, DataDirection direction, ByteBuffer dataOut, int outLength, ByteBuffer dataIn,
-        int inLength) {
+        int inLength, int unsolicitedLength) {
+    /** A task whose data the transport moves in full (no unsolicited data). */
+    public TaskBuffers(int itt, DataDirection direction, ByteBuffer dataOut, int outLength, ByteBuffer dataIn, int inLength) {
+        this(itt, direction, dataOut, outLength, dataIn, inLength, 0);
+    }
+
     public TaskBuffers {
         Objects.requireNonNull(direction, "direction");
         if (outLength < 0 || inLength < 0) {
@@ -35,6 +44,9 @@ public record TaskBuffers(int itt, DataDirection direction, ByteBuffer dataOut, 
         }
         if (inLength > 0 && (dataIn == null || dataIn.remaining() < inLength)) {
             throw new IllegalArgumentException("dataIn has room for fewer than " + inLength + " bytes");
+        }
+        if (unsolicitedLength < 0 || unsolicitedLength > outLength) {
+            throw new IllegalArgumentException("unsolicited length " + unsolicitedLength + " outside 0.." + outLength);
         }
     }
 }

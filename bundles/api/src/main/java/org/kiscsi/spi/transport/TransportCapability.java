@@ -14,11 +14,20 @@ public enum TransportCapability {
     /**
      * Moves SCSI data by direct data placement (iSER RDMA Read/Write) from and into the buffers
      * announced by {@link TransportConnection#taskStarted}: the engine offers ImmediateData=No and
-     * InitialR2T=Yes, sends no data segment with a command and no Data-Out, treats an R2T or a
+     * InitialR2T=Yes, sends no data segment with a command and no Data-Out (unless the transport
+     * also declares {@link #UNSOLICITED_DATA_BY_SEND}), treats an R2T or a
      * Data-In reaching it as a protocol error, and takes the bytes moved from
      * {@link TransportConnection#taskEnded}.
      */
     DIRECT_DATA_PLACEMENT,
+    /**
+     * With {@link #DIRECT_DATA_PLACEMENT}: the engine negotiates ImmediateData and InitialR2T as the
+     * record asks and sends immediate data (with the command) and unsolicited Data-Out PDUs itself,
+     * as it does on TCP (iSER carries them in Sends); the transport places only
+     * the solicited rest, from {@link TaskBuffers#unsolicitedLength()}. Data segments stay within
+     * {@link TransportConnection#maxSendDataSegmentLength()} too.
+     */
+    UNSOLICITED_DATA_BY_SEND,
     /**
      * Wants each SCSI task's buffers announced ({@link TransportConnection#taskStarted}) and their end
      * ({@link TransportConnection#taskEnded}); implied by {@link #DIRECT_DATA_PLACEMENT}. Without

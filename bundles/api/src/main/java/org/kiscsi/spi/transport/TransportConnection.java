@@ -96,11 +96,26 @@ public interface TransportConnection {
     }
 
     /**
+     * The largest data segment this connection can send in one PDU (iSER's negotiated
+     * TargetRecvDataSegmentLength), which the engine keeps to besides the target's
+     * MaxRecvDataSegmentLength; read at full feature phase, after {@link #enterFullFeaturePhase}
+     * completed. 0 (the default): no limit of the transport's.
+     */
+    default int maxSendDataSegmentLength() {
+        return 0;
+    }
+
+    /**
      * A SCSI task is about to be sent: its buffers, direction and lengths. Called before its command
      * PDU is posted, once per attempt (a command sent again after a unit attention or on a new
      * connection is announced again). Only to a transport declaring
      * {@link TransportCapability#TASK_BUFFERS} or {@link TransportCapability#DIRECT_DATA_PLACEMENT}.
      * The default ignores it.
+     *
+     * @throws org.kiscsi.api.IscsiException when the transport cannot take the task now (an RDMA
+     *         transport's registered memory is used up), saying why: the engine then sends nothing
+     *         for it, fails that command alone with the exception, and does not call
+     *         {@link #taskEnded} for it
      */
     default void taskStarted(TaskBuffers task) {
     }

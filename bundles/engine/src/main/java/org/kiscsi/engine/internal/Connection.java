@@ -30,6 +30,8 @@ final class Connection implements TransportListener {
     final String transportName;
     /** The transport moves SCSI data itself ({@code DIRECT_DATA_PLACEMENT}): no Data-Out, R2T or Data-In here. */
     final boolean directDataPlacement;
+    /** With direct data placement, immediate and unsolicited data still go as PDUs ({@code UNSOLICITED_DATA_BY_SEND}). */
+    final boolean unsolicitedBySend;
     /**
      * The transport wants each task's buffers announced ({@code TASK_BUFFERS}, implied by direct data
      * placement); read once per connection so that others pay nothing per command.
@@ -47,6 +49,7 @@ final class Connection implements TransportListener {
         this.portal = portal;
         this.transportName = transportName;
         this.directDataPlacement = capabilities.contains(TransportCapability.DIRECT_DATA_PLACEMENT);
+        this.unsolicitedBySend = directDataPlacement && capabilities.contains(TransportCapability.UNSOLICITED_DATA_BY_SEND);
         this.announcesTasks = directDataPlacement || capabilities.contains(TransportCapability.TASK_BUFFERS);
         this.handler = initial;
     }

@@ -19,23 +19,46 @@ import org.kiscsi.protocol.text.NegotiatedParameters;
 final class DataMover {
     private final ConnectionContext connection;
     private final NegotiatedParameters params;
+    /** The largest data segment sent: the target's MaxRecvDataSegmentLength, within the transport's own limit. */
+    private final int maxSegment;
+    /** Whether this side sends immediate and unsolicited data (not so when the transport places all data). */
+    private final boolean sendsUnsolicited;
 
     DataMover(ConnectionContext connection) {
         this.connection = connection;
         this.params = connection.params;
+        org.kiscsi.spi.transport.TransportConnection t = connection.transport();
+        int transportLimit = t == null ? 0 : t.maxSendDataSegmentLength();
+        this.maxSegment = transportLimit > 0 ? Math.min(transportLimit, params.maxXmitDataSegmentLength())
+                : params.maxXmitDataSegmentLength();
+        Connection c = connection.connection;
+        this.sendsUnsolicited = !c.directDataPlacement || c.unsolicitedBySend;
+    }
+
+    /** Bytes of a write sent with the command as immediate data. */
+    int immediateLength(CommandTask t) {
+        if (!t.writes() || !params.immediateData() || !sendsUnsolicited) {
+            return 0;
+        }
+        return Math.min(t.scsi.outLength(), Math.min(params.firstBurstLength(), maxSegment));
+    }
+
+    /**
+     * Bytes of a write sent without an R2T, from its start: immediate data, then unsolicited Data-Out
+     * up to FirstBurstLength when InitialR2T=No. A direct data placement transport places the rest.
+     */
+    int unsolicitedLength(CommandTask t) {
+        int immediate = immediateLength(t);
+        return t.writes() && !params.initialR2T() && sendsUnsolicited ? Math.min(t.scsi.outLength(), params.firstBurstLength())
+                : immediate;
     }
 
     /** Sends the command with CmdSN {@code cmdSn}, and whatever data may go without an R2T. */
     void start(CommandTask t, int cmdSn) {
         ScsiTask s = t.scsi;
         int outLength = s.outLength();
-        int immediate = 0;
-        // with direct data placement the transport moves every byte; the command goes alone
-        boolean placed = connection.connection.directDataPlacement;
-        if (t.writes() && params.immediateData() && !placed) {
-            immediate = Math.min(outLength, Math.min(params.firstBurstLength(), params.maxXmitDataSegmentLength()));
-        }
-        int unsolicitedEnd = t.writes() && !params.initialR2T() && !placed ? Math.min(outLength, params.firstBurstLength()) : immediate;
+        int immediate = immediateLength(t);
+        int unsolicitedEnd = unsolicitedLength(t);
         boolean finalBit = unsolicitedEnd <= immediate;
         int edtl = t.writes() ? outLength : s.expectedInLength();
         ByteBuffer immediateData = immediate > 0 ? slice(s.dataOut(), 0, immediate) : null;
@@ -69,7 +92,7 @@ final class DataMover {
 
     /** Data-Out PDUs for [offset, offset + length) of the task's data, each within MaxXmitDataSegmentLength. */
     private void dataOut(CommandTask t, int ttt, int offset, int length) {
-        int max = params.maxXmitDataSegmentLength();
+        int max = maxSegment;
         long lun = LunField.encode(t.scsi.lun());
         int dataSn = 0;
         for (int done = 0; done < length; ) {

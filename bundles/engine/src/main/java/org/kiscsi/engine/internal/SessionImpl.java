@@ -215,10 +215,12 @@ final class SessionImpl implements ScsiTaskExecutor {
         CompletableFuture<ScsiResult> f = new CompletableFuture<>();
         CommandTask t = new CommandTask(task, f);
         IscsiException refused = null;
+        Runnable after = null;
         synchronized (this) {
             if (state == SessionState.LOGGED_IN) {
                 if (waiting.isEmpty() && !draining && canStart()) {
                     start(t);
+                    after = takeDeferred(); // a command the transport refused fails outside the lock
                 } else {
                     waiting.add(t);
                 }
@@ -227,6 +229,9 @@ final class SessionImpl implements ScsiTaskExecutor {
             } else {
                 refused = notUsable("cannot send " + t.describe());
             }
+        }
+        if (after != null) {
+            after.run();
         }
         if (refused != null) {
             f.completeExceptionally(refused);
@@ -296,6 +301,9 @@ final class SessionImpl implements ScsiTaskExecutor {
     private void start(CommandTask t) {
         tasks.add(t);
         t.resetAttempt();
+        if (current.connection.announcesTasks && !announce(t)) {
+            return;
+        }
         t.cmdSn = window.take();
         long now = System.nanoTime();
         if (t.firstSent == 0) {
@@ -303,14 +311,27 @@ final class SessionImpl implements ScsiTaskExecutor {
         }
         t.deadline = now + settings.commandTimeout().toNanos();
         t.mayHaveRun = true;
-        if (current.connection.announcesTasks) {
-            ScsiTask s = t.scsi;
-            int out = t.writes() ? s.outLength() : 0;
-            int in = t.reads() ? s.expectedInLength() : 0;
-            current.transport().taskStarted(new TaskBuffers(t.itt, s.direction(), out > 0 ? s.dataOut() : null, out,
-                    in > 0 ? s.dataIn() : null, in));
-        }
         current.mover.start(t, t.cmdSn);
+    }
+
+    /**
+     * Hands the task's buffers to the transport; false when it refused them (its registered memory is
+     * used up): the command then fails alone, before it took a CmdSN.
+     */
+    private boolean announce(CommandTask t) {
+        ScsiTask s = t.scsi;
+        int out = t.writes() ? s.outLength() : 0;
+        int in = t.reads() ? s.expectedInLength() : 0;
+        int unsolicited = current.connection.unsolicitedBySend ? current.mover.unsolicitedLength(t) : 0;
+        try {
+            current.transport().taskStarted(new TaskBuffers(t.itt, s.direction(), out > 0 ? s.dataOut() : null, out,
+                    in > 0 ? s.dataIn() : null, in, unsolicited));
+            return true;
+        } catch (IscsiException e) {
+            tasks.remove(t);
+            defer(() -> t.fail(e));
+            return false;
+        }
     }
 
     /**

@@ -27,7 +27,8 @@ final class TransportOffers {
     /**
      * The record's offers fitted to the transport: without {@link TransportCapability#DIGESTS} only
      * {@code None} is offered for the digests (a record allowing nothing else is refused); with
-     * {@link TransportCapability#DIRECT_DATA_PLACEMENT} the transport moves all data, so no
+     * {@link TransportCapability#DIRECT_DATA_PLACEMENT} and without
+     * {@link TransportCapability#UNSOLICITED_DATA_BY_SEND} the transport moves all data, so no
      * unsolicited data is negotiated (ImmediateData=No, InitialR2T=Yes).
      */
     static Map<String, String> fit(Map<String, String> offers, Set<TransportCapability> caps, String transport, String what) {
@@ -45,7 +46,8 @@ final class TransportOffers {
                 out.put(key, "None");
             }
         }
-        if (caps.contains(TransportCapability.DIRECT_DATA_PLACEMENT) && out.containsKey(TextKeys.IMMEDIATE_DATA)) {
+        if (caps.contains(TransportCapability.DIRECT_DATA_PLACEMENT) && !caps.contains(TransportCapability.UNSOLICITED_DATA_BY_SEND)
+                && out.containsKey(TextKeys.IMMEDIATE_DATA)) {
             out.put(TextKeys.IMMEDIATE_DATA, "No");
             out.put(TextKeys.INITIAL_R2T, "Yes");
         }

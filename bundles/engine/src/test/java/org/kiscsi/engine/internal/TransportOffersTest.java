@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.kiscsi.protocol.text.KeyDefinition;
+import org.kiscsi.protocol.text.TextKeys;
 import org.kiscsi.spi.transport.LoginKey;
+import org.kiscsi.spi.transport.TransportCapability;
 
 /** A transport's login keys in the engine's offers: their scope decides where they are negotiated. */
 class TransportOffersTest {
@@ -42,5 +45,17 @@ class TransportOffersTest {
     @Test
     void aKeyWithoutAScopeIsAConnectionsOwn() {
         assertEquals(LoginKey.Scope.CONNECTION, new LoginKey("X-Vendor", LoginKey.Rule.AND, "Yes", "No", 0, 0).scope());
+    }
+
+    @Test
+    void directDataPlacementOffersNoUnsolicitedDataUnlessTheTransportSendsIt() {
+        Map<String, String> record = Map.of(TextKeys.IMMEDIATE_DATA, "Yes", TextKeys.INITIAL_R2T, "No");
+        Map<String, String> placed = TransportOffers.fit(record, Set.of(TransportCapability.DIRECT_DATA_PLACEMENT), "x", "test");
+        assertEquals("No", placed.get(TextKeys.IMMEDIATE_DATA));
+        assertEquals("Yes", placed.get(TextKeys.INITIAL_R2T));
+        Map<String, String> bySend = TransportOffers.fit(record, Set.of(TransportCapability.DIRECT_DATA_PLACEMENT,
+                TransportCapability.UNSOLICITED_DATA_BY_SEND), "x", "test");
+        assertEquals("Yes", bySend.get(TextKeys.IMMEDIATE_DATA), "the record's offer stands");
+        assertEquals("No", bySend.get(TextKeys.INITIAL_R2T));
     }
 }

@@ -52,10 +52,14 @@ public final class IserTransport implements TransportProvider, AutoCloseable {
         return NAME;
     }
 
-    /** Direct data placement (and so task buffers); no digests (RFC 7145 section 6.1), no local binding yet. */
+    /**
+     * Direct data placement (and so task buffers) with immediate and unsolicited data in Sends; no
+     * digests (RFC 7145 section 6.1), no local binding yet.
+     */
     @Override
     public Set<TransportCapability> capabilities() {
-        return Set.of(TransportCapability.DIRECT_DATA_PLACEMENT, TransportCapability.TASK_BUFFERS, TransportCapability.IPV6);
+        return Set.of(TransportCapability.DIRECT_DATA_PLACEMENT, TransportCapability.UNSOLICITED_DATA_BY_SEND,
+                TransportCapability.TASK_BUFFERS, TransportCapability.IPV6);
     }
 
     @Override

@@ -8,7 +8,7 @@
  * {@code Verbs} service is there.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.kiscsi.transport.iser;
 
 import org.osgi.annotation.bundle.Export;

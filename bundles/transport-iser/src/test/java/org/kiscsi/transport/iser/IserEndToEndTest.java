@@ -105,16 +105,17 @@ class IserEndToEndTest {
     @Test
     void logsInWithIserKeysAndWritesAndReadsByRdma() throws Exception {
         ScsiTaskExecutor x = login();
-        assertEquals(Map.of("MaxAHSLength", "256", "TaggedBufferForSolicitedDataOnly", "No", "iSERHelloRequired", "No"),
+        assertEquals(Map.of("MaxAHSLength", "256", "TaggedBufferForSolicitedDataOnly", "Yes", "iSERHelloRequired", "No"),
                 target.declaredByInitiator);
-        assertArrayEquals(new byte[] {(byte) 0x80, 0, 0, 0}, target.connections.get(0).initiatorPrivateData,
-                "CM private data: ZBVA not supported, Send with Invalidate supported");
+        assertArrayEquals(new byte[] {(byte) 0xC0, 0, 0, 0}, target.connections.get(0).initiatorPrivateData,
+                "CM private data: ZBVA not supported, Send with Invalidate not supported (pooled STags outlive their tasks)");
         for (int size : new int[] {512, 65536, 262144 + 512, 1 << 20}) {
             byte[] data = random(size);
             int readsBefore = target.rdmaReads.get();
             ScsiResult w = await(x.execute(ScsiTask.write(0, write10(8, size / 512), ByteBuffer.wrap(data))));
             assertTrue(w.isGood(), w.toString());
-            assertEquals(readsBefore + 1, target.rdmaReads.get(), "the target RDMA-read the write's data");
+            // ImmediateData=Yes, InitialR2T=No, FirstBurstLength 65536: the first 64 KiB go by Send
+            assertEquals(readsBefore + (size > 65536 ? 1 : 0), target.rdmaReads.get(), "the target RDMA-read the solicited rest");
             byte[] stored = new byte[size];
             System.arraycopy(target.lun, 8 * 512, stored, 0, size);
             assertArrayEquals(data, stored, "size " + size);
@@ -139,7 +140,8 @@ class IserEndToEndTest {
         try (org.kiscsi.transport.iser.soft.RocePcap capture = new org.kiscsi.transport.iser.soft.RocePcap(pcap)) {
             fabric.addTap(capture);
             ScsiTaskExecutor x = login();
-            assertTrue(await(x.execute(ScsiTask.write(0, write10(0, 8), ByteBuffer.wrap(random(4096))))).isGood());
+            // 128 KiB: 8 KiB immediate, 56 KiB in unsolicited Data-Out PDUs, the rest RDMA-read
+            assertTrue(await(x.execute(ScsiTask.write(0, write10(0, 256), ByteBuffer.wrap(random(131072))))).isGood());
             assertTrue(await(x.execute(ScsiTask.read(0, read10(0, 8), ByteBuffer.allocate(4096)))).isGood());
             fabric.drain();
             fabric.removeTap(capture);
@@ -155,6 +157,8 @@ class IserEndToEndTest {
         List<String> sends = rows.stream().filter(r -> r.startsWith("4,") || r.startsWith("23,")).toList();
         assertTrue(sends.stream().allMatch(r -> !r.split(",", -1)[3].isEmpty()), "every Send holds an iSCSI PDU: " + rows);
         assertTrue(sends.contains("4,1,0,0x01,"), "the write command with WSV: " + rows);
+        assertEquals(7, sends.stream().filter(r -> r.equals("4,0,0,0x05,")).count(), "the unsolicited Data-Out PDUs: " + rows);
+        assertTrue(rows.contains("12,,,,"), "the solicited rest fetched by an RDMA Read request: " + rows);
         assertTrue(sends.contains("4,0,1,0x01,"), "the read command with RSV: " + rows);
         assertTrue(rows.contains("10,,,,"), "the read data as an RDMA Write: " + rows);
         assertEquals(3, rows.stream().filter(r -> r.startsWith("100,")).count(), "CM REQ, REP, RTU as UD Sends: " + rows);
@@ -186,10 +190,10 @@ class IserEndToEndTest {
     }
 
     @Test
-    void everyStagIsInvalidatedWhenItsTaskEnds() throws Exception {
+    void aStagRegisteredForItsTaskAloneIsInvalidatedWhenItEnds() throws Exception {
+        start(IserOptions.DEFAULTS.withPool(64 << 10, 1)); // 128 KiB is over the pool's largest block
         ScsiTaskExecutor x = login();
-        target.sendWithInvalidate = false; // the initiator must invalidate them itself
-        assertTrue(await(x.execute(ScsiTask.read(0, read10(0, 8), ByteBuffer.allocate(4096)))).isGood());
+        assertTrue(await(x.execute(ScsiTask.read(0, read10(0, 256), ByteBuffer.allocate(131072)))).isGood());
         IserHeader h = target.commandHeaders.get(target.commandHeaders.size() - 1);
         // a late RDMA Write to the finished task's STag is refused: the connection fails, never the memory
         target.connections.get(0).writeLate(h);

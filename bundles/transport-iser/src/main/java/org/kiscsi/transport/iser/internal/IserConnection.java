@@ -4,10 +4,8 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,7 +49,7 @@ public final class IserConnection implements TransportConnection {
     private final RegisteredPool pool;
     private final RxRing rx;
     private QueuePair qp;
-    private final Map<Integer, TaskRegistration> tasks = new ConcurrentHashMap<>();
+    private final IserTasks tasks;
     private final SendQueue sends;
     private final ArrayDeque<PduBuffer> suspended = new ArrayDeque<>();
     private final AtomicLong outstanding = new AtomicLong();
@@ -73,7 +71,8 @@ public final class IserConnection implements TransportConnection {
         this.executor = executor;
         this.listener = listener;
         this.where = where;
-        this.pool = new RegisteredPool(pd);
+        this.pool = new RegisteredPool(pd, options.poolChunkSize(), options.poolChunks());
+        this.tasks = new IserTasks(pool, pd, options.taggedBufferForSolicitedDataOnly(), closed::get, where);
         this.sends = new SendQueue(options.sendQueueDepth(), where, this::close);
         this.rx = new RxRing(pd, LOGIN_RX + options.maxOutstandingUnexpectedPdus() + MISC_RX,
                 Math.max(8192, options.initiatorRecvDataSegmentLength()));
@@ -103,7 +102,7 @@ public final class IserConnection implements TransportConnection {
         }
         if (!closed.get()) {
             try {
-                RegisteredPool.Block b = pool.take(IserHeader.LENGTH + 48 + ahsLength + dataLength);
+                RegisteredPool.Block b = pool.takeForSend(IserHeader.LENGTH + 48 + ahsLength + dataLength);
                 outstanding.incrementAndGet();
                 return IserPdu.outgoing(b, ahsLength, dataLength, this::releaseSent);
             } catch (VerbsException e) {
@@ -188,22 +187,8 @@ public final class IserConnection implements TransportConnection {
             return new IscsiException(IscsiError.TRANS, where + ": a data segment of " + p.data().capacity()
                     + " bytes exceeds TargetRecvDataSegmentLength=" + o.targetRecv());
         }
-        ByteBuffer all = p.block().buffer();
-        IserHeader h = IserHeader.PLAIN;
-        if ((p.header().get(0) & 0x3F) == 0x01) {
-            TaskRegistration t = tasks.get(p.header().getInt(16));
-            if (t != null) {
-                if (t.failure != null) {
-                    return new IscsiException(IscsiError.TRANS, where + ": the buffers of task 0x"
-                            + Integer.toHexString(t.task.itt()) + " could not be registered: " + t.failure.getMessage());
-                }
-                // TaggedBufferForSolicitedDataOnly=No: the Write Base Offset is the buffer's start
-                h = new IserHeader(t.writeMr != null, t.readMr != null, t.writeMr == null ? 0 : t.writeMr.rkey(),
-                        t.writeMr == null ? 0 : t.writeMr.address(), t.readMr == null ? 0 : t.readMr.rkey(),
-                        t.readMr == null ? 0 : t.readMr.address());
-            }
-        }
-        h.writeTo(all, 0);
+        IserHeader h = (p.header().get(0) & 0x3F) == 0x01 ? tasks.header(p.header()) : IserHeader.PLAIN;
+        h.writeTo(p.block().buffer(), 0);
         return null;
     }
 
@@ -237,7 +222,7 @@ public final class IserConnection implements TransportConnection {
                 return done;
             }
             helloDone = done;
-            IserPdu hello = IserPdu.bare(pool.take(IserHeader.LENGTH), this::releaseSent);
+            IserPdu hello = IserPdu.bare(pool.takeForSend(IserHeader.LENGTH), this::releaseSent);
             outstanding.incrementAndGet();
             IserHello.hello(0).writeTo(hello.block().buffer(), 0);
             sends.add(hello, new CompletableFuture<>());
@@ -255,20 +240,21 @@ public final class IserConnection implements TransportConnection {
         return o == null ? options.maxOutstandingUnexpectedPdus() : o.maxUnexpected();
     }
 
+    /** The negotiated TargetRecvDataSegmentLength, once in full feature phase. */
+    @Override
+    public int maxSendDataSegmentLength() {
+        IserKeys.Outcome o = outcome;
+        return o == null ? 0 : o.targetRecv();
+    }
+
     @Override
     public void taskStarted(TaskBuffers task) {
-        tasks.put(task.itt(), new TaskRegistration(task, pool, pd));
+        tasks.started(task);
     }
 
     @Override
     public TaskTransfer taskEnded(int itt, TaskEnd end) {
-        TaskRegistration t = tasks.remove(itt);
-        if (t == null) {
-            return TaskTransfer.NONE;
-        }
-        boolean completed = end == TaskEnd.COMPLETED && t.responded;
-        t.end(completed);
-        return completed ? new TaskTransfer(t.bytesIn, t.bytesOut) : TaskTransfer.NONE;
+        return tasks.ended(itt, end);
     }
 
     @Override
@@ -320,6 +306,11 @@ public final class IserConnection implements TransportConnection {
     /** Tasks whose buffers are registered now. */
     public int tasksRegistered() {
         return tasks.size();
+    }
+
+    /** Bytes of the registered pool handed out now (Sends not yet completed, task windows). */
+    public long poolBytesInUse() {
+        return pool.bytesInUse();
     }
 
     // ------------------------------------------------------------------ completions, on the executor
@@ -404,13 +395,7 @@ public final class IserConnection implements TransportConnection {
         ByteBuffer data = ByteBuffer.allocate(dsl).put(0, m, IserHeader.LENGTH + 48 + ahs, dsl);
         rx.repost(qp, slot);
         if ((header.get(0) & 0x3F) == 0x21) { // SCSI Response: what the target moved, and any STag it invalidated
-            TaskRegistration t = tasks.get(header.getInt(16));
-            if (t != null) {
-                t.responded(header);
-                if (wc.invalidatedRkey() != 0) {
-                    t.invalidatedRemotely(wc.invalidatedRkey());
-                }
-            }
+            tasks.responded(header, wc.invalidatedRkey());
         }
         outstanding.incrementAndGet();
         IserPdu pdu = IserPdu.incoming(header, data, p -> outstanding.decrementAndGet());

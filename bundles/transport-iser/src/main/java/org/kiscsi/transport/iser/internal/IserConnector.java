@@ -24,10 +24,11 @@ import org.kiscsi.transport.iser.verbs.VerbsException;
 /** Sets up one iSER connection: protection domain, completion queue, receive ring, RC queue pair via the CM. */
 public final class IserConnector {
     /**
-     * The iSER CM private data (IBTA Annex A12): flags 0x80, ISER_ZBVA_NOT_SUP: Base Offsets are
-     * absolute addresses. Send with Invalidate is supported (0x40 clear).
+     * The iSER CM private data (IBTA Annex A12): flags 0xC0, ISER_ZBVA_NOT_SUP (Base Offsets are
+     * absolute addresses) and ISER_SEND_W_INV_NOT_SUP: STags of the registered pool's chunks outlive
+     * a task, so the target must not invalidate them (as libiscsi declares).
      */
-    static final byte[] CM_PRIVATE_DATA = {(byte) 0x80, 0, 0, 0};
+    static final byte[] CM_PRIVATE_DATA = {(byte) 0xC0, 0, 0, 0};
     /** RDMA Reads the target may have outstanding against our buffers (libiscsi's 4). */
     static final int RESPONDER_RESOURCES = 4;
 

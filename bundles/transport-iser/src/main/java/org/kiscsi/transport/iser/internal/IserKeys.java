@@ -39,8 +39,8 @@ public final class IserKeys {
     }
 
     /**
-     * The keys offered, in order. The Write Base Offset always names the start of the task's buffer
-     * (TaggedBufferForSolicitedDataOnly=No, the RFC default, declared so a target need not assume).
+     * The keys offered, in order. TaggedBufferForSolicitedDataOnly is declared as the options say,
+     * and a write's Write STag and Base Offset follow it ({@link TaskRegistration}).
      */
     public static List<LoginKey> offers(IserOptions o) {
         return List.of(
@@ -50,7 +50,7 @@ public final class IserKeys {
                 // 0 is "no limit" (result min-or-zero); the range lets a target's 0 through to read()
                 LoginKey.min(MAX_UNEXPECTED, 0, 0, 0xFFFF_FFFFL, o.maxOutstandingUnexpectedPdus()),
                 LoginKey.declare(MAX_AHS, Integer.toString(o.maxAhsLength())),
-                LoginKey.declare(TAGGED_SOLICITED_ONLY, "No"),
+                LoginKey.declare(TAGGED_SOLICITED_ONLY, o.taggedBufferForSolicitedDataOnly() ? "Yes" : "No"),
                 LoginKey.declare(HELLO_REQUIRED, o.helloRequired() ? "Yes" : "No"));
     }
 

@@ -38,6 +38,12 @@ public final class IserTransportComponent implements TransportProvider {
         boolean helloRequired() default false;
 
         int sendQueueDepth() default 64;
+
+        boolean taggedBufferForSolicitedDataOnly() default true;
+
+        int poolChunkSize() default IserOptions.DEFAULT_POOL_CHUNK_SIZE;
+
+        int poolChunks() default IserOptions.DEFAULT_POOL_CHUNKS;
     }
 
     private final IserTransport transport;
@@ -45,7 +51,8 @@ public final class IserTransportComponent implements TransportProvider {
     @Activate
     public IserTransportComponent(@Reference Verbs verbs, Config c) {
         transport = new IserTransport(verbs, new IserOptions(c.initiatorRecvDataSegmentLength(), c.targetRecvDataSegmentLength(),
-                c.maxOutstandingUnexpectedPdus(), c.maxAhsLength(), c.helloRequired(), c.sendQueueDepth()));
+                c.maxOutstandingUnexpectedPdus(), c.maxAhsLength(), c.helloRequired(), c.sendQueueDepth(),
+                c.taggedBufferForSolicitedDataOnly(), c.poolChunkSize(), c.poolChunks()));
     }
 
     @Deactivate

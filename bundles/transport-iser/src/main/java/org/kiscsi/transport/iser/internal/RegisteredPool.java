@@ -1,9 +1,9 @@
 package org.kiscsi.transport.iser.internal;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.TreeSet;
 
 import org.kiscsi.transport.iser.verbs.Access;
 import org.kiscsi.transport.iser.verbs.MemoryRegion;
@@ -11,89 +11,195 @@ import org.kiscsi.transport.iser.verbs.ProtectionDomain;
 import org.kiscsi.transport.iser.verbs.VerbsException;
 
 /**
- * Registered memory for Sends, reused: blocks in power-of-two size classes from 256 bytes, each
- * registered once (local access only: the peer never reaches it) and kept until the pool closes.
- * Also direct memory for bounce buffers, unregistered (a task registers its own window).
+ * A connection's registered memory, bounded: at most {@code chunks} chunks of {@code chunkSize}
+ * bytes, each registered once (on first need) for local write and remote read and write, and cut
+ * by a buddy allocator into power-of-two blocks of 4 KiB and up, as libiscsi does with its 4 MiB
+ * chunks. Sends and the bounce buffers of task data take blocks from it, so the number of
+ * registrations (a system call each on hardware) stays at most {@code chunks} however many I/Os go.
+ * A buddy allocator rather than fixed size classes: one chunk serves 4 KiB control PDUs and a
+ * megabyte of data alike, and freed neighbours merge again, so a small pool is not carved up for
+ * good by the first sizes it saw.
+ *
+ * <p>A block's STag is its chunk's and outlives the task that used it (no per-task invalidation),
+ * which is why the CM private data says Send with Invalidate is not supported.
  */
 final class RegisteredPool {
-    /** A registered block handed out; give it back with {@link #release}. */
-    record Block(MemoryRegion mr, int sizeClass) {
+    /** The smallest block. */
+    static final int UNIT = 4096;
+
+    /**
+     * A block handed out; give it back with {@link #release}. {@code chunk} -1: a registration of its
+     * own (a Send when the pool had no room), deregistered when released.
+     */
+    record Block(MemoryRegion mr, int chunk, int offset, int order, int length) {
+        /** The block's bytes: position 0, limit its length. */
         ByteBuffer buffer() {
-            return mr.buffer();
+            return mr.buffer().slice(offset, length);
+        }
+
+        long address() {
+            return mr.address() + offset;
+        }
+
+        int rkey() {
+            return mr.rkey();
+        }
+
+        org.kiscsi.transport.iser.verbs.Sge sge(int from, int bytes) {
+            return mr.sge(offset + from, bytes);
         }
     }
 
-    private static final int MIN_SHIFT = 8;
-    private static final int CLASSES = 25; // up to 2^32, more than a data segment can be
+    private static final Set<Access> ACCESS = EnumSet.of(Access.LOCAL_WRITE, Access.REMOTE_READ, Access.REMOTE_WRITE);
     private final ProtectionDomain pd;
-    @SuppressWarnings("unchecked")
-    private final ArrayDeque<Block>[] free = new ArrayDeque[CLASSES];
-    @SuppressWarnings("unchecked")
-    private final ArrayDeque<ByteBuffer>[] bounce = new ArrayDeque[CLASSES];
-    private int registered;
+    private final int chunkSize;
+    private final int maxOrder;
+    private final MemoryRegion[] regions;
+    /** Free blocks per order, as chunk << 32 | unit offset. */
+    private final TreeSet<Long>[] free;
+    private int registrations;
+    private long bytesInUse;
     private boolean closed;
 
-    RegisteredPool(ProtectionDomain pd) {
+    @SuppressWarnings("unchecked")
+    RegisteredPool(ProtectionDomain pd, int chunkSize, int chunks) {
+        if (Integer.bitCount(chunkSize) != 1 || chunkSize < UNIT) {
+            throw new IllegalArgumentException("chunk size " + chunkSize + " is not a power of two of at least " + UNIT);
+        }
         this.pd = pd;
-        for (int i = 0; i < CLASSES; i++) {
-            free[i] = new ArrayDeque<>();
-            bounce[i] = new ArrayDeque<>();
+        this.chunkSize = chunkSize;
+        this.maxOrder = Integer.numberOfTrailingZeros(chunkSize / UNIT);
+        this.regions = new MemoryRegion[chunks];
+        this.free = new TreeSet[maxOrder + 1];
+        for (int i = 0; i <= maxOrder; i++) {
+            free[i] = new TreeSet<>();
         }
     }
 
-    private static int sizeClass(int size) {
-        int bits = 32 - Integer.numberOfLeadingZeros(Math.max(size, 1) - 1);
-        return Math.max(0, bits - MIN_SHIFT);
+    /** The largest block the pool hands out: one chunk. */
+    int largest() {
+        return chunkSize;
     }
 
+    private static int order(int size) {
+        int units = (Math.max(size, 1) + UNIT - 1) / UNIT;
+        return 32 - Integer.numberOfLeadingZeros(units - 1);
+    }
+
+    /**
+     * A block of at least {@code size} bytes, or null when the pool has none free now (every chunk
+     * registered and in use) or {@code size} is over {@link #largest()}.
+     *
+     * @throws VerbsException when the pool is closed or registering a chunk fails
+     */
     synchronized Block take(int size) throws VerbsException {
         if (closed) {
             throw new VerbsException(VerbsException.Reason.INVALID, "the connection's registered memory is released");
         }
-        int c = sizeClass(size);
-        Block b = free[c].poll();
+        if (size > chunkSize) {
+            return null;
+        }
+        int want = order(size);
+        int o = want;
+        while (o <= maxOrder && free[o].isEmpty()) {
+            o++;
+        }
+        if (o > maxOrder) {
+            if (!registerChunk()) {
+                return null;
+            }
+            o = maxOrder;
+        }
+        long key = free[o].pollFirst();
+        while (o > want) { // split: the upper half stays free
+            o--;
+            free[o].add(key + (1L << o));
+        }
+        int chunk = (int) (key >>> 32);
+        int offset = (int) key * UNIT;
+        bytesInUse += (long) UNIT << want;
+        return new Block(regions[chunk], chunk, offset, want, size);
+    }
+
+    private boolean registerChunk() throws VerbsException {
+        for (int i = 0; i < regions.length; i++) {
+            if (regions[i] == null) {
+                regions[i] = pd.register(ByteBuffer.allocateDirect(chunkSize), ACCESS);
+                registrations++;
+                free[maxOrder].add((long) i << 32);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A block for a Send: from the pool, or registered on its own when the pool has no room. */
+    Block takeForSend(int size) throws VerbsException {
+        Block b = take(size);
         if (b != null) {
             return b;
         }
-        registered++;
-        return new Block(pd.register(ByteBuffer.allocateDirect(1 << (c + MIN_SHIFT)), Set.of()), c);
+        MemoryRegion own = pd.register(ByteBuffer.allocateDirect(size), Set.of());
+        synchronized (this) {
+            registrations++;
+        }
+        return new Block(own, -1, 0, 0, size);
     }
 
-    /** Takes a block back; after {@link #close} it is deregistered (it was out when the pool closed). */
+    /** Takes a block back and merges it with its free buddies; after {@link #close} only own registrations are dropped. */
     synchronized void release(Block b) {
-        if (closed) {
+        if (b.chunk() < 0) {
             b.mr().deregister();
-        } else {
-            free[b.sizeClass()].push(b);
+            return;
         }
-    }
-
-    /** Direct memory of at least {@code size} bytes for a task's bounce buffer (position 0, limit size). */
-    synchronized ByteBuffer bounce(int size) {
-        int c = sizeClass(size);
-        ByteBuffer b = bounce[c].poll();
-        return (b != null ? b : ByteBuffer.allocateDirect(1 << (c + MIN_SHIFT))).clear().limit(size);
-    }
-
-    synchronized void giveBack(ByteBuffer b) {
-        if (!closed) {
-            bounce[sizeClass(b.capacity())].push(b);
+        bytesInUse -= (long) UNIT << b.order();
+        if (closed) {
+            return;
         }
+        long key = (long) b.chunk() << 32 | (b.offset() / UNIT);
+        int o = b.order();
+        while (o < maxOrder) {
+            long buddy = key ^ (1L << o);
+            if (!free[o].remove(buddy)) {
+                break;
+            }
+            key = Math.min(key, buddy);
+            o++;
+        }
+        free[o].add(key);
     }
 
+    /** Whether {@code rkey} is the STag of one of the pool's chunks. */
+    synchronized boolean isPooled(int rkey) {
+        for (MemoryRegion r : regions) {
+            if (r != null && r.rkey() == rkey) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Registrations made: chunks, and Sends registered on their own. */
     synchronized int registrations() {
-        return registered;
+        return registrations;
     }
 
-    static Set<Access> remote(boolean peerWrites) {
-        return peerWrites ? EnumSet.of(Access.LOCAL_WRITE, Access.REMOTE_WRITE) : EnumSet.of(Access.REMOTE_READ);
+    /** Bytes of the pool's blocks handed out and not given back (rounded up to their blocks). */
+    synchronized long bytesInUse() {
+        return bytesInUse;
+    }
+
+    /** Bytes the pool may register at most. */
+    long capacity() {
+        return (long) chunkSize * regions.length;
     }
 
     synchronized void close() {
         closed = true;
-        for (ArrayDeque<Block> q : free) {
-            q.forEach(b -> b.mr().deregister());
-            q.clear();
+        for (MemoryRegion r : regions) {
+            if (r != null) {
+                r.deregister();
+            }
         }
     }
 }

@@ -70,7 +70,7 @@ final class SendQueue {
                 inFlight.put(s.id(), s);
             }
             try {
-                qp.postSend(SendRequest.send(s.id(), s.pdu().block().mr().sge(0, s.pdu().sendLength())));
+                qp.postSend(SendRequest.send(s.id(), s.pdu().block().sge(0, s.pdu().sendLength())));
             } catch (VerbsException e) {
                 inFlight.remove(s.id());
                 s.pdu().release();

@@ -1,57 +1,135 @@
 package org.kiscsi.transport.iser.internal;
 
 import java.nio.ByteBuffer;
+import java.util.EnumSet;
 
+import org.kiscsi.api.IscsiError;
+import org.kiscsi.api.IscsiException;
 import org.kiscsi.spi.transport.TaskBuffers;
+import org.kiscsi.transport.iser.verbs.Access;
 import org.kiscsi.transport.iser.verbs.MemoryRegion;
 import org.kiscsi.transport.iser.verbs.ProtectionDomain;
 import org.kiscsi.transport.iser.verbs.VerbsException;
 
 /**
- * One task's registered buffers: the read window the target RDMA-writes (Read STag) and the write
- * window it RDMA-reads (Write STag), each registered for this task only and invalidated at its end.
- * A direct caller buffer is registered in place; a heap one goes through a bounce buffer.
+ * One task's tagged buffers: the read window the target RDMA-writes (Read STag) and the write window
+ * it RDMA-reads (Write STag). A window up to the pool's largest block is a bounce block of the
+ * connection's {@link RegisteredPool} (data copied in before, out after); a larger one is registered
+ * for this task alone (a direct caller buffer in place) and invalidated at its end.
+ *
+ * <p>The write window holds what the target fetches: with TaggedBufferForSolicitedDataOnly=Yes only
+ * the solicited bytes, {@code [unsolicitedLength, outLength)}, its Base Offset at the first of them;
+ * with No the whole buffer, its Base Offset at byte 0, the target adding each Buffer Offset.
  */
 final class TaskRegistration {
     final TaskBuffers task;
     private final RegisteredPool pool;
-    MemoryRegion readMr;
-    MemoryRegion writeMr;
-    private ByteBuffer readBounce;
-    private ByteBuffer writeBounce;
+    private final Window read;
+    private final Window write;
     /** Set from the SCSI Response: bytes the target says it moved. */
     int bytesIn;
     int bytesOut;
     boolean responded;
-    VerbsException failure;
 
-    TaskRegistration(TaskBuffers task, RegisteredPool pool, ProtectionDomain pd) {
+    /** Tagged memory of one direction: a pool block, or a registration of its own. */
+    private static final class Window {
+        RegisteredPool.Block block;
+        MemoryRegion own;
+        /** Direct memory registered alone for a heap caller buffer (read data is copied out of it). */
+        ByteBuffer ownBounce;
+
+        long address() {
+            return block != null ? block.address() : own.address();
+        }
+
+        int rkey() {
+            return block != null ? block.rkey() : own.rkey();
+        }
+
+        ByteBuffer bytes() {
+            return block != null ? block.buffer() : ownBounce;
+        }
+    }
+
+    /** Thrown inside {@link #open} when the pool has no room. */
+    private static final class PoolFull extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int size;
+
+        PoolFull(int size) {
+            super(null, null, false, false);
+            this.size = size;
+        }
+    }
+
+    private TaskRegistration(TaskBuffers task, RegisteredPool pool) {
         this.task = task;
         this.pool = pool;
+        this.read = task.inLength() > 0 ? new Window() : null;
+        this.write = task.outLength() > task.unsolicitedLength() ? new Window() : null;
+    }
+
+    /** A task registered nothing for: its connection is closed, so its command will not go. */
+    static TaskRegistration none(TaskBuffers task, RegisteredPool pool) {
+        return new TaskRegistration(new TaskBuffers(task.itt(), task.direction(), null, 0, null, 0), pool);
+    }
+
+    /**
+     * Takes and fills the task's windows.
+     *
+     * @throws IscsiException (TRANS) when the pool has no room for them now, or registering fails
+     */
+    static TaskRegistration open(TaskBuffers task, RegisteredPool pool, ProtectionDomain pd, boolean solicitedOnly, String where) {
+        TaskRegistration t = new TaskRegistration(task, pool);
         try {
-            if (task.inLength() > 0) {
-                ByteBuffer in = task.dataIn();
-                if (in.isDirect()) {
-                    readMr = pd.register(in.slice(in.position(), task.inLength()), RegisteredPool.remote(true));
-                } else {
-                    readBounce = pool.bounce(task.inLength());
-                    readMr = pd.register(readBounce, RegisteredPool.remote(true));
-                }
+            if (t.read != null) {
+                t.take(t.read, pd, task.dataIn(), 0, task.inLength(), true);
             }
-            if (task.outLength() > 0) {
-                ByteBuffer out = task.dataOut();
-                ByteBuffer window = out.slice(out.position(), task.outLength());
-                if (!out.isDirect()) {
-                    writeBounce = pool.bounce(task.outLength());
-                    writeBounce.put(0, window, 0, task.outLength());
-                    window = writeBounce;
-                }
-                writeMr = pd.register(window, RegisteredPool.remote(false));
+            if (t.write != null) {
+                int from = solicitedOnly ? task.unsolicitedLength() : 0;
+                t.take(t.write, pd, task.dataOut(), from, task.outLength() - from, false);
             }
+            return t;
         } catch (VerbsException e) {
-            failure = e;
-            end(false);
+            t.end(false);
+            throw new IscsiException(IscsiError.TRANS, where + ": registering the buffers of task 0x"
+                    + Integer.toHexString(task.itt()) + ": " + e.getMessage(), e);
+        } catch (PoolFull e) {
+            t.end(false);
+            throw new IscsiException(IscsiError.TRANS, where + ": task 0x" + Integer.toHexString(task.itt()) + " needs "
+                    + e.size + " bytes of registered memory and the pool has no room now (" + pool.bytesInUse() + " of "
+                    + pool.capacity() + " bytes in use; raise poolChunks of configuration org.kiscsi.transport.iser)");
         }
+    }
+
+    /** {@code length} bytes of {@code caller} from {@code from} (relative to its position) into a window. */
+    private void take(Window w, ProtectionDomain pd, ByteBuffer caller, int from, int length, boolean peerWrites)
+            throws VerbsException, PoolFull {
+        ByteBuffer window = caller.slice(caller.position() + from, length);
+        if (length <= pool.largest()) {
+            w.block = pool.take(length);
+            if (w.block == null) {
+                throw new PoolFull(length);
+            }
+            if (!peerWrites) {
+                w.block.buffer().put(0, window, 0, length);
+            }
+            return;
+        }
+        if (!window.isDirect()) {
+            w.ownBounce = ByteBuffer.allocateDirect(length);
+            if (!peerWrites) {
+                w.ownBounce.put(0, window, 0, length);
+            }
+            window = w.ownBounce;
+        }
+        w.own = pd.register(window, peerWrites ? EnumSet.of(Access.LOCAL_WRITE, Access.REMOTE_WRITE) : EnumSet.of(Access.REMOTE_READ));
+    }
+
+    /** The task's iSER header: WSV and RSV with the STags and Base Offsets of its windows. */
+    IserHeader header() {
+        return new IserHeader(write != null, read != null, write == null ? 0 : write.rkey(), write == null ? 0 : write.address(),
+                read == null ? 0 : read.rkey(), read == null ? 0 : read.address());
     }
 
     /** Reads the counts of moved bytes from the task's SCSI Response (its residuals). */
@@ -74,31 +152,36 @@ final class TaskRegistration {
 
     /** The Send with Invalidate of this response ended {@code rkey}: no local invalidation is due for it. */
     void invalidatedRemotely(int rkey) {
-        if (readMr != null && readMr.rkey() == rkey) {
-            readMr = null;
-        } else if (writeMr != null && writeMr.rkey() == rkey) {
-            writeMr = null;
+        for (Window w : new Window[] {read, write}) {
+            if (w != null && w.own != null && w.own.rkey() == rkey) {
+                w.own = null;
+            }
         }
     }
 
-    /** Invalidates what is left, copies bounced read data out when the task completed, gives memory back. */
+    /** Copies read data out when the task completed, invalidates its own registrations, gives blocks back. */
     void end(boolean completed) {
-        if (readMr != null) {
-            readMr.deregister();
-        }
-        if (writeMr != null) {
-            writeMr.deregister();
-        }
-        if (readBounce != null) {
-            if (completed && bytesIn > 0) {
-                task.dataIn().put(task.dataIn().position(), readBounce, 0, bytesIn);
+        if (read != null) {
+            ByteBuffer bounced = read.bytes();
+            if (completed && bytesIn > 0 && bounced != null) {
+                task.dataIn().put(task.dataIn().position(), bounced, 0, bytesIn);
             }
-            pool.giveBack(readBounce);
-            readBounce = null;
+            give(read);
         }
-        if (writeBounce != null) {
-            pool.giveBack(writeBounce);
-            writeBounce = null;
+        if (write != null) {
+            give(write);
         }
+    }
+
+    private void give(Window w) {
+        if (w.block != null) {
+            pool.release(w.block);
+            w.block = null;
+        }
+        if (w.own != null) {
+            w.own.deregister();
+            w.own = null;
+        }
+        w.ownBounce = null;
     }
 }

@@ -30,6 +30,8 @@ public final class SoftFabric implements AutoCloseable {
     private final AtomicInteger ports = new AtomicInteger(40000);
     private final AtomicLong addresses = new AtomicLong(0x7F00_0000_0000L);
 
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> registrations = new java.util.concurrent.ConcurrentHashMap<>();
+
     public SoftFabric() {
         this(RNR_TIMER);
     }
@@ -64,6 +66,16 @@ public final class SoftFabric implements AutoCloseable {
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("the soft RDMA fabric did not drain within 10 s", e);
         }
+    }
+
+    /** Memory registrations made so far on the devices named {@code deviceName} (each ibv_reg_mr is a system call on hardware). */
+    public long registrations(String deviceName) {
+        java.util.concurrent.atomic.AtomicLong n = registrations.get(deviceName);
+        return n == null ? 0 : n.get();
+    }
+
+    void registered(String deviceName) {
+        registrations.computeIfAbsent(deviceName, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
     }
 
     int nextKey() {

@@ -14,11 +14,13 @@ import org.kiscsi.transport.iser.verbs.VerbsException;
 /** A protection domain: the registrations its queue pairs may use, by key. */
 final class SoftPd implements ProtectionDomain {
     private final SoftFabric fabric;
+    private final String device;
     private final Map<Integer, SoftMr> regions = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    SoftPd(SoftFabric fabric) {
+    SoftPd(SoftFabric fabric, String device) {
         this.fabric = fabric;
+        this.device = device;
     }
 
     @Override
@@ -33,6 +35,7 @@ final class SoftPd implements ProtectionDomain {
         SoftMr mr = new SoftMr(this, bytes, fabric.nextAddress(bytes.capacity()), fabric.nextKey(),
                 access.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(access)));
         regions.put(mr.lkey(), mr);
+        fabric.registered(device);
         return mr;
     }
 

@@ -33,7 +33,8 @@ class IserKeysTest {
         assertEquals("32", keys.get(3).offer());
         assertEquals("0", keys.get(3).defaultValue());
         assertEquals(LoginKey.declare("MaxAHSLength", "256"), keys.get(4));
-        assertEquals(LoginKey.declare("TaggedBufferForSolicitedDataOnly", "No"), keys.get(5));
+        assertEquals(LoginKey.declare("TaggedBufferForSolicitedDataOnly", "Yes"), keys.get(5));
+        assertEquals("No", IserKeys.offers(O.withTaggedBufferForSolicitedDataOnly(false)).get(5).offer());
         assertEquals(LoginKey.declare("iSERHelloRequired", "Yes"), keys.get(6));
         assertEquals("No", IserKeys.offers(O).get(6).offer());
     }

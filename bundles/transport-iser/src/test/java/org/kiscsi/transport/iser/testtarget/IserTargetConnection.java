@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.kiscsi.protocol.pdu.DataOut;
 import org.kiscsi.protocol.pdu.InitiatorPdu;
 import org.kiscsi.protocol.pdu.LoginRequest;
 import org.kiscsi.protocol.pdu.LoginResponse;
@@ -56,8 +57,11 @@ public final class IserTargetConnection {
     public volatile String initiatorName;
     private long wrIds = 1L << 40;
     private final Map<Long, MemoryRegion> sends = new ConcurrentHashMap<>();
-    /** RDMA Reads of writes in progress: their data and the command. */
+    /** RDMA Reads of writes in progress: the write and the memory read into. */
     private final Map<Long, Object[]> reads = new ConcurrentHashMap<>();
+    /** Writes whose data is still coming, by ITT. */
+    private final Map<Integer, WriteAssembly> writes = new ConcurrentHashMap<>();
+    private WriteAssembly.Limits limits = new WriteAssembly.Limits(false, true, 65536, 8192, false);
     private final List<Object[]> held = new ArrayList<>();
     private int statSn = 0x100;
     private int expCmdSn;
@@ -154,7 +158,9 @@ public final class IserTargetConnection {
                 ((MemoryRegion) r[1]).deregister();
                 byte[] data = new byte[((MemoryRegion) r[1]).length()];
                 ((MemoryRegion) r[1]).buffer().get(0, data);
-                writeDone((ScsiCommand) r[0], (IserHeader) r[2], data);
+                WriteAssembly w = (WriteAssembly) r[0];
+                w.solicited(data);
+                writeDone(w);
             }
             case RDMA_WRITE -> {
                 MemoryRegion mr = sends.remove(wc.wrId());
@@ -181,9 +187,23 @@ public final class IserTargetConnection {
         InitiatorPdu pdu = PduCodec.decodeInitiatorPdu(bhs.slice(0, 48 + ahs), bhs.slice(48 + ahs, dsl));
         if (pdu instanceof LoginRequest r) {
             login(r);
+        } else if (pdu instanceof DataOut d) {
+            WriteAssembly w = writes.get(d.itt());
+            if (w == null) {
+                throw new IllegalStateException(String.format("Data-Out for ITT 0x%08x, which is no write in progress", d.itt()));
+            }
+            target.dataOutPdus.incrementAndGet();
+            w.dataOut(d);
+            if (w.unsolicitedComplete() && w.commandReady) {
+                fetchRest(w);
+            }
         } else if (pdu instanceof ScsiCommand c) {
             expCmdSn = c.cmdSn() + 1;
             target.commandHeaders.add(h);
+            if (c.write()) {
+                target.immediateBytes.addAndGet(c.data() == null ? 0 : c.data().remaining());
+                writes.put(c.itt(), new WriteAssembly(c, h, limits));
+            }
             if (target.holdCommands) {
                 held.add(new Object[] {c, h});
             } else {
@@ -239,6 +259,8 @@ public final class IserTargetConnection {
             answer.append("TargetPortalGroupTag=1\0");
         } else {
             List<KeyValue> standard = new ArrayList<>();
+            Map<String, String> own = Map.of("ImmediateData", target.ownImmediateData ? "Yes" : "No", "InitialR2T",
+                    target.ownInitialR2T ? "Yes" : "No", "FirstBurstLength", Integer.toString(target.ownFirstBurstLength));
             for (KeyValue kv : keys) {
                 String v = iserAnswer(kv);
                 if (v != null) {
@@ -247,9 +269,16 @@ public final class IserTargetConnection {
                     standard.add(kv);
                 }
             }
-            for (KeyValue kv : new Negotiation(Map.of(), Map.of(), "test target").receive(standard)) {
+            Map<String, String> settled = new LinkedHashMap<>();
+            for (KeyValue kv : new Negotiation(Map.of(), own, "test target").receive(standard)) {
                 answer.append(kv.key()).append('=').append(kv.value()).append('\0');
+                settled.put(kv.key(), kv.value());
             }
+            limits = new WriteAssembly.Limits("Yes".equals(settled.getOrDefault("ImmediateData", "Yes")),
+                    !"No".equals(settled.getOrDefault("InitialR2T", "Yes")),
+                    Integer.parseInt(settled.getOrDefault("FirstBurstLength", "65536")),
+                    Integer.parseInt(negotiated.getOrDefault("TargetRecvDataSegmentLength", "8192")),
+                    "Yes".equals(target.declaredByInitiator.get("TaggedBufferForSolicitedDataOnly")));
             answer.append("MaxRecvDataSegmentLength=8192\0");
         }
         boolean transit = r.transit();
@@ -304,15 +333,11 @@ public final class IserTargetConnection {
                 dataIn(c, h, ByteBuffer.wrap(target.lun, (int) lba * IserTestTarget.BLOCK, blocks * IserTestTarget.BLOCK).slice());
             }
             case 0x2A, 0x8A -> {
-                if (!h.wsv()) {
-                    respond(status(c, 0x02, c.expectedDataTransferLength()), 0);
-                    return;
+                WriteAssembly w = writes.get(c.itt());
+                w.commandReady = true;
+                if (w.unsolicitedComplete()) {
+                    fetchRest(w);
                 }
-                MemoryRegion into = pd.register(ByteBuffer.allocateDirect(c.expectedDataTransferLength()), EnumSet.of(Access.LOCAL_WRITE));
-                long id = wrIds++;
-                reads.put(id, new Object[] {c, into, h});
-                target.rdmaReads.incrementAndGet();
-                qp.postSend(SendRequest.rdmaRead(id, into.sge(0, into.length()), h.writeVa(), h.writeStag()));
             }
             case 0x12 -> {
                 if ((cdb[1] & 1) != 0) {
@@ -333,15 +358,46 @@ public final class IserTargetConnection {
             case 0x9E -> dataIn(c, h, ByteBuffer.allocate(32).putLong(0, target.lun.length / IserTestTarget.BLOCK - 1).putInt(8, 512)
                     .limit(Math.min(32, cb.getInt(10))));
             case 0xA0 -> dataIn(c, h, ByteBuffer.allocate(16).putInt(0, 8));
-            default -> respond(status(c, 0x00, c.expectedDataTransferLength()), 0);
+            default -> {
+                writes.remove(c.itt());
+                respond(status(c, 0x00, c.expectedDataTransferLength()), 0);
+            }
         }
     }
 
-    private void writeDone(ScsiCommand c, IserHeader h, byte[] data) throws VerbsException {
+    /** The unsolicited data is in: RDMA-reads the solicited rest, only it. */
+    private void fetchRest(WriteAssembly w) throws VerbsException {
+        int rest = w.command.expectedDataTransferLength() - w.received();
+        if (rest == 0) {
+            writeDone(w);
+            return;
+        }
+        if (!w.header.wsv()) {
+            writes.remove(w.command.itt());
+            respond(status(w.command, 0x02, w.command.expectedDataTransferLength()), 0);
+            throw new IllegalStateException(String.format("write ITT 0x%08x: %d bytes to fetch and no Write STag", w.command.itt(), rest));
+        }
+        MemoryRegion into = pd.register(ByteBuffer.allocateDirect(rest), EnumSet.of(Access.LOCAL_WRITE));
+        long id = wrIds++;
+        reads.put(id, new Object[] {w, into});
+        target.rdmaReads.incrementAndGet();
+        target.rdmaReadBytes.addAndGet(rest);
+        qp.postSend(SendRequest.rdmaRead(id, into.sge(0, rest), w.restAddress(), w.header.writeStag()));
+    }
+
+    private void writeDone(WriteAssembly w) throws VerbsException {
+        writes.remove(w.command.itt());
+        ScsiCommand c = w.command;
+        byte[] data = w.complete();
         ByteBuffer cb = ByteBuffer.wrap(c.cdb());
         long lba = (c.cdb()[0] & 0xFF) == 0x2A ? Integer.toUnsignedLong(cb.getInt(2)) : cb.getLong(2);
         System.arraycopy(data, 0, target.lun, (int) lba * IserTestTarget.BLOCK, data.length);
-        respond(status(c, 0x00, 0), target.sendWithInvalidate ? h.writeStag() : 0);
+        respond(status(c, 0x00, 0), mayInvalidate() && w.header.wsv() ? w.header.writeStag() : 0);
+    }
+
+    /** Send with Invalidate when the test asks for it and the initiator's CM private data allows it (0x40 clear). */
+    private boolean mayInvalidate() {
+        return target.sendWithInvalidate && (initiatorPrivateData.length == 0 || (initiatorPrivateData[0] & 0x40) == 0);
     }
 
     /** Data-In by RDMA Write into the Read STag, then the response (no Data-In PDU under iSER). */
@@ -359,7 +415,7 @@ public final class IserTargetConnection {
             target.rdmaWrites.incrementAndGet();
             qp.postSend(SendRequest.rdmaWrite(id, src.sge(0, len), h.readVa() + at, h.readStag()));
         }
-        respond(status(c, 0x00, c.expectedDataTransferLength() - n), target.sendWithInvalidate && h.rsv() ? h.readStag() : 0);
+        respond(status(c, 0x00, c.expectedDataTransferLength() - n), mayInvalidate() && h.rsv() ? h.readStag() : 0);
     }
 
     /** CHECK CONDITION, ILLEGAL REQUEST, INVALID FIELD IN CDB (fixed-format sense behind its length). */

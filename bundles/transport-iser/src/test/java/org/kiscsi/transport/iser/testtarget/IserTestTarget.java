@@ -38,6 +38,15 @@ public final class IserTestTarget implements AutoCloseable {
     public final List<Throwable> errors = new CopyOnWriteArrayList<>();
     public final AtomicInteger rdmaWrites = new AtomicInteger();
     public final AtomicInteger rdmaReads = new AtomicInteger();
+    /** Bytes fetched by RDMA Read (the solicited parts of writes). */
+    public final java.util.concurrent.atomic.AtomicLong rdmaReadBytes = new java.util.concurrent.atomic.AtomicLong();
+    /** Bytes that came as immediate data, and unsolicited Data-Out PDUs received. */
+    public final java.util.concurrent.atomic.AtomicLong immediateBytes = new java.util.concurrent.atomic.AtomicLong();
+    public final AtomicInteger dataOutPdus = new AtomicInteger();
+    /** The target's own ImmediateData, InitialR2T and FirstBurstLength (the login's outcome is AND, OR, min). */
+    public volatile boolean ownImmediateData = true;
+    public volatile boolean ownInitialR2T = false;
+    public volatile int ownFirstBurstLength = 65536;
     public final AtomicInteger hellos = new AtomicInteger();
     public final AtomicInteger logins = new AtomicInteger();
     /** How a late RDMA Write ({@link IserTargetConnection#writeLate}) completed. */
