@@ -286,8 +286,8 @@ final class TargetPdus {
             return null;
         }
         if (!(t instanceof TaskManagement.Request m)) {
-            throw new ProtocolException(Kind.SEQUENCE, String.format("%s: Task Management Response for unknown ITT 0x%08x",
-                    session.where, r.itt()));
+            throw new ProtocolException(Kind.SEQUENCE, String.format("%s: Task Management Response for ITT 0x%08x, %s", session.where,
+                    r.itt(), t == null ? "which is unknown" : "which is " + t.describe() + ", not a task management request"));
         }
         session.taskManagement().answered(m, r.response());
         return null;
