@@ -194,7 +194,7 @@ class HostileTaskManagementIT {
             Forged f = response(live, live.itt(), 0, 0);
             f.header()[0] |= 0x40;
             return List.of(f);
-        }, kept(fails(TUR, "aborted (ABORT TASK)")))); // a reserved bit: RFC 7143 section 10.2.1.2 has receivers ignore it
+        }, kept(fails(TUR, "aborted (ABORT TASK)")))); // a bit a target PDU leaves reserved, which RFC 7143 has receivers ignore
         cases.add(new Case("the command's own answer, then function complete", (live, held, n) ->
                 List.of(released(live, held, 0), response(live, live.itt(), 0, 1)), kept(GOOD)));
         cases.add(new Case("the command's own answer, then task does not exist", (live, held, n) ->
