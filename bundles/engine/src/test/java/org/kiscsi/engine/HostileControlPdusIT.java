@@ -37,6 +37,7 @@ import org.kiscsi.api.session.DiscoverySession;
 import org.kiscsi.api.session.SessionInfo;
 import org.kiscsi.testkit.hostile.Forged;
 import org.kiscsi.testkit.hostile.HostileTarget;
+import org.kiscsi.testkit.hostile.LeakCheck;
 import org.kiscsi.testkit.hostile.LeakCounts;
 import org.kiscsi.testkit.hostile.Mutation;
 import org.kiscsi.testkit.hostile.SeedConversation;
@@ -60,14 +61,15 @@ class HostileControlPdusIT {
     /** The last login response of the recorded I/O session: what is injected after it arrives in the full feature phase. */
     private static final int LAST_LOGIN_PDU = 1;
     private static TcpTransport tcp;
-    private static LeakCounts.Watching watching;
     private static IscsiEngine engine;
+    private static LeakCheck check;
 
     @BeforeAll
     static void start() {
         tcp = new TcpTransport(TcpOptions.DEFAULTS.withIoThreads(2));
-        watching = new LeakCounts.Watching(tcp);
+        LeakCounts.Watching watching = new LeakCounts.Watching(tcp);
         engine = IscsiEngine.builder().initiatorName(EngineFixture.INITIATOR).transport(watching).build();
+        check = new LeakCheck(watching, () -> engine.sessions().size(), engine::tasksHeld, Duration.ofSeconds(OPERATION_BOUND_S));
     }
 
     @AfterAll
@@ -348,20 +350,11 @@ class HostileControlPdusIT {
     }
 
     private static <T> T bounded(CompletionStage<T> s) throws Exception {
-        try {
-            return s.toCompletableFuture().get(OPERATION_BOUND_S, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            throw new AssertionError("an operation still waits after " + OPERATION_BOUND_S + " s");
-        }
+        return check.bounded(s);
     }
 
     private static List<String> leftBehind() throws InterruptedException {
-        Map<String, LongSupplier> counts = new LinkedHashMap<>();
-        counts.put("sessions", () -> engine.sessions().size());
-        counts.put("tasks", engine::tasksHeld);
-        counts.put("connections", watching::openConnections);
-        counts.put("PDU buffers", watching::buffersOutstanding);
-        return LeakCounts.left(counts, Duration.ofSeconds(10));
+        return check.leftBehind();
     }
 
     static {

@@ -6,12 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
 import org.junit.jupiter.api.AfterAll;
@@ -27,6 +26,7 @@ import org.kiscsi.api.scsi.ScsiResult;
 import org.kiscsi.api.scsi.ScsiTask;
 import org.kiscsi.api.session.SessionInfo;
 import org.kiscsi.testkit.hostile.HostileTarget;
+import org.kiscsi.testkit.hostile.LeakCheck;
 import org.kiscsi.testkit.hostile.LeakCounts;
 import org.kiscsi.testkit.hostile.Mutation;
 import org.kiscsi.testkit.hostile.SeedConversation;
@@ -54,14 +54,15 @@ class HostileTargetIT {
     /** The TCP transport's threads at most: its I/O processors, MINA's connector, the connect timer, a name lookup. */
     private static final int TCP_THREADS_MAX = IO_THREADS + 3;
     private static TcpTransport tcp;
-    private static LeakCounts.Watching watching;
     private static IscsiEngine engine;
+    private static LeakCheck check;
 
     @BeforeAll
     static void start() {
         tcp = new TcpTransport(TcpOptions.DEFAULTS.withIoThreads(IO_THREADS));
-        watching = new LeakCounts.Watching(tcp);
+        LeakCounts.Watching watching = new LeakCounts.Watching(tcp);
         engine = IscsiEngine.builder().initiatorName(EngineFixture.INITIATOR).transport(watching).build();
+        check = new LeakCheck(watching, () -> engine.sessions().size(), engine::tasksHeld, Duration.ofSeconds(OPERATION_BOUND_S));
     }
 
     @AfterAll
@@ -112,8 +113,7 @@ class HostileTargetIT {
     @Test
     void everySpoiledPduEndsWithinTheTimeoutsAndLeavesNothingBehind() throws Exception {
         theUnspoiledReplayIsAWholeSessionWithTgtdsData(); // warms up: classes loaded, I/O threads started
-        long otherThreads = LeakCounts.threads("") - LeakCounts.threads("kiscsi-tcp-");
-        long fds = LeakCounts.fileDescriptors();
+        LeakCheck.Baseline before = LeakCheck.baseline("kiscsi-tcp-", TCP_THREADS_MAX);
         List<String> failures = new ArrayList<>();
         List<String> outcomes = new ArrayList<>();
         int cases = 0;
@@ -132,16 +132,7 @@ class HostileTargetIT {
             }
         }
         // the transport's pool starts and ends threads as it needs them, within its bound; every other thread is counted exactly
-        if (LeakCounts.threads("kiscsi-tcp-") > TCP_THREADS_MAX) {
-            failures.add("TCP transport threads: " + LeakCounts.threadNames("kiscsi-tcp-") + ", more than " + TCP_THREADS_MAX);
-        }
-        if (!waitFor(() -> Math.max(0, LeakCounts.threads("") - LeakCounts.threads("kiscsi-tcp-") - otherThreads))) {
-            failures.add("threads other than the transport's: " + otherThreads + " before the cases, now "
-                    + LeakCounts.threadNames(""));
-        }
-        if (fds >= 0 && !waitFor(() -> Math.max(0, LeakCounts.fileDescriptors() - fds))) {
-            failures.add("file descriptors (jars left out): " + fds + " before the cases, " + LeakCounts.fileDescriptors() + " after");
-        }
+        failures.addAll(before.grown());
         outcomes.forEach(System.out::println);
         if (!failures.isEmpty()) {
             fail(failures.size() + " of " + cases + " cases failed:\n" + String.join("\n", failures));
@@ -167,7 +158,7 @@ class HostileTargetIT {
             t.arm(m);
             long sid = -1;
             try {
-                sid = bounded(engine.login(node(t, digests))).sid();
+                sid = check.bounded(engine.login(node(t, digests))).sid();
                 how.append("logged in");
             } catch (ExecutionException e) {
                 how.append("login failed (").append(e.getCause().getClass().getSimpleName()).append(")");
@@ -176,14 +167,14 @@ class HostileTargetIT {
                 int failed = 0;
                 for (ScsiTask task : HostileScript.tasks()) {
                     try {
-                        bounded(engine.executor(sid).execute(task));
+                        check.bounded(engine.executor(sid).execute(task));
                     } catch (ExecutionException e) {
                         failed++;
                     }
                 }
                 how.append(", ").append(failed).append(" command(s) failed");
                 try {
-                    bounded(engine.logout(sid));
+                    check.bounded(engine.logout(sid));
                 } catch (ExecutionException e) {
                     how.append(", logout failed");
                 }
@@ -195,24 +186,13 @@ class HostileTargetIT {
                         "the initiator kept the connection open after the spoiled PDU (" + how + ")");
             }
         }
-        assertTrue(waitFor(() -> engine.sessions().size()), "sessions left: " + engine.sessions() + " (" + how + ")");
-        assertTrue(waitFor(engine::tasksHeld), "tasks left: " + engine.tasksHeld() + " (" + how + ")");
-        assertTrue(waitFor(watching::openConnections), "connections left open: " + watching.openConnections() + " (" + how + ")");
-        assertTrue(waitFor(watching::buffersOutstanding), "PDU buffers held: " + watching.buffersOutstanding() + " (" + how + ")");
+        List<String> left = check.leftBehind();
+        assertTrue(left.isEmpty(), "left behind " + left + " (" + how + ")");
         return how.toString();
     }
 
     private static boolean reservedTagInR2t(SeedConversation seeds, Mutation m) {
         return m.kind() == Mutation.Kind.RESERVED_TTT && m.pduIndex() == HostileScript.spoilableIndexOf(seeds, 0x31);
-    }
-
-    private static <T> T bounded(java.util.concurrent.CompletionStage<T> s) throws Exception {
-        CompletableFuture<T> f = s.toCompletableFuture();
-        try {
-            return f.get(OPERATION_BOUND_S, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            throw new AssertionError("an operation still waits after " + OPERATION_BOUND_S + " s");
-        }
     }
 
     /** Polls until {@code count} is 0, at most 10 s. */

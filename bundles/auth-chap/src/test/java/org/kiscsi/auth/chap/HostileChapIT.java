@@ -12,8 +12,6 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.LongSupplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,6 +28,7 @@ import org.kiscsi.api.node.RecordValues;
 import org.kiscsi.api.session.SessionInfo;
 import org.kiscsi.engine.IscsiEngine;
 import org.kiscsi.testkit.hostile.HostileTarget;
+import org.kiscsi.testkit.hostile.LeakCheck;
 import org.kiscsi.testkit.hostile.LeakCounts;
 import org.kiscsi.testkit.hostile.Mutation;
 import org.kiscsi.testkit.hostile.SeedConversation;
@@ -62,16 +61,17 @@ class HostileChapIT {
     private static final String HUGE_HEX = "0x" + "ab".repeat(4000);
 
     private static TcpTransport tcp;
-    private static LeakCounts.Watching watching;
     private static IscsiEngine engine;
+    private static LeakCheck check;
 
     @BeforeAll
     static void start() {
         oneWayConversation = SeedConversation.resource(HostileChapIT.class, ONE_WAY_SEEDS);
         mutualConversation = SeedConversation.resource(HostileChapIT.class, MUTUAL_SEEDS);
         tcp = new TcpTransport(TcpOptions.DEFAULTS.withIoThreads(2));
-        watching = new LeakCounts.Watching(tcp);
+        LeakCounts.Watching watching = new LeakCounts.Watching(tcp);
         engine = IscsiEngine.builder().initiatorName(INITIATOR).transport(watching).authenticator(new ChapAuthenticatorFactory()).build();
+        check = new LeakCheck(watching, () -> engine.sessions().size(), engine::tasksHeld, Duration.ofSeconds(OPERATION_BOUND_S));
     }
 
     @AfterAll
@@ -138,8 +138,7 @@ class HostileChapIT {
     @Test
     void everySpoiledChapValueFailsAuthenticationNamingTheKey() throws Exception {
         theUnspoiledReplaysLogInAndOut(); // warms up
-        long otherThreads = LeakCounts.threads("") - LeakCounts.threads("kiscsi-tcp-");
-        long fds = LeakCounts.fileDescriptors();
+        LeakCheck.Baseline before = LeakCheck.baseline("kiscsi-tcp-", 5);
         List<String> failures = new ArrayList<>();
         int cases = 0;
         for (boolean mutual : new boolean[] {false, true}) {
@@ -166,7 +165,7 @@ class HostileChapIT {
                 }
             }
         }
-        checkThreadsAndFds(otherThreads, fds, failures);
+        failures.addAll(before.grown());
         if (!failures.isEmpty()) {
             fail(failures.size() + " of " + cases + " cases failed:\n" + String.join("\n", failures));
         }
@@ -267,34 +266,11 @@ class HostileChapIT {
     }
 
     private static <T> T bounded(CompletionStage<T> s) throws Exception {
-        try {
-            return s.toCompletableFuture().get(OPERATION_BOUND_S, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            throw new AssertionError("an operation still waits after " + OPERATION_BOUND_S + " s");
-        }
+        return check.bounded(s);
     }
 
     private static List<String> leftBehind() throws InterruptedException {
-        Map<String, LongSupplier> counts = new LinkedHashMap<>();
-        counts.put("sessions", () -> engine.sessions().size());
-        counts.put("tasks", engine::tasksHeld);
-        counts.put("connections", watching::openConnections);
-        counts.put("PDU buffers", watching::buffersOutstanding);
-        return LeakCounts.left(counts, Duration.ofSeconds(10));
-    }
-
-    private static void checkThreadsAndFds(long otherThreads, long fds, List<String> failures) throws InterruptedException {
-        Map<String, LongSupplier> counts = new LinkedHashMap<>();
-        counts.put("threads other than the transport's, more than before",
-                () -> Math.max(0, LeakCounts.threads("") - LeakCounts.threads("kiscsi-tcp-") - otherThreads));
-        counts.put("TCP transport threads over its bound", () -> Math.max(0, LeakCounts.threads("kiscsi-tcp-") - 5));
-        if (fds >= 0) {
-            counts.put("file descriptors more than before", () -> Math.max(0, LeakCounts.fileDescriptors() - fds));
-        }
-        List<String> left = LeakCounts.left(counts, Duration.ofSeconds(10));
-        if (!left.isEmpty()) {
-            failures.add(left + "; threads now " + LeakCounts.threadNames(""));
-        }
+        return check.leftBehind();
     }
 
     private static String abbreviated(String v) {

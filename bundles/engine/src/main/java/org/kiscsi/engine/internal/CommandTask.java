@@ -19,6 +19,12 @@ final class CommandTask extends Task {
     boolean timedOut;
     /** It went to a target that may have run it: sending it again needs {@link ScsiTask#repeatable()}. */
     boolean mayHaveRun;
+    /** Times it went to a target, every attempt counted. */
+    int sends;
+    /** Times it had to go again because its connection, or its task at the target, was lost (unit attentions not counted). */
+    int retries;
+    /** Why its last attempt ended without an answer (a connection loss, a reset), for the message when it fails. */
+    String lastLoss;
 
     // per attempt
     int cmdSn;

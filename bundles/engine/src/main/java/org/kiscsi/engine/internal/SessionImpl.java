@@ -306,10 +306,11 @@ final class SessionImpl implements ScsiTaskExecutor {
         }
         t.cmdSn = window.take();
         long now = System.nanoTime();
-        if (t.firstSent == 0) {
+        if (t.sends++ == 0) {
             t.firstSent = now;
         }
         t.deadline = now + settings.commandTimeout().toNanos();
+        t.timedOut = false; // a new attempt under a new tag: an ABORT TASK of the last one is about that tag only
         t.mayHaveRun = true;
         current.mover.start(t, t.cmdSn);
     }
@@ -347,8 +348,16 @@ final class SessionImpl implements ScsiTaskExecutor {
 
     /** Starts waiting commands while slots and the window allow. */
     void drain() {
+        long now = System.nanoTime();
         while (!waiting.isEmpty() && state == SessionState.LOGGED_IN && !draining && canStart()) {
-            start(waiting.poll());
+            CommandTask t = waiting.poll();
+            IscsiException spent = ResendBudget.spent(t, now, settings.commandTimeout(), where);
+            if (spent != null) {
+                LOG.warn(spent.getMessage());
+                defer(() -> t.fail(spent));
+                continue;
+            }
+            start(t);
         }
     }
 
@@ -357,10 +366,10 @@ final class SessionImpl implements ScsiTaskExecutor {
         waiting.addFirst(t);
     }
 
-    /** A command ended by task management or the target: its caller hears of it (or it goes again). */
-    void taskGone(CommandTask c, String how) {
-        if (tasks.get(c.itt) != c) {
-            return; // it completed meanwhile
+    /** The attempt of a command under tag {@code itt} was ended by task management: its caller hears of it. */
+    void taskGone(CommandTask c, int itt, String how) {
+        if (c.itt != itt || tasks.get(itt) != c) {
+            return; // it completed meanwhile, or went again under a new tag (after a unit attention)
         }
         taskEnded(current, c, TaskEnd.ABORTED);
         tasks.remove(c);
@@ -389,6 +398,8 @@ final class SessionImpl implements ScsiTaskExecutor {
                             + " and is not safe to repeat; it may have executed");
                     defer(() -> c.fail(e));
                 } else {
+                    c.retries++;
+                    c.lastLoss = how;
                     again.add(c);
                 }
             }
@@ -703,6 +714,8 @@ final class SessionImpl implements ScsiTaskExecutor {
             taskEnded(c, t, TaskEnd.CONNECTION_LOST);
             tasks.remove(t);
             if (t instanceof CommandTask ct) {
+                ct.retries++;
+                ct.lastLoss = cause.getMessage();
                 held.add(ct);
             } else if (t != recoveryLogout) {
                 defer(() -> t.fail(gone));
@@ -760,7 +773,8 @@ final class SessionImpl implements ScsiTaskExecutor {
             IscsiException e = null;
             if (t.timedOut) {
                 e = new IscsiException(IscsiError.REQ_TIMEDOUT, where + ": " + t.describe() + " timed out after "
-                        + settings.commandTimeout().toSeconds() + " s (node.session.scsi.cmd_timeout); its task ended with the connection");
+                        + settings.commandTimeout().toSeconds() + " s (node.session.scsi.cmd_timeout); its task ended with the connection"
+                        + (t.lastLoss == null ? "" : " (" + t.lastLoss + ")"));
             } else if (t.mayHaveRun && !t.scsi.repeatable()) {
                 e = new IscsiException(IscsiError.TRANS, where + ": " + t.describe() + " was in flight when the connection failed"
                         + " and is not safe to repeat; it may have executed");

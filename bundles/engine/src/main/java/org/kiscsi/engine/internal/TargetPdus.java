@@ -280,9 +280,14 @@ final class TargetPdus {
 
     private Completion taskMgmtResponse(TaskMgmtResponse r) {
         Task t = session.tasks().get(r.itt());
+        if (t == null && session.taskManagement().lateAnswer(r.itt())) {
+            LOG.info("{}: a Task Management Response ({}) for ITT 0x{} came after its request was given up; ignored",
+                    session.where, TaskMgmtResponses.text(r.response()), Integer.toHexString(r.itt()));
+            return null;
+        }
         if (!(t instanceof TaskManagement.Request m)) {
-            throw new ProtocolException(Kind.SEQUENCE, String.format("%s: Task Management Response for unknown ITT 0x%08x",
-                    session.where, r.itt()));
+            throw new ProtocolException(Kind.SEQUENCE, String.format("%s: Task Management Response for ITT 0x%08x, %s", session.where,
+                    r.itt(), t == null ? "which is unknown" : "which is " + t.describe() + ", not a task management request"));
         }
         session.taskManagement().answered(m, r.response());
         return null;
@@ -350,6 +355,10 @@ final class TargetPdus {
         String why = session.where + ": target rejected a PDU: " + r.reasonText();
         if (t == null) {
             LOG.warn(why);
+            return null;
+        }
+        if (t instanceof TaskManagement.Request m) {
+            session.taskManagement().rejected(m, r.reasonText());
             return null;
         }
         session.tasks().remove(t);

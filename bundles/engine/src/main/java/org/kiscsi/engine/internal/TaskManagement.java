@@ -1,6 +1,7 @@
 package org.kiscsi.engine.internal;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -58,12 +59,15 @@ final class TaskManagement {
         final CommandTask subject;
         /** Completed when an explicitly asked-for reset is answered. */
         final CompletableFuture<Void> asked;
+        /** The tag an ABORT TASK refers to: the subject's attempt when it was sent. */
+        final int refItt;
 
         Request(Step step, long lun, CommandTask subject, CompletableFuture<Void> asked) {
             this.step = step;
             this.lun = lun;
             this.subject = subject;
             this.asked = asked;
+            this.refItt = subject == null ? Bhs.RESERVED_TAG : subject.itt;
         }
 
         @Override
@@ -87,6 +91,12 @@ final class TaskManagement {
     /** LUNs with a LOGICAL UNIT RESET under way: their commands need no abort of their own. */
     private final Set<Long> resettingLuns = new HashSet<>();
     private boolean resettingTarget;
+    /**
+     * Tags of requests given up after their timeout, on the current connection: a target may still
+     * answer them (RFC 7143 sets no time limit), and that late answer is no protocol error. Bounded.
+     */
+    private final ArrayDeque<Integer> expiredTags = new ArrayDeque<>();
+    private static final int EXPIRED_TAGS_KEPT = 32;
 
     TaskManagement(SessionImpl session) {
         this.session = session;
@@ -160,7 +170,7 @@ final class TaskManagement {
         if (r.step.done(response)) {
             LOG.info("{}: {} done ({})", session.where, r.describe(), TaskMgmtResponses.text(response));
             switch (r.step) {
-                case ABORT_TASK -> session.taskGone(r.subject, "aborted (ABORT TASK)");
+                case ABORT_TASK -> session.taskGone(r.subject, r.refItt, "aborted (ABORT TASK)");
                 case LUN_RESET -> session.tasksGone(r.lun, "LOGICAL UNIT RESET");
                 default -> session.tasksGone(null, "TARGET WARM RESET");
             }
@@ -169,10 +179,21 @@ final class TaskManagement {
             }
             return;
         }
-        String why = r.describe() + " answered " + TaskMgmtResponses.text(response);
+        notDone(r, r.describe() + " answered " + TaskMgmtResponses.text(response),
+                response == TaskMgmtResponses.NOT_SUPPORTED ? IscsiError.OP_NOT_SUPP : IscsiError.TRANS);
+    }
+
+    /** The target rejected a request (a Reject PDU naming its tag): as an answer that is not success. */
+    void rejected(Request r, String reason) {
+        session.tasks().remove(r);
+        ended(r);
+        notDone(r, r.describe() + " rejected by the target: " + reason, IscsiError.TRANS);
+    }
+
+    /** The request did not end its tasks: the caller who asked hears why, a timed-out command's escalation goes on. */
+    private void notDone(Request r, String why, IscsiError error) {
         if (r.asked != null) {
-            IscsiException e = new IscsiException(response == TaskMgmtResponses.NOT_SUPPORTED ? IscsiError.OP_NOT_SUPP : IscsiError.TRANS,
-                    session.where + ": " + why);
+            IscsiException e = new IscsiException(error, session.where + ": " + why);
             session.defer(() -> r.asked.completeExceptionally(e));
             return;
         }
@@ -180,8 +201,17 @@ final class TaskManagement {
         send(r.step.next(), r.lun, r.subject, null);
     }
 
+    /** Whether {@code itt} is the tag of a request given up after its timeout (each late answer is taken once). */
+    boolean lateAnswer(int itt) {
+        return expiredTags.remove(itt);
+    }
+
     /** A request was not answered within its timeout. */
     void expired(Request r) {
+        if (expiredTags.size() == EXPIRED_TAGS_KEPT) {
+            expiredTags.removeFirst();
+        }
+        expiredTags.addLast(r.itt);
         session.tasks().remove(r);
         ended(r);
         String why = r.describe() + " not answered within " + timeout(r.step).toSeconds() + " s";
@@ -206,5 +236,6 @@ final class TaskManagement {
     void connectionLost() {
         resettingLuns.clear();
         resettingTarget = false;
+        expiredTags.clear();
     }
 }

@@ -20,7 +20,7 @@ final class TaskMgmtResponses {
             case NOT_SUPPORTED -> "task management function not supported";
             case 6 -> "function authorization failed";
             case REJECTED -> "function rejected";
-            default -> "response " + response;
+            default -> "reserved response " + response; // RFC 7143 defines 0-6 and 255
         };
     }
 }

@@ -30,7 +30,7 @@ public final class PduCodec {
         return switch (op) {
             case NOP_IN -> NopIn.decode(header, data);
             case SCSI_RESPONSE -> ScsiResponse.decode(header, data);
-            case TASK_MGMT_RESPONSE -> TaskMgmtResponse.decode(header);
+            case TASK_MGMT_RESPONSE -> TaskMgmtResponse.decode(header, data);
             case LOGIN_RESPONSE -> LoginResponse.decode(header, data);
             case TEXT_RESPONSE -> TextResponse.decode(header, data);
             case DATA_IN -> DataIn.decode(header, data);

@@ -3,6 +3,7 @@ package org.kiscsi.protocol.pdu;
 import java.nio.ByteBuffer;
 
 import org.kiscsi.protocol.Opcode;
+import org.kiscsi.protocol.ProtocolException;
 
 /**
  * Task Management Function Response (RFC 7143 section 11.6). Response 0 function complete, 1 task
@@ -31,7 +32,13 @@ public record TaskMgmtResponse(int response, int itt, int statSn, int expCmdSn, 
         h.putInt(32, maxCmdSn);
     }
 
-    static TaskMgmtResponse decode(ByteBuffer h) {
+    /** Decodes one; a data segment is a protocol error (the response has none: DataSegmentLength 0 in RFC 7143 section 11.6). */
+    static TaskMgmtResponse decode(ByteBuffer h, ByteBuffer data) {
+        if (data.hasRemaining()) {
+            throw new ProtocolException(ProtocolException.Kind.BAD_FIELD, String.format(
+                    "Task Management Response for ITT 0x%08x with a data segment of %d bytes; it has none (RFC 7143 section 11.6)",
+                    h.getInt(16), data.remaining()));
+        }
         return new TaskMgmtResponse(Bhs.u8(h, 2), h.getInt(16), h.getInt(24), h.getInt(28), h.getInt(32));
     }
 }

@@ -130,6 +130,16 @@ class PduCodecTest {
                 () -> PduCodec.decodeTargetPdu(s, ByteBuffer.wrap(new byte[] {0, 20, 1}))).kind());
     }
 
+    /** A Task Management Response has no data segment: one that carries data was silently taken before. */
+    @Test
+    void aTaskManagementResponseWithDataIsABadField() {
+        ByteBuffer h = PduCodec.encodeHeader(new TaskMgmtResponse(0, 0x1234, 1, 1, 1));
+        h.put(7, (byte) 8); // DataSegmentLength 8
+        ProtocolException e = assertThrows(ProtocolException.class, () -> PduCodec.decodeTargetPdu(h, ByteBuffer.allocate(8)));
+        assertEquals(Kind.BAD_FIELD, e.kind());
+        assertTrue(e.getMessage().contains("Task Management Response for ITT 0x00001234 with a data segment of 8 bytes"), e.getMessage());
+    }
+
     @Test
     void senseIsSlicedOutOfTheResponse() {
         ScsiResponse r = new ScsiResponse(0, 0, 2, 1, 0, 1, 1, 1, 0, 0, 0, ByteBuffer.wrap(new byte[] {0, 3, 0x70, 0, 6, 9}));

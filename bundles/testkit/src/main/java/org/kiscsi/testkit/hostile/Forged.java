@@ -29,6 +29,15 @@ public record Forged(byte[] header, byte[] data) {
         Forged make(Live live);
     }
 
+    /**
+     * What the target sends for a request it is to answer itself (a Task Management Function
+     * Request): any number of PDUs, none for no answer. A PDU whose StatSN is the live one advances it.
+     */
+    @FunctionalInterface
+    public interface Answer {
+        java.util.List<Forged> make(Live live);
+    }
+
     /** Changes a PDU of the replay on its way out (its tags and sequence numbers already live); null: it is not sent. */
     @FunctionalInterface
     public interface Edit {

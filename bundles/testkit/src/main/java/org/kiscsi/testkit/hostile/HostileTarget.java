@@ -19,8 +19,9 @@ import org.kiscsi.api.Portal;
  * whoever connects, and spoils one PDU of the replay as the {@linkplain #arm armed}
  * {@link Mutation} says. Logins, SCSI commands (matched by CDB), Data-Out, NOP-Out and Logout get
  * the recorded answers, carried over to the live conversation; task management requests are
- * answered "function complete". Every connection starts the replay from its login, so an initiator
- * that recovers gets a fresh conversation. One thread per connection; {@link #close()} ends them.
+ * answered "function complete" unless a test {@linkplain #answerTaskManagement says otherwise}.
+ * Every connection starts the replay from its login, so an initiator that recovers gets a fresh
+ * conversation. One thread per connection; {@link #close()} ends them.
  *
  * <pre>{@code
  * try (HostileTarget t = HostileTarget.start(SeedConversation.resource(MyTest.class, "tgtd-login-io.pdus"))) {
@@ -45,6 +46,9 @@ public final class HostileTarget implements AutoCloseable {
     private volatile boolean reflectChallenges;
     private volatile String initiatorChallenge;
     private volatile Mutation armed;
+    private volatile Mutation armedTaskManagement;
+    private volatile Forged.Answer taskManagementAnswer;
+    private final AtomicInteger taskManagementRequests = new AtomicInteger();
     private volatile long spoiledAt;
     private volatile long spoiledConnectionEndedAt;
 
@@ -95,6 +99,32 @@ public final class HostileTarget implements AutoCloseable {
     }
 
     /**
+     * Task management requests are answered with what {@code answer} makes instead of one "function
+     * complete" (the PDUs go through an {@link #edit} of their opcode, and {@link #spoilTaskManagement}
+     * spoils the first of them).
+     */
+    public HostileTarget answerTaskManagement(Forged.Answer answer) {
+        this.taskManagementAnswer = answer;
+        return this;
+    }
+
+    /**
+     * Spoils the first answer PDU to the {@code mutation.pduIndex()}-th task management request (from 0)
+     * of this target, counted over all its connections, as {@link #arm} spoils the replay's PDUs.
+     */
+    public synchronized HostileTarget spoilTaskManagement(Mutation mutation) {
+        spoiledAt = 0;
+        spoiledConnectionEndedAt = 0;
+        armedTaskManagement = mutation;
+        return this;
+    }
+
+    /** Task management requests received, over all connections. */
+    public int taskManagementRequests() {
+        return taskManagementRequests.get();
+    }
+
+    /**
      * Mutual CHAP: the target's CHAP_R is computed for the initiator's live challenge with this secret
      * (the recorded one answered another challenge).
      */
@@ -135,6 +165,21 @@ public final class HostileTarget implements AutoCloseable {
 
     void initiatorChallenge(String c) {
         initiatorChallenge = c;
+    }
+
+    Forged.Answer taskManagementAnswer() {
+        return taskManagementAnswer;
+    }
+
+    /** Counts a task management request; the mutation for its first answer PDU, or null. */
+    synchronized Mutation taskManagementRequest() {
+        int n = taskManagementRequests.getAndIncrement();
+        Mutation m = armedTaskManagement;
+        if (m != null && n == m.pduIndex() && spoiledAt == 0) {
+            spoiledAt = System.nanoTime();
+            return m;
+        }
+        return null;
     }
 
     Forged.Edit editFor(int opcode) {

@@ -147,7 +147,7 @@ final class ReplayConnection implements Runnable {
             }
             case 0x02 -> {
                 cmdSn(b.getInt(24), immediate);
-                return send(taskManagementDone(itt), new byte[0], false);
+                return answerTaskManagement(itt);
             }
             default -> {
                 target.unmatched(String.format("initiator PDU with opcode 0x%02x", op));
@@ -245,10 +245,40 @@ final class ReplayConnection implements Runnable {
         return true;
     }
 
+    /** Answers a task management request as the test said ("function complete" unless told), the first PDU spoiled when armed. */
+    private boolean answerTaskManagement(int itt) throws IOException {
+        Mutation m = target.taskManagementRequest();
+        Forged.Answer answer = target.taskManagementAnswer();
+        List<Forged> answers = answer == null ? List.of(new Forged(taskManagementDone(itt), null))
+                : answer.make(new Forged.Live(request, statSn, expCmdSn));
+        for (Forged f : answers) {
+            byte[] h = f.header().clone();
+            byte[] data = f.data();
+            Forged.Edit edit = target.editFor(h[0] & 0x3F);
+            if (edit != null) {
+                Forged e = edit.apply(h, data.clone());
+                if (e == null) {
+                    continue;
+                }
+                h = e.header();
+                data = e.data();
+            }
+            setDsl(h, data.length);
+            if (ByteBuffer.wrap(h).getInt(24) == statSn) {
+                statSn++;
+            }
+            if (!sendCounted(h, data, m)) {
+                return false;
+            }
+            m = null;
+        }
+        return true;
+    }
+
     private byte[] taskManagementDone(int itt) {
         ByteBuffer b = ByteBuffer.allocate(48);
         b.put(0, (byte) 0x22).put(1, (byte) 0x80).put(2, (byte) 0); // Function complete
-        b.putInt(16, itt).putInt(24, statSn++).putInt(28, expCmdSn).putInt(32, expCmdSn + 31);
+        b.putInt(16, itt).putInt(24, statSn).putInt(28, expCmdSn).putInt(32, expCmdSn + 31);
         return b.array();
     }
 

@@ -8,7 +8,7 @@
  * that do not exist.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.kiscsi.testkit.hostile;
 
 import org.osgi.annotation.bundle.Export;
