@@ -46,7 +46,7 @@ final class SoftDevice implements RdmaDevice {
     @Override
     public ProtectionDomain allocatePd() throws VerbsException {
         open();
-        return new SoftPd(fabric);
+        return new SoftPd(fabric, name);
     }
 
     @Override

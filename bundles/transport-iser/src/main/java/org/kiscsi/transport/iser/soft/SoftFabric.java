@@ -27,6 +27,9 @@ public final class SoftFabric implements AutoCloseable {
     final List<SoftTap> taps = new CopyOnWriteArrayList<>();
     private final AtomicInteger keys = new AtomicInteger(0x1000);
     private final AtomicInteger qpNumbers = new AtomicInteger(0x11);
+    private final AtomicInteger pdNumbers = new AtomicInteger(1);
+    /** Every valid registration on the fabric, by STag (keys are never reused). */
+    private final Map<Integer, SoftMr> registrations = new ConcurrentHashMap<>();
     private final AtomicInteger ports = new AtomicInteger(40000);
     private final AtomicLong addresses = new AtomicLong(0x7F00_0000_0000L);
 
@@ -64,6 +67,41 @@ public final class SoftFabric implements AutoCloseable {
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("the soft RDMA fabric did not drain within 10 s", e);
         }
+    }
+
+    /** Memory registrations valid now on the devices named {@code deviceName}, all their protection domains together. */
+    public int registrations(String deviceName) {
+        return (int) registrations.values().stream().filter(mr -> mr.pd().device.equals(deviceName)).count();
+    }
+
+    /**
+     * Valid registrations on the devices named {@code deviceName}, per protection domain (numbered in
+     * the order they were allocated); domains holding none are left out. An iSER connection has a
+     * domain of its own, so after a connection ended only the live ones' domains may appear.
+     */
+    public java.util.SortedMap<Integer, Integer> registrationsByDomain(String deviceName) {
+        java.util.SortedMap<Integer, Integer> out = new java.util.TreeMap<>();
+        registrations.values().stream().filter(mr -> mr.pd().device.equals(deviceName)).forEach(mr -> out.merge(mr.pd().number, 1,
+                Integer::sum));
+        return out;
+    }
+
+    /** Whether {@code stag} names a valid registration now (not deregistered, not invalidated). */
+    public boolean registered(int stag) {
+        SoftMr mr = registrations.get(stag);
+        return mr != null && mr.valid();
+    }
+
+    void registered(SoftMr mr) {
+        registrations.put(mr.rkey(), mr);
+    }
+
+    void deregistered(SoftMr mr) {
+        registrations.remove(mr.rkey(), mr);
+    }
+
+    int nextPdNumber() {
+        return pdNumbers.getAndIncrement();
     }
 
     int nextKey() {

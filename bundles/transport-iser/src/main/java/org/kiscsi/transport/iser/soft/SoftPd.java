@@ -14,11 +14,16 @@ import org.kiscsi.transport.iser.verbs.VerbsException;
 /** A protection domain: the registrations its queue pairs may use, by key. */
 final class SoftPd implements ProtectionDomain {
     private final SoftFabric fabric;
+    /** The device it was allocated on, and its number there (for counting registrations per domain). */
+    final String device;
+    final int number;
     private final Map<Integer, SoftMr> regions = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    SoftPd(SoftFabric fabric) {
+    SoftPd(SoftFabric fabric, String device) {
         this.fabric = fabric;
+        this.device = device;
+        this.number = fabric.nextPdNumber();
     }
 
     @Override
@@ -33,6 +38,7 @@ final class SoftPd implements ProtectionDomain {
         SoftMr mr = new SoftMr(this, bytes, fabric.nextAddress(bytes.capacity()), fabric.nextKey(),
                 access.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(access)));
         regions.put(mr.lkey(), mr);
+        fabric.registered(mr);
         return mr;
     }
 
@@ -44,6 +50,7 @@ final class SoftPd implements ProtectionDomain {
 
     void forget(SoftMr mr) {
         regions.remove(mr.lkey(), mr);
+        fabric.deregistered(mr);
     }
 
     int registrations() {

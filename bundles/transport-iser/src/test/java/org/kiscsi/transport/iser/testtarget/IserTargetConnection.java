@@ -56,9 +56,16 @@ public final class IserTargetConnection {
     public volatile String initiatorName;
     private long wrIds = 1L << 40;
     private final Map<Long, MemoryRegion> sends = new ConcurrentHashMap<>();
-    /** RDMA Reads of writes in progress: their data and the command. */
-    private final Map<Long, Object[]> reads = new ConcurrentHashMap<>();
-    private final List<Object[]> held = new ArrayList<>();
+    /** An RDMA Read of a write's data in progress; {@code dropAfter}: the connection fails once it completed. */
+    private record Reading(ScsiCommand command, MemoryRegion into, IserHeader header, boolean dropAfter) {
+    }
+
+    /** RDMA Reads of writes in progress. */
+    private final Map<Long, Reading> reads = new ConcurrentHashMap<>();
+    private final HeldCommands held = new HeldCommands();
+    /** RDMA operations a test asks for against STags of tasks that ended, by work request id (negative). */
+    private final Map<Long, java.util.concurrent.CompletableFuture<String>> late = new ConcurrentHashMap<>();
+    private long lateIds = -1;
     private int statSn = 0x100;
     private int expCmdSn;
     private final Map<String, String> negotiated = new LinkedHashMap<>();
@@ -111,24 +118,49 @@ public final class IserTargetConnection {
 
     /** An RDMA Write to a read STag after its task ended (a target bug the initiator must survive). */
     public void writeLate(IserHeader h) {
-        target.thread.execute(() -> {
-            try {
-                MemoryRegion src = pd.register(ByteBuffer.allocateDirect(16), Set.of());
-                qp.postSend(SendRequest.rdmaWrite(LATE, src.sge(0, 16), h.readVa(), h.readStag()));
-            } catch (VerbsException e) {
-                target.errors.add(e);
-            }
-        });
+        accessLate(h, true, (byte) 0).thenAccept(target.lateWriteStatus::complete);
     }
 
-    private static final long LATE = -1;
+    /**
+     * A target bug the initiator must survive: 16 bytes of {@code fill} RDMA-written into the Read STag of
+     * {@code h} ({@code write}), or RDMA-read from its Write STag, after the task may have ended.
+     * Completes with the work completion's status.
+     */
+    public java.util.concurrent.CompletableFuture<String> accessLate(IserHeader h, boolean write, byte fill) {
+        java.util.concurrent.CompletableFuture<String> status = new java.util.concurrent.CompletableFuture<>();
+        target.thread.execute(() -> {
+            try {
+                MemoryRegion local = pd.register(ByteBuffer.allocateDirect(16).put(0, fill(fill)),
+                        EnumSet.of(Access.LOCAL_WRITE));
+                long id = lateIds--;
+                late.put(id, status);
+                qp.postSend(write ? SendRequest.rdmaWrite(id, local.sge(0, 16), h.readVa(), h.readStag())
+                        : SendRequest.rdmaRead(id, local.sge(0, 16), h.writeVa(), h.writeStag()));
+            } catch (VerbsException e) {
+                status.completeExceptionally(e);
+            }
+        });
+        return status;
+    }
+
+    private static byte[] fill(byte b) {
+        byte[] a = new byte[16];
+        java.util.Arrays.fill(a, b);
+        return a;
+    }
+
+    /** Commands held now (not answered). */
+    public int held() {
+        return held.size();
+    }
 
     private void completed(WorkCompletion wc) throws VerbsException {
         if (afterFinalLogin.remove(wc.wrId())) {
             target.afterFinalLoginSent(wc.status());
         }
-        if (wc.wrId() == LATE) {
-            target.lateWriteStatus.complete(wc.status().toString());
+        java.util.concurrent.CompletableFuture<String> lateStatus = late.remove(wc.wrId());
+        if (lateStatus != null) {
+            lateStatus.complete(wc.status().toString());
             return;
         }
         if (!wc.ok()) {
@@ -150,11 +182,15 @@ public final class IserTargetConnection {
                 }
             }
             case RDMA_READ -> {
-                Object[] r = reads.remove(wc.wrId());
-                ((MemoryRegion) r[1]).deregister();
-                byte[] data = new byte[((MemoryRegion) r[1]).length()];
-                ((MemoryRegion) r[1]).buffer().get(0, data);
-                writeDone((ScsiCommand) r[0], (IserHeader) r[2], data);
+                Reading r = reads.remove(wc.wrId());
+                byte[] data = new byte[r.into().length()];
+                r.into().buffer().get(0, data);
+                r.into().deregister();
+                if (r.dropAfter()) {
+                    qp.disconnect(); // the link fails in the middle of the write's data transfer
+                    return;
+                }
+                writeDone(r.command(), r.header(), data);
             }
             case RDMA_WRITE -> {
                 MemoryRegion mr = sends.remove(wc.wrId());
@@ -185,7 +221,7 @@ public final class IserTargetConnection {
             expCmdSn = c.cmdSn() + 1;
             target.commandHeaders.add(h);
             if (target.holdCommands) {
-                held.add(new Object[] {c, h});
+                held.add(new HeldCommands.Held(c, () -> command(c, h), () -> { }));
             } else {
                 command(c, h);
             }
@@ -199,7 +235,7 @@ public final class IserTargetConnection {
             respond(new TextResponse(true, false, t.lun(), t.itt(), 0xFFFFFFFF, statSn++, expCmdSn, maxCmdSn(),
                     ByteBuffer.allocate(0)), 0);
         } else if (pdu instanceof TaskMgmtRequest t) {
-            respond(new TaskMgmtResponse(0, t.itt(), statSn++, expCmdSn, maxCmdSn()), 0);
+            taskManagement(t);
         }
     }
 
@@ -209,15 +245,32 @@ public final class IserTargetConnection {
 
     public void releaseHeld() {
         target.thread.execute(() -> {
-            for (Object[] c : held) {
+            for (HeldCommands.Held h : held.takeAll()) {
                 try {
-                    command((ScsiCommand) c[0], (IserHeader) c[1]);
+                    h.release().run();
                 } catch (VerbsException e) {
                     target.errors.add(e);
                 }
             }
-            held.clear();
         });
+    }
+
+    /**
+     * Ends the held commands {@code t} is about, without answering them, then answers {@code t}: a
+     * held read whose data transfer is under way moves the rest first, so that data is in flight
+     * right ahead of the response (RC keeps the order).
+     */
+    private void taskManagement(TaskMgmtRequest t) throws VerbsException {
+        List<HeldCommands.Held> ended = held.endedBy(t);
+        if (ended != null) {
+            for (HeldCommands.Held h : ended) {
+                h.abort().run();
+            }
+        }
+        int response = HeldCommands.response(t, ended);
+        target.taskManagement.add(new IserTestTarget.TaskManagementSeen(t.function(), t.lun(), t.referencedTaskTag(),
+                ended == null ? 0 : ended.size(), response));
+        respond(new TaskMgmtResponse(response, t.itt(), statSn++, expCmdSn, maxCmdSn()), 0);
     }
 
     // ------------------------------------------------------------------ login
@@ -308,11 +361,14 @@ public final class IserTargetConnection {
                     respond(status(c, 0x02, c.expectedDataTransferLength()), 0);
                     return;
                 }
-                MemoryRegion into = pd.register(ByteBuffer.allocateDirect(c.expectedDataTransferLength()), EnumSet.of(Access.LOCAL_WRITE));
+                int length = c.expectedDataTransferLength();
+                boolean drop = length > CHUNK && target.takeDropMidTransfer();
+                MemoryRegion into = pd.register(ByteBuffer.allocateDirect(length), EnumSet.of(Access.LOCAL_WRITE));
                 long id = wrIds++;
-                reads.put(id, new Object[] {c, into, h});
+                reads.put(id, new Reading(c, into, h, drop));
                 target.rdmaReads.incrementAndGet();
-                qp.postSend(SendRequest.rdmaRead(id, into.sge(0, into.length()), h.writeVa(), h.writeStag()));
+                // to fail in the middle, only the first part is read
+                qp.postSend(SendRequest.rdmaRead(id, into.sge(0, drop ? CHUNK : length), h.writeVa(), h.writeStag()));
             }
             case 0x12 -> {
                 if ((cdb[1] & 1) != 0) {
@@ -340,8 +396,15 @@ public final class IserTargetConnection {
     private void writeDone(ScsiCommand c, IserHeader h, byte[] data) throws VerbsException {
         ByteBuffer cb = ByteBuffer.wrap(c.cdb());
         long lba = (c.cdb()[0] & 0xFF) == 0x2A ? Integer.toUnsignedLong(cb.getInt(2)) : cb.getLong(2);
-        System.arraycopy(data, 0, target.lun, (int) lba * IserTestTarget.BLOCK, data.length);
-        respond(status(c, 0x00, 0), target.sendWithInvalidate ? h.writeStag() : 0);
+        HeldCommands.Action store = () -> {
+            System.arraycopy(data, 0, target.lun, (int) lba * IserTestTarget.BLOCK, data.length);
+            respond(status(c, 0x00, 0), target.sendWithInvalidate ? h.writeStag() : 0);
+        };
+        if (target.holdResponses) {
+            held.add(new HeldCommands.Held(c, store, () -> { })); // an abort: the data is dropped, the LUN unchanged
+            return;
+        }
+        store.run();
     }
 
     /** Data-In by RDMA Write into the Read STag, then the response (no Data-In PDU under iSER). */
@@ -351,15 +414,37 @@ public final class IserTargetConnection {
             respond(status(c, 0x02, c.expectedDataTransferLength()), 0);
             return;
         }
-        for (int at = 0; at < n; at += CHUNK) {
-            int len = Math.min(CHUNK, n - at);
+        if (n > CHUNK && target.takeDropMidTransfer()) {
+            rdmaWrite(h, data, 0, CHUNK);
+            qp.disconnect(); // the link fails in the middle of the read's data transfer
+            return;
+        }
+        boolean hold = target.holdResponses;
+        int first = hold ? n / 2 : n;
+        rdmaWrite(h, data, 0, first);
+        HeldCommands.Action rest = () -> rdmaWrite(h, data, first, n);
+        HeldCommands.Action answer = () -> respond(status(c, 0x00, c.expectedDataTransferLength() - n),
+                target.sendWithInvalidate && h.rsv() ? h.readStag() : 0);
+        if (hold) {
+            held.add(new HeldCommands.Held(c, () -> {
+                rest.run();
+                answer.run();
+            }, rest));
+            return;
+        }
+        answer.run();
+    }
+
+    /** RDMA Writes of {@code data[from, to)} to the same offsets of the Read STag's buffer, in chunks. */
+    private void rdmaWrite(IserHeader h, ByteBuffer data, int from, int to) throws VerbsException {
+        for (int at = from; at < to; at += CHUNK) {
+            int len = Math.min(CHUNK, to - at);
             MemoryRegion src = pd.register(ByteBuffer.allocateDirect(len).put(0, data, data.position() + at, len), Set.of());
             long id = wrIds++;
             sends.put(id, src);
             target.rdmaWrites.incrementAndGet();
             qp.postSend(SendRequest.rdmaWrite(id, src.sge(0, len), h.readVa() + at, h.readStag()));
         }
-        respond(status(c, 0x00, c.expectedDataTransferLength() - n), target.sendWithInvalidate && h.rsv() ? h.readStag() : 0);
     }
 
     /** CHECK CONDITION, ILLEGAL REQUEST, INVALID FIELD IN CDB (fixed-format sense behind its length). */
