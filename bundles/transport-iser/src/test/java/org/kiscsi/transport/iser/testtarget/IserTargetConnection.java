@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -68,7 +67,6 @@ public final class IserTargetConnection {
     private long lateIds = -1;
     private int statSn = 0x100;
     private int expCmdSn;
-    private final Map<String, String> negotiated = new LinkedHashMap<>();
     /** The Sends of the NOP-Ins behind the final Login Response. */
     private final Set<Long> afterFinalLogin = ConcurrentHashMap.newKeySet();
 
@@ -293,10 +291,10 @@ public final class IserTargetConnection {
         } else {
             List<KeyValue> standard = new ArrayList<>();
             for (KeyValue kv : keys) {
-                String v = iserAnswer(kv);
+                String v = IserLoginKeys.answer(target, kv);
                 if (v != null) {
                     answer.append(kv.key()).append('=').append(v).append('\0');
-                } else if (!kv.key().equals("MaxRecvDataSegmentLength") && !isIserDeclaration(kv)) {
+                } else if (!kv.key().equals("MaxRecvDataSegmentLength") && !IserLoginKeys.declaration(target, kv)) {
                     standard.add(kv);
                 }
             }
@@ -315,33 +313,6 @@ public final class IserTargetConnection {
                 afterFinalLogin.add(respond(new NopIn(0, 0xFFFFFFFF, 0xFFFFFFFF, statSn, r.cmdSn(), r.cmdSn() + WINDOW - 1, null), 0));
             }
         }
-    }
-
-    private boolean isIserDeclaration(KeyValue kv) {
-        if (Set.of("MaxAHSLength", "TaggedBufferForSolicitedDataOnly", "iSERHelloRequired").contains(kv.key())) {
-            target.declaredByInitiator.put(kv.key(), kv.value());
-            return true;
-        }
-        return false;
-    }
-
-    /** tgt's rules for iSER's negotiated keys; null for other keys. */
-    private String iserAnswer(KeyValue kv) {
-        String v = switch (kv.key()) {
-            case "RDMAExtensions" -> target.rdmaExtensions && kv.value().equals("Yes") ? "Yes" : "No";
-            case "InitiatorRecvDataSegmentLength" -> Long.toString(Math.min(Long.parseLong(kv.value()), target.ownInitiatorRecv));
-            case "TargetRecvDataSegmentLength" -> Long.toString(Math.min(Long.parseLong(kv.value()), target.ownTargetRecv));
-            case "MaxOutstandingUnexpectedPDUs" -> {
-                long theirs = Long.parseLong(kv.value());
-                long own = target.ownMaxUnexpected;
-                yield Long.toString(theirs == 0 ? own : own == 0 ? theirs : Math.min(theirs, own));
-            }
-            default -> null;
-        };
-        if (v != null) {
-            negotiated.put(kv.key(), v);
-        }
-        return v;
     }
 
     // ------------------------------------------------------------------ SCSI
