@@ -357,6 +357,22 @@ class IserTaskManagementTest {
         assertLostConnectionLeftNothing();
     }
 
+    @Test
+    void closingTheTransportUnderALiveSessionReleasesItsConnectionsRegistrations() throws Exception {
+        ScsiTaskExecutor x = login(60);
+        assertTrue(IserEndToEndTest.await(x.execute(ScsiTask.read(0, IserEndToEndTest.read10(0, 8), ByteBuffer.allocate(4096)))).isGood());
+        assertTrue(fabric.registrations(INITIATOR_DEVICE) > 0);
+        try (AutoCloseable stalled = fabric.stall()) {
+            // as the iser bundle's component is deactivated: the device closes with the connection on it, and the
+            // transport's executor stops before the network acts on the device's end
+            iser.close();
+        }
+        waitUntil("the session hears its connection is gone and recovers", () -> !engine.sessions().isEmpty() && engine.sessions().stream()
+                .allMatch(s -> s.state() == org.kiscsi.api.session.SessionState.RECOVERING));
+        waitUntil("the closed transport's registrations are released: " + fabric.registrationsByDomain(INITIATOR_DEVICE),
+                () -> fabric.registrations(INITIATOR_DEVICE) == 0);
+    }
+
     /** The first connection's protection domain holds nothing: receive ring, PDU pool and the broken task's STags are gone. */
     private void assertLostConnectionLeftNothing() throws InterruptedException {
         IserHeader broken = target.commandHeaders.get(target.commandHeaders.size() - 2);

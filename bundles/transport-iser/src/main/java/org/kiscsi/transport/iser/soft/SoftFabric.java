@@ -104,6 +104,28 @@ public final class SoftFabric implements AutoCloseable {
         return pdNumbers.getAndIncrement();
     }
 
+    /**
+     * Holds the fabric's thread until the returned handle is closed (at most 30 s): nothing moves
+     * meanwhile, and what was posted or disconnected happens once it is closed (for tests of what a
+     * side does before the network acts).
+     */
+    public AutoCloseable stall() throws InterruptedException {
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        wire.execute(() -> {
+            held.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        if (!held.await(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the soft RDMA fabric's thread was not free within 10 s");
+        }
+        return release::countDown;
+    }
+
     int nextKey() {
         return keys.getAndAdd(0x100 + 3);
     }
