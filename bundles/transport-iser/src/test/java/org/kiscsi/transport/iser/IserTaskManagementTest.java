@@ -149,6 +149,12 @@ class IserTaskManagementTest {
         assertEquals(TaskMgmtRequest.ABORT_TASK, tm.function(), tm.toString());
         assertEquals(1, tm.heldEnded(), "the abort ended the held command: " + tm);
         assertEquals(0, tm.response(), tm.toString());
+        assertControlType(tm);
+    }
+
+    /** A task management request is a control-type PDU: an iSER header with neither STag. */
+    private static void assertControlType(IserTestTarget.TaskManagementSeen tm) {
+        assertFalse(tm.header().wsv() || tm.header().rsv(), "no STags in front of task management: " + tm.header());
     }
 
     /** After a late RDMA operation broke the connection, the session is back and reads what the LUN holds. */
@@ -284,6 +290,7 @@ class IserTaskManagementTest {
         assertEquals(TaskMgmtRequest.LOGICAL_UNIT_RESET, tm.function(), tm.toString());
         assertEquals(LunField.encode(0), tm.lun());
         assertEquals(5, tm.heldEnded(), "the reset ended the five held commands: " + tm);
+        assertControlType(tm);
         for (IserHeader h : headers) {
             assertFalse(fabric.registered(h.rsv() ? h.readStag() : h.writeStag()), "released by the reset: " + h);
         }
@@ -315,6 +322,33 @@ class IserTaskManagementTest {
         assertFalse(fabric.registered(h.readStag()));
         assertTrue(f.get(0).get(20, TimeUnit.SECONDS).isGood(), "the read went again");
         assertNoTaskRegistrations();
+    }
+
+    @Test
+    void taskManagementGoesAsIserControlTypePdusThatTsharkDecodes() throws Exception {
+        java.nio.file.Path pcap = java.nio.file.Path.of("target", "iser-task-management.pcap");
+        try (org.kiscsi.transport.iser.soft.RocePcap capture = new org.kiscsi.transport.iser.soft.RocePcap(pcap)) {
+            fabric.addTap(capture);
+            ScsiTaskExecutor x = login(60);
+            target.holdCommands = true;
+            List<CompletableFuture<ScsiResult>> f = new ArrayList<>();
+            heldCommand(x, ScsiTask.read(0, IserEndToEndTest.read10(0, 8), direct(new byte[4096])), f);
+            target.holdCommands = false;
+            IserEndToEndTest.await(x.resetLogicalUnit(0));
+            assertTrue(f.get(0).get(20, TimeUnit.SECONDS).isGood());
+            fabric.drain();
+            fabric.removeTap(capture);
+        }
+        Process p = new ProcessBuilder("tshark", "-r", pcap.toString(), "-T", "fields", "-E", "separator=,",
+                "-e", "infiniband.bth.opcode", "-e", "iser.flags.wsv", "-e", "iser.flags.rsv", "-e", "iscsi.opcode",
+                "-e", "iscsi.taskmanfun.function", "-e", "_ws.malformed")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> rows = new String(p.getInputStream().readAllBytes()).lines().toList();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertFalse(rows.stream().anyMatch(r -> r.split(",", -1)[5].length() > 0), "malformed: " + rows);
+        assertTrue(rows.stream().anyMatch(r -> r.matches("4,0,0,0x02,0x05,")), "LOGICAL UNIT RESET behind a plain iSER header: "
+                + rows);
+        assertTrue(rows.stream().anyMatch(r -> r.matches("(4|23),0,0,0x22,.*")), "the Task Management Response: " + rows);
     }
 
     /** No STag a command advertised is registered any more. */

@@ -233,7 +233,7 @@ public final class IserTargetConnection {
             respond(new TextResponse(true, false, t.lun(), t.itt(), 0xFFFFFFFF, statSn++, expCmdSn, maxCmdSn(),
                     ByteBuffer.allocate(0)), 0);
         } else if (pdu instanceof TaskMgmtRequest t) {
-            taskManagement(t);
+            taskManagement(t, h);
         }
     }
 
@@ -258,16 +258,16 @@ public final class IserTargetConnection {
      * held read whose data transfer is under way moves the rest first, so that data is in flight
      * right ahead of the response (RC keeps the order).
      */
-    private void taskManagement(TaskMgmtRequest t) throws VerbsException {
+    private void taskManagement(TaskMgmtRequest t, IserHeader h) throws VerbsException {
         List<HeldCommands.Held> ended = held.endedBy(t);
         if (ended != null) {
-            for (HeldCommands.Held h : ended) {
-                h.abort().run();
+            for (HeldCommands.Held e : ended) {
+                e.abort().run();
             }
         }
         int response = HeldCommands.response(t, ended);
         target.taskManagement.add(new IserTestTarget.TaskManagementSeen(t.function(), t.lun(), t.referencedTaskTag(),
-                ended == null ? 0 : ended.size(), response));
+                ended == null ? 0 : ended.size(), response, h));
         respond(new TaskMgmtResponse(response, t.itt(), statSn++, expCmdSn, maxCmdSn()), 0);
     }
 

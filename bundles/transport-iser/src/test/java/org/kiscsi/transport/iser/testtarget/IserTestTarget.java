@@ -61,8 +61,8 @@ public final class IserTestTarget implements AutoCloseable {
     public volatile boolean holdResponses;
     /** Data transfers of more than 64 KiB that fail in the middle: the connection drops after the first 64 KiB. */
     public final AtomicInteger dropMidTransfer = new AtomicInteger();
-    /** A task management request the target answered: what it ended, and the response. */
-    public record TaskManagementSeen(int function, long lun, int referencedTaskTag, int heldEnded, int response) {
+    /** A task management request the target answered: what it ended, the response, and the iSER header it came behind. */
+    public record TaskManagementSeen(int function, long lun, int referencedTaskTag, int heldEnded, int response, IserHeader header) {
     }
 
     public final List<TaskManagementSeen> taskManagement = new CopyOnWriteArrayList<>();
