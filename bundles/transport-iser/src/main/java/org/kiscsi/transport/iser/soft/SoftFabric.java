@@ -92,11 +92,11 @@ public final class SoftFabric implements AutoCloseable {
         return mr != null && mr.valid();
     }
 
-    void registered(SoftMr mr) {
+    void track(SoftMr mr) {
         registrations.put(mr.rkey(), mr);
     }
 
-    void deregistered(SoftMr mr) {
+    void untrack(SoftMr mr) {
         registrations.remove(mr.rkey(), mr);
     }
 

@@ -38,7 +38,7 @@ final class SoftPd implements ProtectionDomain {
         SoftMr mr = new SoftMr(this, bytes, fabric.nextAddress(bytes.capacity()), fabric.nextKey(),
                 access.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(access)));
         regions.put(mr.lkey(), mr);
-        fabric.registered(mr);
+        fabric.track(mr);
         return mr;
     }
 
@@ -50,7 +50,7 @@ final class SoftPd implements ProtectionDomain {
 
     void forget(SoftMr mr) {
         regions.remove(mr.lkey(), mr);
-        fabric.deregistered(mr);
+        fabric.untrack(mr);
     }
 
     int registrations() {
