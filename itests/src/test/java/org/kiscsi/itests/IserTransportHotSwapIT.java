@@ -39,8 +39,9 @@ import org.osgi.framework.ServiceRegistration;
  * registers no {@code Verbs} service, so no {@code iser} transport appears and TCP is untouched.
  * The test then registers a {@code Verbs} service of the software provider and starts the iSER
  * test target on the same software fabric: a record naming {@code iface.transport_name = iser}
- * logs in over it, and the iser bundle is stopped and started beneath the live session: recovery
- * brings the session back on {@code iser} ({@link TransportHotSwap}'s scenario, as tcp and nio pass it).
+ * logs in over it, and the iser bundle is stopped and started, or updated under reads and writes, beneath
+ * the live session: recovery brings the session back on {@code iser} ({@link TransportHotSwap}'s
+ * scenarios, as tcp and nio pass them).
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -68,6 +69,7 @@ public class IserTransportHotSwapIT extends KiscsiTestSupport {
      * classes of the iser bundle and of the target bundle, which are installed only once the test runs.
      */
     private static final class Rig implements AutoCloseable {
+        static final String DEVICE = "soft0";
         final SoftFabric fabric = new SoftFabric();
         final IserTestTarget target;
         final ServiceRegistration<Verbs> verbs;
@@ -75,7 +77,7 @@ public class IserTransportHotSwapIT extends KiscsiTestSupport {
         Rig(org.osgi.framework.BundleContext context) throws Exception {
             InetAddress loopback = InetAddress.getByName("127.0.0.1");
             target = new IserTestTarget(fabric, new InetSocketAddress(loopback, 3260), IQN, 16384);
-            verbs = context.registerService(Verbs.class, fabric.verbs("soft0", loopback), null);
+            verbs = context.registerService(Verbs.class, fabric.verbs(DEVICE, loopback), null);
         }
 
         TransportHotSwap.Target asTarget() {
@@ -173,5 +175,21 @@ public class IserTransportHotSwapIT extends KiscsiTestSupport {
         IserTestTarget t = rig.target;
         assertTrue("the target saw a second login (the recovery): " + t.logins.get(), t.logins.get() >= 2);
         assertTrue("reads and writes moved by RDMA", t.rdmaReads.get() > 0 && t.rdmaWrites.get() > 0);
+    }
+
+    /**
+     * Reads and writes run through a session on iser while the iser bundle is updated: no command fails
+     * (those in flight go again once the session is back), every block reads back what was written
+     * last, and the connections the old bundle had leave no memory registration behind on the device.
+     */
+    @Test
+    public void noCommandFailsWhenTheIserBundleIsUpdatedUnderLoad() throws Exception {
+        swap.updateUnderLoad();
+        IserTestTarget t = rig.target;
+        assertTrue("the target saw a second login (the recovery): " + t.logins.get(), t.logins.get() >= 2);
+        assertTrue("reads and writes moved by RDMA", t.rdmaReads.get() > 0 && t.rdmaWrites.get() > 0);
+        assertTrue("registrations left on the initiator's device, per protection domain (one per connection): "
+                + rig.fabric.registrationsByDomain(Rig.DEVICE), waitFor(() -> rig.fabric.registrationsByDomain(Rig.DEVICE).size() == 1,
+                        10_000));
     }
 }

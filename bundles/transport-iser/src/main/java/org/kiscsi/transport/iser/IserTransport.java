@@ -32,6 +32,8 @@ public final class IserTransport implements TransportProvider, AutoCloseable {
     private final ExecutorService completions;
     private RdmaDevice device;
     private boolean closed;
+    /** Connections open now: closing the transport ends them while its executor still runs. */
+    private final Set<TransportConnection> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public IserTransport(Verbs verbs, IserOptions options) {
         this.verbs = verbs;
@@ -80,7 +82,21 @@ public final class IserTransport implements TransportProvider, AutoCloseable {
                 .thenCompose(remote -> remote.isUnresolved()
                         ? CompletableFuture.failedFuture(new IscsiException(IscsiError.TRANS, where + ": cannot resolve "
                                 + request.portal().address()))
-                        : IserConnector.connect(d, remote, request.connectTimeout(), options, completions, listener, where));
+                        : IserConnector.connect(d, remote, request.connectTimeout(), options, completions, listener, where))
+                .thenApply(this::track);
+    }
+
+    private TransportConnection track(TransportConnection c) {
+        synchronized (this) {
+            if (!closed) {
+                connections.add(c);
+                c.closeFuture().whenComplete((v, e) -> connections.remove(c));
+                return c;
+            }
+        }
+        IserConnector.transportClosing(c, "the iser transport closed while connecting");
+        throw new java.util.concurrent.CompletionException(new IscsiException(IscsiError.TRANS, "iSER connection to "
+                + c.remoteAddress() + ": the iser transport closed while connecting"));
     }
 
     private synchronized RdmaDevice device() throws VerbsException {
@@ -97,6 +113,10 @@ public final class IserTransport implements TransportProvider, AutoCloseable {
     public void close() {
         synchronized (this) {
             closed = true;
+        }
+        // each connection's end (its listener told, its memory released) is queued before the executor stops
+        connections.forEach(c -> IserConnector.transportClosing(c, "the iser transport is closing"));
+        synchronized (this) {
             if (device != null) {
                 device.close();
             }

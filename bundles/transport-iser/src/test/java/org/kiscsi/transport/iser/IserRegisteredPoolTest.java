@@ -90,7 +90,7 @@ class IserRegisteredPoolTest {
             assertTrue(IserEndToEndTest.await(x.execute(ScsiTask.read(0, IserEndToEndTest.read10(0, size / 512),
                     ByteBuffer.allocate(size)))).isGood());
         }
-        long before = fabric.registrations(DEVICE);
+        long before = fabric.registrationsMade(DEVICE);
         for (int i = 0; i < 1000; i++) {
             int size = sizes[random.nextInt(sizes.length)];
             byte[] data = new byte[size];
@@ -104,7 +104,7 @@ class IserRegisteredPoolTest {
                 assertArrayEquals(data, in.array(), "I/O " + i);
             }
         }
-        assertEquals(before, fabric.registrations(DEVICE), "memory registrations over 1,100 I/Os (" + before + " before them)");
+        assertEquals(before, fabric.registrationsMade(DEVICE), "memory registrations over 1,100 I/Os (" + before + " before them)");
         assertTrue(before <= 1 + IserOptions.DEFAULT_POOL_CHUNKS, "the receive ring and the pool's chunks: " + before);
     }
 
@@ -154,14 +154,14 @@ class IserRegisteredPoolTest {
         assertTrue(e.getMessage().contains("needs 4096 bytes of registered memory and the pool has no room now (65536 of 65536")
                 && e.getMessage().contains("poolChunks"), e.getMessage());
         assertEquals(1, c.tasksRegistered(), "the refused task holds nothing");
-        long registrations = fabric.registrations(DEVICE);
+        long registrations = fabric.registrationsMade(DEVICE);
         c.taskEnded(1, TaskEnd.ABORTED);
         c.taskStarted(new TaskBuffers(3, DataDirection.IN, null, 0, ByteBuffer.allocate(4096), 4096));
         c.taskStarted(new TaskBuffers(4, DataDirection.OUT, ByteBuffer.allocate(32768), 32768, null, 0));
-        assertEquals(registrations, fabric.registrations(DEVICE), "the pool did not grow");
+        assertEquals(registrations, fabric.registrationsMade(DEVICE), "the pool did not grow");
         // over the largest block: registered for the task alone, and deregistered at its end
         c.taskStarted(new TaskBuffers(5, DataDirection.IN, null, 0, ByteBuffer.allocate(131072), 131072));
-        assertEquals(registrations + 1, fabric.registrations(DEVICE));
+        assertEquals(registrations + 1, fabric.registrationsMade(DEVICE));
         c.close();
     }
 

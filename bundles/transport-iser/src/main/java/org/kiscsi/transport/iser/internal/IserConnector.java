@@ -35,6 +35,15 @@ public final class IserConnector {
     private IserConnector() {
     }
 
+    /**
+     * Ends a connection because its transport is closing: the listener hears it as a lost connection
+     * (so a session recovers), and its memory is released on the transport's executor, which must
+     * still run.
+     */
+    public static void transportClosing(TransportConnection c, String why) {
+        ((IserConnection) c).disconnected(why);
+    }
+
     public static CompletionStage<TransportConnection> connect(RdmaDevice device, InetSocketAddress remote, Duration timeout,
             IserOptions options, Executor executor, TransportListener listener, String where) {
         ProtectionDomain pd = null;

@@ -27,10 +27,13 @@ public final class SoftFabric implements AutoCloseable {
     final List<SoftTap> taps = new CopyOnWriteArrayList<>();
     private final AtomicInteger keys = new AtomicInteger(0x1000);
     private final AtomicInteger qpNumbers = new AtomicInteger(0x11);
+    private final AtomicInteger pdNumbers = new AtomicInteger(1);
+    /** Every valid registration on the fabric, by STag (keys are never reused). */
+    private final Map<Integer, SoftMr> registrations = new ConcurrentHashMap<>();
     private final AtomicInteger ports = new AtomicInteger(40000);
     private final AtomicLong addresses = new AtomicLong(0x7F00_0000_0000L);
 
-    private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> registrations = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> registrationsMade = new java.util.concurrent.ConcurrentHashMap<>();
 
     public SoftFabric() {
         this(RNR_TIMER);
@@ -69,13 +72,70 @@ public final class SoftFabric implements AutoCloseable {
     }
 
     /** Memory registrations made so far on the devices named {@code deviceName} (each ibv_reg_mr is a system call on hardware). */
-    public long registrations(String deviceName) {
-        java.util.concurrent.atomic.AtomicLong n = registrations.get(deviceName);
+    public long registrationsMade(String deviceName) {
+        java.util.concurrent.atomic.AtomicLong n = registrationsMade.get(deviceName);
         return n == null ? 0 : n.get();
     }
 
-    void registered(String deviceName) {
-        registrations.computeIfAbsent(deviceName, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+    void countRegistration(String deviceName) {
+        registrationsMade.computeIfAbsent(deviceName, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+    }
+
+    /** Memory registrations valid now on the devices named {@code deviceName}, all their protection domains together. */
+    public int registrations(String deviceName) {
+        return (int) registrations.values().stream().filter(mr -> mr.pd().device.equals(deviceName)).count();
+    }
+
+    /**
+     * Valid registrations on the devices named {@code deviceName}, per protection domain (numbered in
+     * the order they were allocated); domains holding none are left out. An iSER connection has a
+     * domain of its own, so after a connection ended only the live ones' domains may appear.
+     */
+    public java.util.SortedMap<Integer, Integer> registrationsByDomain(String deviceName) {
+        java.util.SortedMap<Integer, Integer> out = new java.util.TreeMap<>();
+        registrations.values().stream().filter(mr -> mr.pd().device.equals(deviceName)).forEach(mr -> out.merge(mr.pd().number, 1,
+                Integer::sum));
+        return out;
+    }
+
+    /** Whether {@code stag} names a valid registration now (not deregistered, not invalidated). */
+    public boolean registered(int stag) {
+        SoftMr mr = registrations.get(stag);
+        return mr != null && mr.valid();
+    }
+
+    void track(SoftMr mr) {
+        registrations.put(mr.rkey(), mr);
+    }
+
+    void untrack(SoftMr mr) {
+        registrations.remove(mr.rkey(), mr);
+    }
+
+    int nextPdNumber() {
+        return pdNumbers.getAndIncrement();
+    }
+
+    /**
+     * Holds the fabric's thread until the returned handle is closed (at most 30 s): nothing moves
+     * meanwhile, and what was posted or disconnected happens once it is closed (for tests of what a
+     * side does before the network acts).
+     */
+    public AutoCloseable stall() throws InterruptedException {
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        wire.execute(() -> {
+            held.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        if (!held.await(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the soft RDMA fabric's thread was not free within 10 s");
+        }
+        return release::countDown;
     }
 
     int nextKey() {

@@ -67,9 +67,28 @@ final class SoftMr implements MemoryRegion {
         return at >= address && length >= 0 && at + length <= address + memory.capacity();
     }
 
+    /**
+     * Ends the region. An RDMA access running now finishes first ({@link #access}): once this
+     * returns, the peer can reach the memory no more, as a device's deregistration guarantees.
+     */
     void invalidate() {
-        valid = false;
+        synchronized (this) {
+            valid = false;
+        }
         pd.forget(this);
+    }
+
+    /** Runs {@code move} on the region's bytes if it is still valid; false (and nothing moved) when it is not. */
+    synchronized boolean access(java.util.function.Consumer<ByteBuffer> move) {
+        if (!valid) {
+            return false;
+        }
+        move.accept(memory);
+        return true;
+    }
+
+    SoftPd pd() {
+        return pd;
     }
 
     @Override

@@ -14,13 +14,16 @@ import org.kiscsi.transport.iser.verbs.VerbsException;
 /** A protection domain: the registrations its queue pairs may use, by key. */
 final class SoftPd implements ProtectionDomain {
     private final SoftFabric fabric;
-    private final String device;
+    /** The device it was allocated on, and its number there (for counting registrations per domain). */
+    final String device;
+    final int number;
     private final Map<Integer, SoftMr> regions = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     SoftPd(SoftFabric fabric, String device) {
         this.fabric = fabric;
         this.device = device;
+        this.number = fabric.nextPdNumber();
     }
 
     @Override
@@ -35,7 +38,8 @@ final class SoftPd implements ProtectionDomain {
         SoftMr mr = new SoftMr(this, bytes, fabric.nextAddress(bytes.capacity()), fabric.nextKey(),
                 access.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(access)));
         regions.put(mr.lkey(), mr);
-        fabric.registered(device);
+        fabric.countRegistration(device);
+        fabric.track(mr);
         return mr;
     }
 
@@ -47,6 +51,7 @@ final class SoftPd implements ProtectionDomain {
 
     void forget(SoftMr mr) {
         regions.remove(mr.lkey(), mr);
+        fabric.untrack(mr);
     }
 
     int registrations() {

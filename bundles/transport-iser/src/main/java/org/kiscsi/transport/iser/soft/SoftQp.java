@@ -218,22 +218,30 @@ final class SoftQp implements QueuePair {
                 boolean write = r.opcode() == SendRequest.Opcode.RDMA_WRITE;
                 SoftMr remoteMr = p.pd.region(r.rkey());
                 Access needed = write ? Access.REMOTE_WRITE : Access.REMOTE_READ;
-                if (remoteMr == null || !remoteMr.access().contains(needed) || !remoteMr.covers(r.remoteAddress(), length)) {
-                    String why = remoteMr == null ? "is not valid there" : !remoteMr.access().contains(needed)
-                            ? "does not allow " + needed : "does not cover 0x" + Long.toHexString(r.remoteAddress()) + "+" + length;
+                String why = remoteMr == null ? "is not valid there" : !remoteMr.access().contains(needed)
+                        ? "does not allow " + needed : !remoteMr.covers(r.remoteAddress(), length)
+                        ? "does not cover 0x" + Long.toHexString(r.remoteAddress()) + "+" + length : null;
+                int at = remoteMr == null ? 0 : (int) (r.remoteAddress() - remoteMr.address());
+                // the bytes move under the region's lock: a deregistration waits for them, and one that came first refuses them
+                if (why == null && !remoteMr.access(theirs -> {
+                    if (write) {
+                        theirs.put(at, mine, mine.position(), length);
+                    } else {
+                        mine.put(mine.position(), theirs, at, length);
+                    }
+                })) {
+                    why = "is not valid there";
+                }
+                if (why != null) {
                     return failed(r, Status.REMOTE_ACCESS_ERROR, "RDMA " + (write ? "Write" : "Read") + " to STag 0x"
                             + Integer.toHexString(r.rkey()) + ": the STag " + why, "the peer's RDMA access was refused: STag 0x"
                             + Integer.toHexString(r.rkey()) + " " + why);
                 }
-                ByteBuffer theirs = remoteMr.memory();
-                int at = (int) (r.remoteAddress() - remoteMr.address());
                 if (write) {
-                    theirs.put(at, mine, mine.position(), length);
                     tap(SoftTap.Kind.RDMA_WRITE, mine, length, r.remoteAddress(), r.rkey(), length);
                 } else {
                     tap(SoftTap.Kind.RDMA_READ_REQUEST, mine, 0, r.remoteAddress(), r.rkey(), length);
-                    mine.put(mine.position(), theirs, at, length);
-                    p.tapFrom(SoftTap.Kind.RDMA_READ_RESPONSE, theirs.slice(at, length), length, this);
+                    p.tapFrom(SoftTap.Kind.RDMA_READ_RESPONSE, mine.slice(mine.position(), length), length, this);
                 }
             }
             default -> throw new IllegalStateException(r.opcode().toString());

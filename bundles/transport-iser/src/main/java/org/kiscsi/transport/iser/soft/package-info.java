@@ -6,7 +6,7 @@
  * target run without RDMA hardware; a {@link SoftTap} sees every message, for a pcap.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.kiscsi.transport.iser.soft;
 
 import org.osgi.annotation.bundle.Export;

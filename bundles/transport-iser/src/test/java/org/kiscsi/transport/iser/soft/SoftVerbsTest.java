@@ -263,6 +263,56 @@ class SoftVerbsTest {
     }
 
     @Test
+    void aDeregistrationWaitsForAnRdmaWriteUnderWayAndNothingLandsAfterIt() throws Exception {
+        connect(7);
+        int size = 16 << 20; // long enough to be caught in the middle
+        byte[] ones = new byte[size];
+        java.util.Arrays.fill(ones, (byte) 1);
+        MemoryRegion src = filled(server, ones, Set.of());
+        ByteBuffer memory = ByteBuffer.allocateDirect(size);
+        java.lang.invoke.VarHandle firstInt = java.lang.invoke.MethodHandles.byteBufferViewVarHandle(int[].class,
+                java.nio.ByteOrder.BIG_ENDIAN);
+        for (int attempt = 0; attempt < 10; attempt++) {
+            memory.put(0, new byte[size]);
+            MemoryRegion target = client.pd.register(memory, REMOTE);
+            server.qp.postSend(SendRequest.rdmaWrite(attempt, src.sge(0, size), target.address(), target.rkey()));
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while ((int) firstInt.getVolatile(memory, 0) == 0 && System.nanoTime() < until) {
+                Thread.onSpinWait(); // the write has begun once its first bytes are there
+            }
+            target.deregister();
+            byte lastAtDeregistration = memory.get(size - 1);
+            WorkCompletion wc = server.next();
+            assertEquals(Status.SUCCESS, wc.status(), "the write was under way when the deregistration came: it finished first");
+            assertEquals(1, lastAtDeregistration, "the deregistration returned before the write under way had finished (attempt "
+                    + attempt + ")");
+            byte[] after = new byte[size];
+            memory.get(0, after);
+            assertArrayEquals(ones, after);
+        }
+    }
+
+    @Test
+    void theFabricCountsValidRegistrationsPerDeviceAndProtectionDomain() throws Exception {
+        connect(7);
+        int before = fabric.registrations("soft-i");
+        MemoryRegion a = client.mr(64, REMOTE);
+        ProtectionDomain other = clientDevice.allocatePd();
+        MemoryRegion b = other.register(ByteBuffer.allocateDirect(64), REMOTE);
+        assertEquals(before + 2, fabric.registrations("soft-i"));
+        assertEquals(2, fabric.registrationsByDomain("soft-i").size(), fabric.registrationsByDomain("soft-i").toString());
+        assertTrue(fabric.registered(a.rkey()) && fabric.registered(b.rkey()));
+        server.mr(64, REMOTE);
+        assertEquals(before + 2, fabric.registrations("soft-i"), "another device's registrations do not count");
+        a.deregister();
+        assertFalse(fabric.registered(a.rkey()));
+        assertEquals(java.util.List.of(1), java.util.List.copyOf(fabric.registrationsByDomain("soft-i").values()));
+        other.close();
+        assertFalse(fabric.registered(b.rkey()));
+        assertEquals(before, fabric.registrations("soft-i"));
+    }
+
+    @Test
     void aLocalBufferThatIsNotRegisteredIsALocalProtectionError() throws Exception {
         connect(7);
         MemoryRegion tx = client.mr(16, Set.of());

@@ -57,15 +57,21 @@ public final class IserTargetConnection {
     public volatile String initiatorName;
     private long wrIds = 1L << 40;
     private final Map<Long, MemoryRegion> sends = new ConcurrentHashMap<>();
-    /** RDMA Reads of writes in progress: the write and the memory read into. */
-    private final Map<Long, Object[]> reads = new ConcurrentHashMap<>();
+    /** An RDMA Read of a write's data in progress; {@code dropAfter}: the connection fails once it completed. */
+    private record Reading(WriteAssembly write, MemoryRegion into, boolean dropAfter) {
+    }
+
+    /** RDMA Reads of writes in progress. */
+    private final Map<Long, Reading> reads = new ConcurrentHashMap<>();
     /** Writes whose data is still coming, by ITT. */
     private final Map<Integer, WriteAssembly> writes = new ConcurrentHashMap<>();
     private WriteAssembly.Limits limits = new WriteAssembly.Limits(false, true, 65536, 8192, false);
-    private final List<Object[]> held = new ArrayList<>();
+    private final HeldCommands held = new HeldCommands();
+    /** RDMA operations a test asks for against STags of tasks that ended, by work request id (negative). */
+    private final Map<Long, java.util.concurrent.CompletableFuture<String>> late = new ConcurrentHashMap<>();
+    private long lateIds = -1;
     private int statSn = 0x100;
     private int expCmdSn;
-    private final Map<String, String> negotiated = new LinkedHashMap<>();
     /** The Sends of the NOP-Ins behind the final Login Response. */
     private final Set<Long> afterFinalLogin = ConcurrentHashMap.newKeySet();
 
@@ -115,24 +121,49 @@ public final class IserTargetConnection {
 
     /** An RDMA Write to a read STag after its task ended (a target bug the initiator must survive). */
     public void writeLate(IserHeader h) {
-        target.thread.execute(() -> {
-            try {
-                MemoryRegion src = pd.register(ByteBuffer.allocateDirect(16), Set.of());
-                qp.postSend(SendRequest.rdmaWrite(LATE, src.sge(0, 16), h.readVa(), h.readStag()));
-            } catch (VerbsException e) {
-                target.errors.add(e);
-            }
-        });
+        accessLate(h, true, (byte) 0).thenAccept(target.lateWriteStatus::complete);
     }
 
-    private static final long LATE = -1;
+    /**
+     * A target bug the initiator must survive: 16 bytes of {@code fill} RDMA-written into the Read STag of
+     * {@code h} ({@code write}), or RDMA-read from its Write STag, after the task may have ended.
+     * Completes with the work completion's status.
+     */
+    public java.util.concurrent.CompletableFuture<String> accessLate(IserHeader h, boolean write, byte fill) {
+        java.util.concurrent.CompletableFuture<String> status = new java.util.concurrent.CompletableFuture<>();
+        target.thread.execute(() -> {
+            try {
+                MemoryRegion local = pd.register(ByteBuffer.allocateDirect(16).put(0, fill(fill)),
+                        EnumSet.of(Access.LOCAL_WRITE));
+                long id = lateIds--;
+                late.put(id, status);
+                qp.postSend(write ? SendRequest.rdmaWrite(id, local.sge(0, 16), h.readVa(), h.readStag())
+                        : SendRequest.rdmaRead(id, local.sge(0, 16), h.writeVa(), h.writeStag()));
+            } catch (VerbsException e) {
+                status.completeExceptionally(e);
+            }
+        });
+        return status;
+    }
+
+    private static byte[] fill(byte b) {
+        byte[] a = new byte[16];
+        java.util.Arrays.fill(a, b);
+        return a;
+    }
+
+    /** Commands held now (not answered). */
+    public int held() {
+        return held.size();
+    }
 
     private void completed(WorkCompletion wc) throws VerbsException {
         if (afterFinalLogin.remove(wc.wrId())) {
             target.afterFinalLoginSent(wc.status());
         }
-        if (wc.wrId() == LATE) {
-            target.lateWriteStatus.complete(wc.status().toString());
+        java.util.concurrent.CompletableFuture<String> lateStatus = late.remove(wc.wrId());
+        if (lateStatus != null) {
+            lateStatus.complete(wc.status().toString());
             return;
         }
         if (!wc.ok()) {
@@ -154,13 +185,16 @@ public final class IserTargetConnection {
                 }
             }
             case RDMA_READ -> {
-                Object[] r = reads.remove(wc.wrId());
-                ((MemoryRegion) r[1]).deregister();
-                byte[] data = new byte[((MemoryRegion) r[1]).length()];
-                ((MemoryRegion) r[1]).buffer().get(0, data);
-                WriteAssembly w = (WriteAssembly) r[0];
-                w.solicited(data);
-                writeDone(w);
+                Reading r = reads.remove(wc.wrId());
+                byte[] data = new byte[r.into().length()];
+                r.into().buffer().get(0, data);
+                r.into().deregister();
+                if (r.dropAfter()) {
+                    qp.disconnect(); // the link fails in the middle of the write's data transfer
+                    return;
+                }
+                r.write().solicited(data);
+                writeDone(r.write());
             }
             case RDMA_WRITE -> {
                 MemoryRegion mr = sends.remove(wc.wrId());
@@ -205,7 +239,7 @@ public final class IserTargetConnection {
                 writes.put(c.itt(), new WriteAssembly(c, h, limits));
             }
             if (target.holdCommands) {
-                held.add(new Object[] {c, h});
+                held.add(new HeldCommands.Held(c, () -> command(c, h), () -> writes.remove(c.itt())));
             } else {
                 command(c, h);
             }
@@ -219,7 +253,7 @@ public final class IserTargetConnection {
             respond(new TextResponse(true, false, t.lun(), t.itt(), 0xFFFFFFFF, statSn++, expCmdSn, maxCmdSn(),
                     ByteBuffer.allocate(0)), 0);
         } else if (pdu instanceof TaskMgmtRequest t) {
-            respond(new TaskMgmtResponse(0, t.itt(), statSn++, expCmdSn, maxCmdSn()), 0);
+            taskManagement(t, h);
         }
     }
 
@@ -229,15 +263,32 @@ public final class IserTargetConnection {
 
     public void releaseHeld() {
         target.thread.execute(() -> {
-            for (Object[] c : held) {
+            for (HeldCommands.Held h : held.takeAll()) {
                 try {
-                    command((ScsiCommand) c[0], (IserHeader) c[1]);
+                    h.release().run();
                 } catch (VerbsException e) {
                     target.errors.add(e);
                 }
             }
-            held.clear();
         });
+    }
+
+    /**
+     * Ends the held commands {@code t} is about, without answering them, then answers {@code t}: a
+     * held read whose data transfer is under way moves the rest first, so that data is in flight
+     * right ahead of the response (RC keeps the order).
+     */
+    private void taskManagement(TaskMgmtRequest t, IserHeader h) throws VerbsException {
+        List<HeldCommands.Held> ended = held.endedBy(t);
+        if (ended != null) {
+            for (HeldCommands.Held e : ended) {
+                e.abort().run();
+            }
+        }
+        int response = HeldCommands.response(t, ended);
+        target.taskManagement.add(new IserTestTarget.TaskManagementSeen(t.function(), t.lun(), t.referencedTaskTag(),
+                ended == null ? 0 : ended.size(), response, h));
+        respond(new TaskMgmtResponse(response, t.itt(), statSn++, expCmdSn, maxCmdSn()), 0);
     }
 
     // ------------------------------------------------------------------ login
@@ -261,15 +312,16 @@ public final class IserTargetConnection {
             List<KeyValue> standard = new ArrayList<>();
             Map<String, String> own = Map.of("ImmediateData", target.ownImmediateData ? "Yes" : "No", "InitialR2T",
                     target.ownInitialR2T ? "Yes" : "No", "FirstBurstLength", Integer.toString(target.ownFirstBurstLength));
+            Map<String, String> settled = new LinkedHashMap<>();
             for (KeyValue kv : keys) {
-                String v = iserAnswer(kv);
+                String v = IserLoginKeys.answer(target, kv);
                 if (v != null) {
                     answer.append(kv.key()).append('=').append(v).append('\0');
-                } else if (!kv.key().equals("MaxRecvDataSegmentLength") && !isIserDeclaration(kv)) {
+                    settled.put(kv.key(), v);
+                } else if (!kv.key().equals("MaxRecvDataSegmentLength") && !IserLoginKeys.declaration(target, kv)) {
                     standard.add(kv);
                 }
             }
-            Map<String, String> settled = new LinkedHashMap<>();
             for (KeyValue kv : new Negotiation(Map.of(), own, "test target").receive(standard)) {
                 answer.append(kv.key()).append('=').append(kv.value()).append('\0');
                 settled.put(kv.key(), kv.value());
@@ -277,7 +329,7 @@ public final class IserTargetConnection {
             limits = new WriteAssembly.Limits("Yes".equals(settled.getOrDefault("ImmediateData", "Yes")),
                     !"No".equals(settled.getOrDefault("InitialR2T", "Yes")),
                     Integer.parseInt(settled.getOrDefault("FirstBurstLength", "65536")),
-                    Integer.parseInt(negotiated.getOrDefault("TargetRecvDataSegmentLength", "8192")),
+                    Integer.parseInt(settled.getOrDefault("TargetRecvDataSegmentLength", "8192")),
                     "Yes".equals(target.declaredByInitiator.get("TaggedBufferForSolicitedDataOnly")));
             answer.append("MaxRecvDataSegmentLength=8192\0");
         }
@@ -291,33 +343,6 @@ public final class IserTargetConnection {
                 afterFinalLogin.add(respond(new NopIn(0, 0xFFFFFFFF, 0xFFFFFFFF, statSn, r.cmdSn(), r.cmdSn() + WINDOW - 1, null), 0));
             }
         }
-    }
-
-    private boolean isIserDeclaration(KeyValue kv) {
-        if (Set.of("MaxAHSLength", "TaggedBufferForSolicitedDataOnly", "iSERHelloRequired").contains(kv.key())) {
-            target.declaredByInitiator.put(kv.key(), kv.value());
-            return true;
-        }
-        return false;
-    }
-
-    /** tgt's rules for iSER's negotiated keys; null for other keys. */
-    private String iserAnswer(KeyValue kv) {
-        String v = switch (kv.key()) {
-            case "RDMAExtensions" -> target.rdmaExtensions && kv.value().equals("Yes") ? "Yes" : "No";
-            case "InitiatorRecvDataSegmentLength" -> Long.toString(Math.min(Long.parseLong(kv.value()), target.ownInitiatorRecv));
-            case "TargetRecvDataSegmentLength" -> Long.toString(Math.min(Long.parseLong(kv.value()), target.ownTargetRecv));
-            case "MaxOutstandingUnexpectedPDUs" -> {
-                long theirs = Long.parseLong(kv.value());
-                long own = target.ownMaxUnexpected;
-                yield Long.toString(theirs == 0 ? own : own == 0 ? theirs : Math.min(theirs, own));
-            }
-            default -> null;
-        };
-        if (v != null) {
-            negotiated.put(kv.key(), v);
-        }
-        return v;
     }
 
     // ------------------------------------------------------------------ SCSI
@@ -377,12 +402,14 @@ public final class IserTargetConnection {
             respond(status(w.command, 0x02, w.command.expectedDataTransferLength()), 0);
             throw new IllegalStateException(String.format("write ITT 0x%08x: %d bytes to fetch and no Write STag", w.command.itt(), rest));
         }
-        MemoryRegion into = pd.register(ByteBuffer.allocateDirect(rest), EnumSet.of(Access.LOCAL_WRITE));
+        boolean drop = rest > CHUNK && target.takeDropMidTransfer();
+        int length = drop ? CHUNK : rest; // to fail in the middle, only the first part is read
+        MemoryRegion into = pd.register(ByteBuffer.allocateDirect(length), EnumSet.of(Access.LOCAL_WRITE));
         long id = wrIds++;
-        reads.put(id, new Object[] {w, into});
+        reads.put(id, new Reading(w, into, drop));
         target.rdmaReads.incrementAndGet();
-        target.rdmaReadBytes.addAndGet(rest);
-        qp.postSend(SendRequest.rdmaRead(id, into.sge(0, rest), w.restAddress(), w.header.writeStag()));
+        target.rdmaReadBytes.addAndGet(length);
+        qp.postSend(SendRequest.rdmaRead(id, into.sge(0, length), w.restAddress(), w.header.writeStag()));
     }
 
     private void writeDone(WriteAssembly w) throws VerbsException {
@@ -391,8 +418,15 @@ public final class IserTargetConnection {
         byte[] data = w.complete();
         ByteBuffer cb = ByteBuffer.wrap(c.cdb());
         long lba = (c.cdb()[0] & 0xFF) == 0x2A ? Integer.toUnsignedLong(cb.getInt(2)) : cb.getLong(2);
-        System.arraycopy(data, 0, target.lun, (int) lba * IserTestTarget.BLOCK, data.length);
-        respond(status(c, 0x00, 0), mayInvalidate() && w.header.wsv() ? w.header.writeStag() : 0);
+        HeldCommands.Action store = () -> {
+            System.arraycopy(data, 0, target.lun, (int) lba * IserTestTarget.BLOCK, data.length);
+            respond(status(c, 0x00, 0), mayInvalidate() && w.header.wsv() ? w.header.writeStag() : 0);
+        };
+        if (target.holdResponses) {
+            held.add(new HeldCommands.Held(c, store, () -> { })); // an abort: the data is dropped, the LUN unchanged
+            return;
+        }
+        store.run();
     }
 
     /** Send with Invalidate when the test asks for it and the initiator's CM private data allows it (0x40 clear). */
@@ -407,15 +441,37 @@ public final class IserTargetConnection {
             respond(status(c, 0x02, c.expectedDataTransferLength()), 0);
             return;
         }
-        for (int at = 0; at < n; at += CHUNK) {
-            int len = Math.min(CHUNK, n - at);
+        if (n > CHUNK && target.takeDropMidTransfer()) {
+            rdmaWrite(h, data, 0, CHUNK);
+            qp.disconnect(); // the link fails in the middle of the read's data transfer
+            return;
+        }
+        boolean hold = target.holdResponses;
+        int first = hold ? n / 2 : n;
+        rdmaWrite(h, data, 0, first);
+        HeldCommands.Action rest = () -> rdmaWrite(h, data, first, n);
+        HeldCommands.Action answer = () -> respond(status(c, 0x00, c.expectedDataTransferLength() - n),
+                mayInvalidate() && h.rsv() ? h.readStag() : 0);
+        if (hold) {
+            held.add(new HeldCommands.Held(c, () -> {
+                rest.run();
+                answer.run();
+            }, rest));
+            return;
+        }
+        answer.run();
+    }
+
+    /** RDMA Writes of {@code data[from, to)} to the same offsets of the Read STag's buffer, in chunks. */
+    private void rdmaWrite(IserHeader h, ByteBuffer data, int from, int to) throws VerbsException {
+        for (int at = from; at < to; at += CHUNK) {
+            int len = Math.min(CHUNK, to - at);
             MemoryRegion src = pd.register(ByteBuffer.allocateDirect(len).put(0, data, data.position() + at, len), Set.of());
             long id = wrIds++;
             sends.put(id, src);
             target.rdmaWrites.incrementAndGet();
             qp.postSend(SendRequest.rdmaWrite(id, src.sge(0, len), h.readVa() + at, h.readStag()));
         }
-        respond(status(c, 0x00, c.expectedDataTransferLength() - n), mayInvalidate() && h.rsv() ? h.readStag() : 0);
     }
 
     /** CHECK CONDITION, ILLEGAL REQUEST, INVALID FIELD IN CDB (fixed-format sense behind its length). */

@@ -63,6 +63,18 @@ public final class IserTestTarget implements AutoCloseable {
     public volatile int receiveBuffers = 64;
     /** When set, SCSI commands are held (not answered) until released: lets credits run out. */
     public volatile boolean holdCommands;
+    /**
+     * When set, SCSI commands start but their responses are held until released: a write's data is
+     * RDMA-read (and kept from the LUN until the release), a read's first half RDMA-written.
+     */
+    public volatile boolean holdResponses;
+    /** Data transfers of more than 64 KiB that fail in the middle: the connection drops after the first 64 KiB. */
+    public final AtomicInteger dropMidTransfer = new AtomicInteger();
+    /** A task management request the target answered: what it ended, the response, and the iSER header it came behind. */
+    public record TaskManagementSeen(int function, long lun, int referencedTaskTag, int heldEnded, int response, IserHeader header) {
+    }
+
+    public final List<TaskManagementSeen> taskManagement = new CopyOnWriteArrayList<>();
     /** NOP-Ins (ITT 0xffffffff, no answer wanted) sent right behind the final Login Response. */
     public volatile int nopInsAfterFinalLogin;
     /** The RNR retry count of the target's queue pairs: 0 makes a Send that finds no receive posted fail at once. */
@@ -109,9 +121,20 @@ public final class IserTestTarget implements AutoCloseable {
         }
     }
 
+    /** Whether a data transfer should fail in the middle now (one of {@link #dropMidTransfer} used). */
+    boolean takeDropMidTransfer() {
+        return dropMidTransfer.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+    }
+
+    /** Commands held now, on every connection. */
+    public int held() {
+        return connections.stream().mapToInt(IserTargetConnection::held).sum();
+    }
+
     /** Answers the commands held so far, and stops holding. */
     public void releaseHeld() {
         holdCommands = false;
+        holdResponses = false;
         connections.forEach(IserTargetConnection::releaseHeld);
     }
 
