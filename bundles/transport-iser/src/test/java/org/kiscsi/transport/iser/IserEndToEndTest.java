@@ -107,8 +107,8 @@ class IserEndToEndTest {
         ScsiTaskExecutor x = login();
         assertEquals(Map.of("MaxAHSLength", "256", "TaggedBufferForSolicitedDataOnly", "Yes", "iSERHelloRequired", "No"),
                 target.declaredByInitiator);
-        assertArrayEquals(new byte[] {(byte) 0xC0, 0, 0, 0}, target.connections.get(0).initiatorPrivateData,
-                "CM private data: ZBVA not supported, Send with Invalidate not supported (pooled STags outlive their tasks)");
+        assertArrayEquals(new byte[] {(byte) 0x80, 0, 0, 0}, target.connections.get(0).initiatorPrivateData,
+                "CM private data: ZBVA not supported; Send with Invalidate supported (each STag is a window of one task)");
         for (int size : new int[] {512, 65536, 262144 + 512, 1 << 20}) {
             byte[] data = random(size);
             int readsBefore = target.rdmaReads.get();

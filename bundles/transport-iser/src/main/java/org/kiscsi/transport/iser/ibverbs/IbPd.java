@@ -13,6 +13,10 @@ final class IbPd implements ProtectionDomain {
     private static final int IBV_ACCESS_LOCAL_WRITE = 1;
     private static final int IBV_ACCESS_REMOTE_WRITE = 2;
     private static final int IBV_ACCESS_REMOTE_READ = 4;
+    private static final int IBV_ACCESS_MW_BIND = 16;
+    /** What the native part lacks for memory windows (named in the error). */
+    static final String NO_WINDOWS = "the libibverbs binding has no memory windows: its native part (libkiscsi_rdma) does not wrap"
+            + " ibv_alloc_mw, IBV_WR_BIND_MW or IBV_WR_LOCAL_INV";
     final long pd;
     private final java.util.Map<Integer, IbMr> regions;
     private boolean closed;
@@ -35,7 +39,8 @@ final class IbPd implements ProtectionDomain {
         }
         int flags = (access.contains(Access.LOCAL_WRITE) ? IBV_ACCESS_LOCAL_WRITE : 0)
                 | (access.contains(Access.REMOTE_WRITE) ? IBV_ACCESS_REMOTE_WRITE : 0)
-                | (access.contains(Access.REMOTE_READ) ? IBV_ACCESS_REMOTE_READ : 0);
+                | (access.contains(Access.REMOTE_READ) ? IBV_ACCESS_REMOTE_READ : 0)
+                | (access.contains(Access.MW_BIND) ? IBV_ACCESS_MW_BIND : 0);
         ByteBuffer view = memory.slice();
         try {
             long mr = NativeRdma.regMr(pd, memory, memory.position(), memory.remaining(), flags);
@@ -44,6 +49,11 @@ final class IbPd implements ProtectionDomain {
             throw new VerbsException(VerbsException.Reason.RESOURCE, "registering " + memory.remaining() + " bytes: "
                     + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public org.kiscsi.transport.iser.verbs.MemoryWindow allocateWindow() throws VerbsException {
+        throw new VerbsException(VerbsException.Reason.UNSUPPORTED, NO_WINDOWS);
     }
 
     @Override

@@ -80,6 +80,18 @@ final class IbQp implements QueuePair, CmHandler {
     }
 
     @Override
+    public int postBind(long wrId, org.kiscsi.transport.iser.verbs.MemoryWindow window,
+            org.kiscsi.transport.iser.verbs.MemoryRegion region, long address, int length,
+            java.util.Set<org.kiscsi.transport.iser.verbs.Access> access, boolean signaled) throws VerbsException {
+        throw new VerbsException(VerbsException.Reason.UNSUPPORTED, IbPd.NO_WINDOWS);
+    }
+
+    @Override
+    public void postLocalInvalidate(long wrId, int rkey) throws VerbsException {
+        throw new VerbsException(VerbsException.Reason.UNSUPPORTED, IbPd.NO_WINDOWS);
+    }
+
+    @Override
     public int qpNumber() {
         return qpNumber;
     }

@@ -50,6 +50,9 @@ public final class IserConnection implements TransportConnection {
     private final RxRing rx;
     private QueuePair qp;
     private final IserTasks tasks;
+    private final TaskWindows windows;
+    /** Local invalidations posted for arrived responses and not completed: PDUs wait behind them (executor only). */
+    private int invalidationsAwaited;
     private final SendQueue sends;
     private final ArrayDeque<PduBuffer> suspended = new ArrayDeque<>();
     private final AtomicLong outstanding = new AtomicLong();
@@ -72,7 +75,8 @@ public final class IserConnection implements TransportConnection {
         this.listener = listener;
         this.where = where;
         this.pool = new RegisteredPool(pd, options.poolChunkSize(), options.poolChunks());
-        this.tasks = new IserTasks(pool, pd, options.taggedBufferForSolicitedDataOnly(), closed::get, where);
+        this.windows = new TaskWindows(pd, () -> qp);
+        this.tasks = new IserTasks(pool, windows, pd, options.taggedBufferForSolicitedDataOnly(), closed::get, where);
         this.sends = new SendQueue(options.sendQueueDepth(), where, this::close);
         this.rx = new RxRing(pd, LOGIN_RX + options.maxOutstandingUnexpectedPdus() + MISC_RX,
                 Math.max(8192, options.initiatorRecvDataSegmentLength()));
@@ -335,6 +339,17 @@ public final class IserConnection implements TransportConnection {
     }
 
     private void completed(WorkCompletion wc) {
+        if (TaskWindows.isWindowOp(wc.wrId())) { // a local invalidation (binds are unsignaled: only a failure reports)
+            if (!wc.ok()) {
+                closeUnlessFlushed(wc);
+            } else if (wc.opcode() == WorkCompletion.Opcode.LOCAL_INV) {
+                tasks.invalidated(wc.wrId());
+                if (--invalidationsAwaited == 0) {
+                    deliverSuspended();
+                }
+            }
+            return;
+        }
         if (SendQueue.isSend(wc.wrId())) {
             sends.completed(wc.wrId(), wc.ok() ? null : failure(wc));
             if (!wc.ok()) {
@@ -353,7 +368,8 @@ public final class IserConnection implements TransportConnection {
         } catch (IllegalArgumentException e) {
             close(new IscsiException(IscsiError.TRANS, e.getMessage(), e));
         } catch (VerbsException e) {
-            close(new IscsiException(IscsiError.TRANS, where + ": reposting a receive buffer: " + e.getMessage(), e));
+            close(new IscsiException(IscsiError.TRANS, where + ": reposting a receive buffer or invalidating a task's window: "
+                    + e.getMessage(), e));
         }
     }
 
@@ -395,11 +411,12 @@ public final class IserConnection implements TransportConnection {
         ByteBuffer data = ByteBuffer.allocate(dsl).put(0, m, IserHeader.LENGTH + 48 + ahs, dsl);
         rx.repost(qp, slot);
         if ((header.get(0) & 0x3F) == 0x21) { // SCSI Response: what the target moved, and any STag it invalidated
-            tasks.responded(header, wc.invalidatedRkey());
+            // the windows the target left bound are invalidated locally before the response (and what follows) goes on
+            invalidationsAwaited += tasks.responded(header, wc.invalidatedRkey());
         }
         outstanding.incrementAndGet();
         IserPdu pdu = IserPdu.incoming(header, data, p -> outstanding.decrementAndGet());
-        if (receiveSuspended || !suspended.isEmpty()) {
+        if (receiveSuspended || !suspended.isEmpty() || invalidationsAwaited > 0) {
             suspended.add(pdu);
             return;
         }
@@ -407,7 +424,7 @@ public final class IserConnection implements TransportConnection {
     }
 
     private void deliverSuspended() {
-        while (!receiveSuspended && !closed.get()) {
+        while (!receiveSuspended && invalidationsAwaited == 0 && !closed.get()) {
             PduBuffer p = suspended.poll();
             if (p == null) {
                 return;
@@ -444,6 +461,9 @@ public final class IserConnection implements TransportConnection {
         List<WorkCompletion> batch = new ArrayList<>(POLL_BATCH);
         while (cq.poll(batch, POLL_BATCH) > 0) {
             for (WorkCompletion wc : batch) {
+                if (TaskWindows.isWindowOp(wc.wrId())) {
+                    continue; // the windows are deallocated below
+                }
                 if (SendQueue.isSend(wc.wrId())) {
                     if (wc.ok()) {
                         sends.completed(wc.wrId(), null);
@@ -488,7 +508,10 @@ public final class IserConnection implements TransportConnection {
         }
         suspended.forEach(PduBuffer::release);
         suspended.clear();
-        // tasks keep their registrations until taskEnded (CONNECTION_LOST) gives them back
+        // the target reaches no task's block any more: windows are deallocated (invalid at once) before any task ends
+        tasks.dropWindows();
+        windows.close();
+        // tasks keep their blocks until taskEnded (CONNECTION_LOST) gives them back
         pool.close();
         rx.close();
         cq.close();

@@ -24,13 +24,16 @@ import org.kiscsi.transport.iser.verbs.VerbsException;
 /** Sets up one iSER connection: protection domain, completion queue, receive ring, RC queue pair via the CM. */
 public final class IserConnector {
     /**
-     * The iSER CM private data (IBTA Annex A12): flags 0xC0, ISER_ZBVA_NOT_SUP (Base Offsets are
-     * absolute addresses) and ISER_SEND_W_INV_NOT_SUP: STags of the registered pool's chunks outlive
-     * a task, so the target must not invalidate them (as libiscsi declares).
+     * The iSER CM private data (IBTA Annex A12): flags 0x80, ISER_ZBVA_NOT_SUP (Base Offsets are
+     * absolute addresses); ISER_SEND_W_INV_NOT_SUP clear: every STag a task advertises is a memory
+     * window's rkey of that task alone (or a registration of its own), so the target may end it with
+     * Send with Invalidate, which spares the local invalidation.
      */
-    static final byte[] CM_PRIVATE_DATA = {(byte) 0xC0, 0, 0, 0};
+    static final byte[] CM_PRIVATE_DATA = {(byte) 0x80, 0, 0, 0};
     /** RDMA Reads the target may have outstanding against our buffers (libiscsi's 4). */
     static final int RESPONDER_RESOURCES = 4;
+    /** Send queue entries for memory window binds and local invalidations, beyond the Sends' depth. */
+    static final int WINDOW_WRS = 256;
 
     private IserConnector() {
     }
@@ -51,10 +54,11 @@ public final class IserConnector {
             pd = device.allocatePd();
             IserConnection[] self = new IserConnection[1];
             int rxSlots = IserConnection.LOGIN_RX + options.maxOutstandingUnexpectedPdus() + IserConnection.MISC_RX;
-            CompletionQueue cq = device.createCq(options.sendQueueDepth() + rxSlots + 16, () -> self[0].notified());
+            CompletionQueue cq = device.createCq(options.sendQueueDepth() + WINDOW_WRS + rxSlots + 16, () -> self[0].notified());
             IserConnection c = new IserConnection(options, pd, cq, executor, listener, where);
             self[0] = c;
-            QpAttributes attrs = new QpAttributes(options.sendQueueDepth(), rxSlots, RESPONDER_RESOURCES, 0, 7, 6);
+            // binds and local invalidations share the send queue with the Sends
+            QpAttributes attrs = new QpAttributes(options.sendQueueDepth() + WINDOW_WRS, rxSlots, RESPONDER_RESOURCES, 0, 7, 6);
             ProtectionDomain owned = pd;
             return device.connect(new ConnectParams(remote, pd, cq, attrs, CM_PRIVATE_DATA, timeout, c::disconnected))
                     .toCompletableFuture()

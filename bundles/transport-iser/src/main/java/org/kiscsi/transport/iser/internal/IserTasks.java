@@ -10,6 +10,7 @@ import org.kiscsi.spi.transport.TaskBuffers;
 import org.kiscsi.spi.transport.TaskEnd;
 import org.kiscsi.spi.transport.TaskTransfer;
 import org.kiscsi.transport.iser.verbs.ProtectionDomain;
+import org.kiscsi.transport.iser.verbs.VerbsException;
 
 /**
  * A connection's SCSI tasks and their tagged buffers, by ITT: taken when the engine announces a
@@ -19,13 +20,16 @@ import org.kiscsi.transport.iser.verbs.ProtectionDomain;
 final class IserTasks {
     private final Map<Integer, TaskRegistration> tasks = new ConcurrentHashMap<>();
     private final RegisteredPool pool;
+    private final TaskWindows windows;
     private final ProtectionDomain pd;
     private final boolean solicitedOnly;
     private final BooleanSupplier closed;
     private final String where;
 
-    IserTasks(RegisteredPool pool, ProtectionDomain pd, boolean solicitedOnly, BooleanSupplier closed, String where) {
+    IserTasks(RegisteredPool pool, TaskWindows windows, ProtectionDomain pd, boolean solicitedOnly, BooleanSupplier closed,
+            String where) {
         this.pool = pool;
+        this.windows = windows;
         this.pd = pd;
         this.solicitedOnly = solicitedOnly;
         this.closed = closed;
@@ -39,16 +43,16 @@ final class IserTasks {
      */
     void started(TaskBuffers task) {
         if (closed.getAsBoolean()) {
-            tasks.put(task.itt(), TaskRegistration.none(task, pool)); // its command will not go
+            tasks.put(task.itt(), TaskRegistration.none(task, pool, windows)); // its command will not go
             return;
         }
         try {
-            tasks.put(task.itt(), TaskRegistration.open(task, pool, pd, solicitedOnly, where));
+            tasks.put(task.itt(), TaskRegistration.open(task, pool, windows, pd, solicitedOnly, where));
         } catch (IscsiException e) {
             if (!closed.getAsBoolean()) {
                 throw e;
             }
-            tasks.put(task.itt(), TaskRegistration.none(task, pool)); // closed meanwhile: the pool went with it
+            tasks.put(task.itt(), TaskRegistration.none(task, pool, windows)); // closed meanwhile: the pool went with it
         }
     }
 
@@ -60,23 +64,40 @@ final class IserTasks {
 
     /**
      * A SCSI Response arrived: what the target moved, and the STag its Send with Invalidate ended (0:
-     * none).
+     * none). Posts the local invalidation of the task's windows the target left bound.
      *
-     * @throws IllegalArgumentException when the target invalidated a pool chunk's STag, which the CM
-     *         private data said it must not
+     * @return how many local invalidations were posted: the response reaches the engine only after
+     *         they completed
+     * @throws IllegalArgumentException when the target invalidated an STag the task did not advertise
      */
-    void responded(ByteBuffer bhs, int invalidatedRkey) {
-        if (invalidatedRkey != 0 && pool.isPooled(invalidatedRkey)) {
-            throw new IllegalArgumentException(where + ": the target invalidated STag 0x" + Integer.toHexString(invalidatedRkey)
-                    + " of the registered pool by Send with Invalidate, which the connection declared unsupported");
-        }
+    int responded(ByteBuffer bhs, int invalidatedRkey) throws VerbsException {
         TaskRegistration t = tasks.get(bhs.getInt(16));
-        if (t != null) {
-            t.responded(bhs);
-            if (invalidatedRkey != 0) {
-                t.invalidatedRemotely(invalidatedRkey);
-            }
+        if (invalidatedRkey != 0 && (t == null || !t.advertised(invalidatedRkey))) {
+            throw new IllegalArgumentException(where + ": the target's Send with Invalidate ended STag 0x"
+                    + Integer.toHexString(invalidatedRkey) + ", which task 0x" + Integer.toHexString(bhs.getInt(16))
+                    + " did not advertise");
         }
+        if (t == null) {
+            return 0;
+        }
+        t.responded(bhs);
+        if (invalidatedRkey != 0) {
+            t.invalidatedRemotely(invalidatedRkey);
+        }
+        return t.invalidateWindows();
+    }
+
+    /** The local invalidation with work request id {@code wrId} completed. */
+    void invalidated(long wrId) {
+        TaskRegistration t = tasks.get(TaskWindows.itt(wrId));
+        if (t != null) {
+            t.invalidatedLocally(TaskWindows.read(wrId));
+        }
+    }
+
+    /** The connection ended: every task's windows are deallocated now, before any task ends to its caller. */
+    void dropWindows() {
+        tasks.values().forEach(TaskRegistration::dropWindows);
     }
 
     TaskTransfer ended(int itt, TaskEnd end) {

@@ -12,7 +12,7 @@ import org.kiscsi.transport.iser.verbs.VerbsException;
 
 /**
  * A connection's registered memory, bounded: at most {@code chunks} chunks of {@code chunkSize}
- * bytes, each registered once (on first need) for local write and remote read and write, and cut
+ * bytes, each registered once (on first need) for local write and window binding, and cut
  * by a buddy allocator into power-of-two blocks of 4 KiB and up, as libiscsi does with its 4 MiB
  * chunks. Sends and the bounce buffers of task data take blocks from it, so the number of
  * registrations (a system call each on hardware) stays at most {@code chunks} however many I/Os go.
@@ -20,8 +20,9 @@ import org.kiscsi.transport.iser.verbs.VerbsException;
  * megabyte of data alike, and freed neighbours merge again, so a small pool is not carved up for
  * good by the first sizes it saw.
  *
- * <p>A block's STag is its chunk's and outlives the task that used it (no per-task invalidation),
- * which is why the CM private data says Send with Invalidate is not supported.
+ * <p>Chunks are registered for local write and window binding only (IBV_ACCESS_MW_BIND): a chunk's
+ * own rkey grants the target nothing; a task's data block is exposed through a memory window bound
+ * for that task alone ({@link TaskWindows}), whose rkey is invalidated when the task ends.
  */
 final class RegisteredPool {
     /** The smallest block. */
@@ -50,7 +51,8 @@ final class RegisteredPool {
         }
     }
 
-    private static final Set<Access> ACCESS = EnumSet.of(Access.LOCAL_WRITE, Access.REMOTE_READ, Access.REMOTE_WRITE);
+    /** No remote access of its own: the target reaches a block only through a memory window bound over it for one task. */
+    private static final Set<Access> ACCESS = EnumSet.of(Access.LOCAL_WRITE, Access.MW_BIND);
     private final ProtectionDomain pd;
     private final int chunkSize;
     private final int maxOrder;
@@ -167,16 +169,6 @@ final class RegisteredPool {
             o++;
         }
         free[o].add(key);
-    }
-
-    /** Whether {@code rkey} is the STag of one of the pool's chunks. */
-    synchronized boolean isPooled(int rkey) {
-        for (MemoryRegion r : regions) {
-            if (r != null && r.rkey() == rkey) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Registrations made: chunks, and Sends registered on their own. */

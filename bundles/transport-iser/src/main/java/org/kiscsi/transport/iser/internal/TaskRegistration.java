@@ -8,14 +8,17 @@ import org.kiscsi.api.IscsiException;
 import org.kiscsi.spi.transport.TaskBuffers;
 import org.kiscsi.transport.iser.verbs.Access;
 import org.kiscsi.transport.iser.verbs.MemoryRegion;
+import org.kiscsi.transport.iser.verbs.MemoryWindow;
 import org.kiscsi.transport.iser.verbs.ProtectionDomain;
 import org.kiscsi.transport.iser.verbs.VerbsException;
 
 /**
- * One task's tagged buffers: the read window the target RDMA-writes (Read STag) and the write window
- * it RDMA-reads (Write STag). A window up to the pool's largest block is a bounce block of the
- * connection's {@link RegisteredPool} (data copied in before, out after); a larger one is registered
- * for this task alone (a direct caller buffer in place) and invalidated at its end.
+ * One task's tagged buffers: the read buffer the target RDMA-writes (Read STag) and the write buffer
+ * it RDMA-reads (Write STag). One up to the pool's largest block is a bounce block of the
+ * connection's {@link RegisteredPool} (data copied in before, out after), reachable by the target
+ * only through a memory window bound over it for this task ({@link TaskWindows}): the window's rkey
+ * is the STag, and it is invalidated before the task completes to its caller. A larger one is
+ * registered for this task alone (a direct caller buffer in place) and deregistered at its end.
  *
  * <p>The write window holds what the target fetches: with TaggedBufferForSolicitedDataOnly=Yes only
  * the solicited bytes, {@code [unsolicitedLength, outLength)}, its Base Offset at the first of them;
@@ -24,6 +27,7 @@ import org.kiscsi.transport.iser.verbs.VerbsException;
 final class TaskRegistration {
     final TaskBuffers task;
     private final RegisteredPool pool;
+    private final TaskWindows windows;
     private final Window read;
     private final Window write;
     /** Set from the SCSI Response: bytes the target says it moved. */
@@ -31,9 +35,16 @@ final class TaskRegistration {
     int bytesOut;
     boolean responded;
 
-    /** Tagged memory of one direction: a pool block, or a registration of its own. */
+    /** Tagged memory of one direction: a pool block behind a memory window, or a registration of its own. */
     private static final class Window {
         RegisteredPool.Block block;
+        MemoryWindow mw;
+        /** The window's rkey of this task's bind. */
+        int stag;
+        /** Whether the window's rkey is known invalid (the target's Send with Invalidate, a completed local invalidation). */
+        boolean invalidated;
+        /** Whether a local invalidation of it is posted and not completed. */
+        boolean invalidating;
         MemoryRegion own;
         /** Direct memory registered alone for a heap caller buffer (read data is copied out of it). */
         ByteBuffer ownBounce;
@@ -43,7 +54,7 @@ final class TaskRegistration {
         }
 
         int rkey() {
-            return block != null ? block.rkey() : own.rkey();
+            return block != null ? stag : own.rkey();
         }
 
         ByteBuffer bytes() {
@@ -62,16 +73,17 @@ final class TaskRegistration {
         }
     }
 
-    private TaskRegistration(TaskBuffers task, RegisteredPool pool) {
+    private TaskRegistration(TaskBuffers task, RegisteredPool pool, TaskWindows windows) {
         this.task = task;
         this.pool = pool;
+        this.windows = windows;
         this.read = task.inLength() > 0 ? new Window() : null;
         this.write = task.outLength() > task.unsolicitedLength() ? new Window() : null;
     }
 
     /** A task registered nothing for: its connection is closed, so its command will not go. */
-    static TaskRegistration none(TaskBuffers task, RegisteredPool pool) {
-        return new TaskRegistration(new TaskBuffers(task.itt(), task.direction(), null, 0, null, 0), pool);
+    static TaskRegistration none(TaskBuffers task, RegisteredPool pool, TaskWindows windows) {
+        return new TaskRegistration(new TaskBuffers(task.itt(), task.direction(), null, 0, null, 0), pool, windows);
     }
 
     /**
@@ -79,8 +91,9 @@ final class TaskRegistration {
      *
      * @throws IscsiException (TRANS) when the pool has no room for them now, or registering fails
      */
-    static TaskRegistration open(TaskBuffers task, RegisteredPool pool, ProtectionDomain pd, boolean solicitedOnly, String where) {
-        TaskRegistration t = new TaskRegistration(task, pool);
+    static TaskRegistration open(TaskBuffers task, RegisteredPool pool, TaskWindows windows, ProtectionDomain pd,
+            boolean solicitedOnly, String where) {
+        TaskRegistration t = new TaskRegistration(task, pool, windows);
         try {
             if (t.read != null) {
                 t.take(t.read, pd, task.dataIn(), 0, task.inLength(), true);
@@ -114,6 +127,9 @@ final class TaskRegistration {
             if (!peerWrites) {
                 w.block.buffer().put(0, window, 0, length);
             }
+            int[] stag = new int[1];
+            w.mw = windows.bind(w.block.mr(), w.block.address(), length, peerWrites, stag);
+            w.stag = stag[0];
             return;
         }
         if (!window.isDirect()) {
@@ -150,17 +166,57 @@ final class TaskRegistration {
         return length;
     }
 
+    /** Whether {@code rkey} is one of the STags this task advertised. */
+    boolean advertised(int rkey) {
+        return read != null && read.rkey() == rkey || write != null && write.rkey() == rkey;
+    }
+
     /** The Send with Invalidate of this response ended {@code rkey}: no local invalidation is due for it. */
-    void invalidatedRemotely(int rkey) {
+    synchronized void invalidatedRemotely(int rkey) {
         for (Window w : new Window[] {read, write}) {
-            if (w != null && w.own != null && w.own.rkey() == rkey) {
-                w.own = null;
+            if (w != null && w.mw != null && w.stag == rkey) {
+                w.invalidated = true;
+            }
+        }
+    }
+
+    /**
+     * The response arrived: posts the local invalidation of each window the target did not
+     * invalidate. Returns how many were posted; the response waits for their completions.
+     */
+    synchronized int invalidateWindows() throws VerbsException {
+        int posted = 0;
+        for (Window w : new Window[] {read, write}) {
+            if (w != null && w.mw != null && !w.invalidated && !w.invalidating) {
+                windows.invalidate(task.itt(), w == read, w.stag);
+                w.invalidating = true;
+                posted++;
+            }
+        }
+        return posted;
+    }
+
+    /** The local invalidation of the read (or write) window completed. */
+    synchronized void invalidatedLocally(boolean ofRead) {
+        Window w = ofRead ? read : write;
+        if (w != null && w.mw != null) {
+            w.invalidating = false;
+            w.invalidated = true;
+        }
+    }
+
+    /** The connection ended: its windows are deallocated now (invalid at once); the blocks wait for the task's end. */
+    synchronized void dropWindows() {
+        for (Window w : new Window[] {read, write}) {
+            if (w != null && w.mw != null) {
+                w.mw.close();
+                w.mw = null;
             }
         }
     }
 
     /** Copies read data out when the task completed, invalidates its own registrations, gives blocks back. */
-    void end(boolean completed) {
+    synchronized void end(boolean completed) {
         if (read != null) {
             ByteBuffer bounced = read.bytes();
             if (completed && bytesIn > 0 && bounced != null) {
@@ -174,6 +230,12 @@ final class TaskRegistration {
     }
 
     private void give(Window w) {
+        if (w.mw != null) {
+            if (!w.invalidating) { // a local invalidation under way ends the window itself
+                windows.give(w.mw, w.invalidated);
+            }
+            w.mw = null;
+        }
         if (w.block != null) {
             pool.release(w.block);
             w.block = null;

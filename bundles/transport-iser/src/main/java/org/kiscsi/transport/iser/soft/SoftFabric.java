@@ -30,6 +30,11 @@ public final class SoftFabric implements AutoCloseable {
     private final AtomicInteger pdNumbers = new AtomicInteger(1);
     /** Every valid registration on the fabric, by STag (keys are never reused). */
     private final Map<Integer, SoftMr> registrations = new ConcurrentHashMap<>();
+    /** Every bound window on the fabric, by its rkey now. */
+    private final Map<Integer, SoftMw> windows = new ConcurrentHashMap<>();
+    /** Window indexes: the rkey's top bit set, so a window's rkey never equals a region's key. */
+    private final AtomicInteger windowIndexes = new AtomicInteger(0x8000_0000 | 0x100);
+    private final Map<String, AtomicLong> windowsAllocated = new ConcurrentHashMap<>();
     private final AtomicInteger ports = new AtomicInteger(40000);
     private final AtomicLong addresses = new AtomicLong(0x7F00_0000_0000L);
 
@@ -98,10 +103,44 @@ public final class SoftFabric implements AutoCloseable {
         return out;
     }
 
-    /** Whether {@code stag} names a valid registration now (not deregistered, not invalidated). */
+    /**
+     * Whether {@code stag} grants access now: a valid registration (not deregistered, not
+     * invalidated), or a bound memory window's rkey (not invalidated, not deallocated).
+     */
     public boolean registered(int stag) {
         SoftMr mr = registrations.get(stag);
-        return mr != null && mr.valid();
+        if (mr != null && mr.valid()) {
+            return true;
+        }
+        SoftMw w = windows.get(stag);
+        return w != null && w.valid() && w.rkey() == stag;
+    }
+
+    /** Memory windows allocated so far on the devices named {@code deviceName} (ibv_alloc_mw, a system call on hardware). */
+    public long windowsAllocated(String deviceName) {
+        AtomicLong n = windowsAllocated.get(deviceName);
+        return n == null ? 0 : n.get();
+    }
+
+    /** Memory windows bound now (their rkeys valid) on the devices named {@code deviceName}. */
+    public int windowsBound(String deviceName) {
+        return (int) windows.values().stream().filter(w -> w.valid() && w.pd().device.equals(deviceName)).count();
+    }
+
+    void countWindow(String deviceName) {
+        windowsAllocated.computeIfAbsent(deviceName, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    int nextWindowIndex() {
+        return windowIndexes.getAndAdd(0x100);
+    }
+
+    void trackWindow(SoftMw w, int rkey) {
+        windows.put(rkey, w);
+    }
+
+    void untrackWindow(int rkey) {
+        windows.remove(rkey);
     }
 
     void track(SoftMr mr) {

@@ -14,6 +14,8 @@ final class SoftMr implements MemoryRegion {
     private final int key;
     private final Set<Access> access;
     private volatile boolean valid = true;
+    /** Windows bound over it (some may be invalid by now): its deregistration ends them. */
+    private final Set<SoftMw> windows = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     SoftMr(SoftPd pd, ByteBuffer memory, long address, int key, Set<Access> access) {
         this.pd = pd;
@@ -76,6 +78,13 @@ final class SoftMr implements MemoryRegion {
             valid = false;
         }
         pd.forget(this);
+        // hardware refuses to deregister a region with bound windows (EBUSY); this provider ends them with it
+        windows.forEach(w -> w.invalidate(w.rkey()));
+        windows.clear();
+    }
+
+    void bound(SoftMw w) {
+        windows.add(w);
     }
 
     /** Runs {@code move} on the region's bytes if it is still valid; false (and nothing moved) when it is not. */

@@ -18,6 +18,8 @@ final class SoftPd implements ProtectionDomain {
     final String device;
     final int number;
     private final Map<Integer, SoftMr> regions = new ConcurrentHashMap<>();
+    /** Memory windows allocated here, by index (the rkey without its key byte). */
+    private final Map<Integer, SoftMw> windows = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     SoftPd(SoftFabric fabric, String device) {
@@ -43,6 +45,30 @@ final class SoftPd implements ProtectionDomain {
         return mr;
     }
 
+    @Override
+    public SoftMw allocateWindow() throws VerbsException {
+        if (closed) {
+            throw new VerbsException(VerbsException.Reason.INVALID, "allocating a memory window on a closed protection domain");
+        }
+        SoftMw w = new SoftMw(this, fabric.nextWindowIndex());
+        windows.put(w.index(), w);
+        fabric.countWindow(device);
+        return w;
+    }
+
+    /** The window whose rkey {@code stag} may be (valid or not), or null. */
+    SoftMw window(int stag) {
+        return windows.get(stag & ~0xFF);
+    }
+
+    void forget(SoftMw w) {
+        windows.remove(w.index(), w);
+    }
+
+    SoftFabric fabric() {
+        return fabric;
+    }
+
     /** The valid region with {@code key}, or null. */
     SoftMr region(int key) {
         SoftMr mr = regions.get(key);
@@ -61,6 +87,7 @@ final class SoftPd implements ProtectionDomain {
     @Override
     public void close() {
         closed = true;
+        windows.values().forEach(SoftMw::close);
         regions.values().forEach(SoftMr::invalidate);
     }
 }

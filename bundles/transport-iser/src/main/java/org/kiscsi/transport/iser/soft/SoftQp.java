@@ -3,10 +3,13 @@ package org.kiscsi.transport.iser.soft;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.kiscsi.transport.iser.verbs.Access;
 import org.kiscsi.transport.iser.verbs.ConnectionEvents;
+import org.kiscsi.transport.iser.verbs.MemoryRegion;
+import org.kiscsi.transport.iser.verbs.MemoryWindow;
 import org.kiscsi.transport.iser.verbs.QpAttributes;
 import org.kiscsi.transport.iser.verbs.QueuePair;
 import org.kiscsi.transport.iser.verbs.SendRequest;
@@ -39,7 +42,8 @@ final class SoftQp implements QueuePair {
     private final byte[] peerPrivateData;
     private final ConnectionEvents events;
     volatile SoftQp peer;
-    private final ArrayDeque<SendRequest> sendQueue = new ArrayDeque<>();
+    /** SendRequests and window operations ({@link SoftWindowOp}), in order. */
+    private final ArrayDeque<Object> sendQueue = new ArrayDeque<>();
     private final ArrayDeque<Recv> recvQueue = new ArrayDeque<>();
     private boolean error;
     private boolean pumping;
@@ -104,18 +108,64 @@ final class SoftQp implements QueuePair {
 
     @Override
     public void postSend(SendRequest request) throws VerbsException {
+        enqueue(request, request.wrId(), opcodeOf(request));
+    }
+
+    @Override
+    public int postBind(long wrId, MemoryWindow window, MemoryRegion region, long address, int length, Set<Access> access,
+            boolean signaled) throws VerbsException {
+        if (!(window instanceof SoftMw w) || w.pd() != pd || !(region instanceof SoftMr mr) || mr.pd() != pd) {
+            throw new VerbsException(VerbsException.Reason.INVALID, "bind on QP " + qpNumber + ": " + window + " over " + region
+                    + " is not of this queue pair's protection domain");
+        }
+        if (access.isEmpty() || access.stream().anyMatch(a -> a != Access.REMOTE_READ && a != Access.REMOTE_WRITE)) {
+            throw new VerbsException(VerbsException.Reason.INVALID, "a window grants REMOTE_READ and/or REMOTE_WRITE, not " + access);
+        }
+        int rkey = w.nextRkey();
+        SoftWindowOp op = new SoftWindowOp(wrId, w, mr, address, length, access, rkey, signaled);
+        enqueue(op, wrId, op.opcode());
+        return rkey;
+    }
+
+    @Override
+    public void postLocalInvalidate(long wrId, int rkey) throws VerbsException {
+        SoftWindowOp op = new SoftWindowOp(wrId, pd.window(rkey), null, 0, 0, Set.of(), rkey, true);
+        enqueue(op, wrId, op.opcode());
+    }
+
+    /** Queues a send request or window operation, or flushes it at once in the error state. */
+    private void enqueue(Object op, long wrId, Opcode opcode) throws VerbsException {
         synchronized (this) {
             if (error) {
-                fabric.execute(() -> complete(new WorkCompletion(request.wrId(), Status.FLUSHED, opcodeOf(request), 0, 0, qpNumber)));
+                fabric.execute(() -> complete(new WorkCompletion(wrId, Status.FLUSHED, opcode, 0, 0, qpNumber)));
                 return;
             }
             if (sendQueue.size() >= attributes.maxSendWr()) {
                 throw new VerbsException(VerbsException.Reason.RESOURCE, "send queue of QP " + qpNumber + " is full ("
                         + attributes.maxSendWr() + " outstanding)");
             }
-            sendQueue.add(request);
+            sendQueue.add(op);
         }
         fabric.execute(this::pump);
+    }
+
+    /** Executes a window operation at the head of the send queue; false when it failed. */
+    private boolean execute(SoftWindowOp op) {
+        String why = op.execute(this);
+        synchronized (this) {
+            sendQueue.poll();
+        }
+        if (why != null) {
+            complete(new WorkCompletion(op.wrId(), op.bind() ? Status.MW_BIND_ERROR : Status.LOCAL_PROTECTION_ERROR, op.opcode(), 0, 0,
+                    qpNumber));
+            fail("QP " + qpNumber + ": " + why, "the peer's queue pair failed a memory window operation");
+            return false;
+        }
+        if (op.signaled() && !complete(new WorkCompletion(op.wrId(), Status.SUCCESS, op.opcode(), 0, 0, qpNumber))) {
+            fail("its completion queue overran", "the peer's completion queue overran");
+            return false;
+        }
+        return true;
     }
 
     @Override
@@ -157,11 +207,11 @@ final class SoftQp implements QueuePair {
         }
         try {
             while (true) {
-                SendRequest r;
+                Object r;
                 synchronized (this) {
                     r = error ? null : sendQueue.peek();
                 }
-                if (r == null || !execute(r)) {
+                if (r == null || !(r instanceof SoftWindowOp w ? execute(w) : execute((SendRequest) r))) {
                     return;
                 }
             }
@@ -198,13 +248,18 @@ final class SoftQp implements QueuePair {
                 }
                 int invalidated = 0;
                 if (r.opcode() == SendRequest.Opcode.SEND_WITH_INVALIDATE) {
-                    SoftMr target = p.pd.region(r.invalidateRkey());
-                    if (target == null || target.access().stream().noneMatch(a -> a != Access.LOCAL_WRITE)) {
+                    SoftMw window = p.pd.window(r.invalidateRkey());
+                    SoftMr target = window != null ? null : p.pd.region(r.invalidateRkey());
+                    boolean remote = target != null && (target.access().contains(Access.REMOTE_READ)
+                            || target.access().contains(Access.REMOTE_WRITE));
+                    if (window != null ? !window.boundTo(p) || !window.invalidate(r.invalidateRkey()) : !remote) {
                         return failed(r, Status.REMOTE_INVALID_REQUEST, "Send with Invalidate names STag 0x"
                                 + Integer.toHexString(r.invalidateRkey()) + ", not a remotely accessible region of the peer",
                                 "the peer asked to invalidate an STag that is not there");
                     }
-                    target.invalidate();
+                    if (target != null) {
+                        target.invalidate();
+                    }
                     invalidated = r.invalidateRkey();
                 }
                 into.put(into.position(), mine, mine.position(), length);
@@ -216,22 +271,7 @@ final class SoftQp implements QueuePair {
             }
             case RDMA_WRITE, RDMA_READ -> {
                 boolean write = r.opcode() == SendRequest.Opcode.RDMA_WRITE;
-                SoftMr remoteMr = p.pd.region(r.rkey());
-                Access needed = write ? Access.REMOTE_WRITE : Access.REMOTE_READ;
-                String why = remoteMr == null ? "is not valid there" : !remoteMr.access().contains(needed)
-                        ? "does not allow " + needed : !remoteMr.covers(r.remoteAddress(), length)
-                        ? "does not cover 0x" + Long.toHexString(r.remoteAddress()) + "+" + length : null;
-                int at = remoteMr == null ? 0 : (int) (r.remoteAddress() - remoteMr.address());
-                // the bytes move under the region's lock: a deregistration waits for them, and one that came first refuses them
-                if (why == null && !remoteMr.access(theirs -> {
-                    if (write) {
-                        theirs.put(at, mine, mine.position(), length);
-                    } else {
-                        mine.put(mine.position(), theirs, at, length);
-                    }
-                })) {
-                    why = "is not valid there";
-                }
+                String why = SoftRdma.move(p.pd, p, r.rkey(), r.remoteAddress(), length, write, mine);
                 if (why != null) {
                     return failed(r, Status.REMOTE_ACCESS_ERROR, "RDMA " + (write ? "Write" : "Read") + " to STag 0x"
                             + Integer.toHexString(r.rkey()) + ": the STag " + why, "the peer's RDMA access was refused: STag 0x"
@@ -303,7 +343,7 @@ final class SoftQp implements QueuePair {
     }
 
     private boolean enterError(String why) {
-        ArrayDeque<SendRequest> sends;
+        ArrayDeque<Object> sends;
         ArrayDeque<Recv> recvs;
         synchronized (this) {
             if (error) {
@@ -315,7 +355,8 @@ final class SoftQp implements QueuePair {
             sendQueue.clear();
             recvQueue.clear();
         }
-        sends.forEach(s -> complete(new WorkCompletion(s.wrId(), Status.FLUSHED, opcodeOf(s), 0, 0, qpNumber)));
+        sends.forEach(s -> complete(s instanceof SoftWindowOp w ? new WorkCompletion(w.wrId(), Status.FLUSHED, w.opcode(), 0, 0, qpNumber)
+                : new WorkCompletion(((SendRequest) s).wrId(), Status.FLUSHED, opcodeOf((SendRequest) s), 0, 0, qpNumber)));
         recvs.forEach(s -> complete(new WorkCompletion(s.wrId(), Status.FLUSHED, Opcode.RECV, 0, 0, qpNumber)));
         events.disconnected(why);
         return true;

@@ -7,5 +7,11 @@ public enum Access {
     /** The peer may RDMA-read it. */
     REMOTE_READ,
     /** The peer may RDMA-write it (needs LOCAL_WRITE too). */
-    REMOTE_WRITE
+    REMOTE_WRITE,
+    /**
+     * Memory windows may be bound over it (IBV_ACCESS_MW_BIND): a window then grants the peer remote
+     * access to a part of it, under an rkey of its own. A window granting REMOTE_WRITE needs the
+     * region's LOCAL_WRITE.
+     */
+    MW_BIND
 }

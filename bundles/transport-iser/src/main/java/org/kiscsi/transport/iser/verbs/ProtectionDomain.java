@@ -14,6 +14,17 @@ public interface ProtectionDomain extends AutoCloseable {
      */
     MemoryRegion register(ByteBuffer memory, Set<Access> access) throws VerbsException;
 
+    /**
+     * Allocates a type 2 memory window (ibv_alloc_mw, IBV_MW_TYPE_2): not bound, so its rkey grants
+     * nothing until {@link QueuePair#postBind} binds it over part of a region registered with
+     * {@link Access#MW_BIND}. Allocated once and bound again for each use, a window gives every use an
+     * rkey of its own without registering memory.
+     *
+     * @throws VerbsException {@code UNSUPPORTED} when the provider or its binding has no memory
+     *         windows, {@code RESOURCE} when the device has no more
+     */
+    MemoryWindow allocateWindow() throws VerbsException;
+
     @Override
     void close();
 }

@@ -15,7 +15,9 @@ public final class VerbsException extends Exception {
         /** A call's arguments are wrong (unregistered memory, out of bounds, a closed object). */
         INVALID,
         /** The connection manager could not connect (no listener, rejected, timed out). */
-        CONNECT
+        CONNECT,
+        /** The provider or its binding does not offer the operation (the message names what is missing). */
+        UNSUPPORTED
     }
 
     private final Reason reason;
