@@ -91,7 +91,10 @@ class IserRegisteredPoolTest {
                     ByteBuffer.allocate(size)))).isGood());
         }
         long before = fabric.registrationsMade(DEVICE);
+        long windowsBefore = fabric.windowsAllocated(DEVICE);
         for (int i = 0; i < 1000; i++) {
+            // every other response ends its window by Send with Invalidate, the rest are invalidated locally
+            target.sendWithInvalidate = i % 2 == 0;
             int size = sizes[random.nextInt(sizes.length)];
             byte[] data = new byte[size];
             random.nextBytes(data);
@@ -105,6 +108,8 @@ class IserRegisteredPoolTest {
             }
         }
         assertEquals(before, fabric.registrationsMade(DEVICE), "memory registrations over 1,100 I/Os (" + before + " before them)");
+        assertEquals(windowsBefore, fabric.windowsAllocated(DEVICE), "each task's window is one bound again, not a new one");
+        assertEquals(0, fabric.windowsBound(DEVICE), "no finished task's window is still bound");
         assertTrue(before <= 1 + IserOptions.DEFAULT_POOL_CHUNKS, "the receive ring and the pool's chunks: " + before);
     }
 
