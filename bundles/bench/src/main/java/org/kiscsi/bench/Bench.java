@@ -168,13 +168,17 @@ public final class Bench {
             Thread.sleep(50);
         }
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        // the counters' first reads take paths (regular expressions, iterators) that compiled code has not
+        // seen: read once before waiting for the JIT, so their recompilation is not measured
+        os.getProcessCpuTime();
+        allocated(threads);
         if (o.warmupOps() > 0) {
             awaitJitQuiet(jit, warmupLimit);
         }
         long jit0 = jitMillis(jit);
         stopAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.seconds());
-        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long alloc0 = allocated(threads);
         long cpu0 = os.getProcessCpuTime();
         // the same completion path before and after this point: a branch first taken here would make
