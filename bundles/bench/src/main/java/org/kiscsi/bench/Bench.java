@@ -1,5 +1,6 @@
 package org.kiscsi.bench;
 
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -31,6 +32,9 @@ import org.kiscsi.transport.tcp.TcpTransport;
  * allocated per I/O (all threads, from the JVM's allocation counters).
  */
 public final class Bench {
+    /** How long the JIT must have been idle before the measured interval starts ({@link #awaitJitQuiet}). */
+    private static final long JIT_QUIET_MS = 1500;
+    private static final long JIT_QUIET_MAX_S = 15;
     private final BenchOptions o;
     private final List<ScsiTaskExecutor> luns;
     private final long blocks;
@@ -163,9 +167,18 @@ public final class Bench {
         while (completed.get() < o.warmupOps() && System.nanoTime() - warmupLimit < 0 && !done.isDone()) {
             Thread.sleep(50);
         }
-        stopAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.seconds());
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        // the counters' first reads take paths (regular expressions, iterators) that compiled code has not
+        // seen: read once before waiting for the JIT, so their recompilation is not measured
+        os.getProcessCpuTime();
+        allocated(threads);
+        if (o.warmupOps() > 0) {
+            awaitJitQuiet(jit, warmupLimit);
+        }
+        long jit0 = jitMillis(jit);
+        stopAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.seconds());
         long alloc0 = allocated(threads);
         long cpu0 = os.getProcessCpuTime();
         // the same completion path before and after this point: a branch first taken here would make
@@ -185,18 +198,48 @@ public final class Bench {
         System.out.println("kiscsi-bench: measured");
         System.out.flush();
         long cpu1 = os.getProcessCpuTime();
+        long jitMs = jitMillis(jit) - jit0;
         long alloc1 = allocated(threads);
         long ops = completed.get() - ops0;
         double secs = (t1 - t0) / 1e9;
         double iops = ops / secs;
         return String.format(Locale.ROOT,
                 "tool=kiscsi pattern=%s bs=%d qd=%d sessions=%d ops=%d seconds=%.2f iops=%.0f mib_s=%.1f lat_p50_us=%.1f lat_p99_us=%.1f "
-                        + "lat_p999_us=%.1f lat_max_us=%.1f cpu_us_per_io=%.2f alloc_bytes_per_io=%.0f failures=%d",
+                        + "lat_p999_us=%.1f lat_max_us=%.1f cpu_us_per_io=%.2f alloc_bytes_per_io=%.0f jit_ms=%d failures=%d",
                 o.pattern().name().toLowerCase(Locale.ROOT), o.blockSize(), o.queueDepth(), luns.size(), ops, secs, iops,
                 iops * o.blockSize() / (1 << 20), latency.getValueAtPercentile(50) / 1000.0,
                 latency.getValueAtPercentile(99) / 1000.0, latency.getValueAtPercentile(99.9) / 1000.0,
                 latency.getMaxValue() / 1000.0, ops == 0 ? 0 : (cpu1 - cpu0) / 1000.0 / ops,
-                ops == 0 ? 0 : (double) (alloc1 - alloc0) / ops, failures.get());
+                ops == 0 ? 0 : (double) (alloc1 - alloc0) / ops, jitMs, failures.get());
+    }
+
+    /**
+     * Waits, after the warm-up proper, until the JIT has compiled nothing for {@link #JIT_QUIET_MS}
+     * (at most until {@code limit} and {@link #JIT_QUIET_MAX_S} more): CPU the compiler spends in the
+     * measured interval would count as the I/O path's, which in a long-running initiator it is not.
+     * Large transfers run few I/Os a second, and the I/O thread's loop turns a few times per I/O, so
+     * the last tiers of its compilation may come late.
+     */
+    private void awaitJitQuiet(CompilationMXBean jit, long limit) throws InterruptedException {
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return;
+        }
+        long end = Math.max(limit, System.nanoTime()) + TimeUnit.SECONDS.toNanos(JIT_QUIET_MAX_S);
+        long last = jit.getTotalCompilationTime();
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() - quietSince < TimeUnit.MILLISECONDS.toNanos(JIT_QUIET_MS) && System.nanoTime() - end < 0
+                && !done.isDone()) {
+            Thread.sleep(100);
+            long now = jit.getTotalCompilationTime();
+            if (now != last) {
+                last = now;
+                quietSince = System.nanoTime();
+            }
+        }
+    }
+
+    private static long jitMillis(CompilationMXBean jit) {
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
     }
 
     private static long allocated(com.sun.management.ThreadMXBean threads) {

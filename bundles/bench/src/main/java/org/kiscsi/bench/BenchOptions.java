@@ -44,7 +44,8 @@ record BenchOptions(Portal portal, String target, int lun, Pattern pattern, int 
               --seconds N        run time after warm-up (default 10)
               --ops N            stop after N I/Os instead (bounded by --seconds too)
               --warmup N         seconds of warm-up not counted (default 1; at least --warmup-ops I/Os, at most 15 s more)
-              --warmup-ops N     I/Os of warm-up at least (default 30000: the JIT has compiled the I/O path by then)
+              --warmup-ops N     I/Os of warm-up at least (default 30000: the JIT has compiled the I/O path by then),
+                                 then until the JIT has been idle for 1.5 s (at most 15 s more; not with 0)
               --span BYTES       part of the LUN to use (default: all, at most 1 GiB)
               --initiator IQN    InitiatorName (default iqn.2026-11.org.kiscsi:bench)
               --digests          offer CRC32C header and data digests

@@ -76,6 +76,48 @@ class ReceivePathTest {
         }
     }
 
+    /**
+     * A run of large data segments with digests and padding over a real socket, as large reads bring
+     * them: each segment is read straight into its place, and the read that completes it goes on into
+     * the next header, however the stream is cut.
+     */
+    @Test
+    void aRunOfLargeSegmentsWithDigestsLandsInPlace() throws Exception {
+        int count = 8;
+        int len = 200_001; // 3 bytes of padding
+        ByteBuffer region = ByteBuffer.allocateDirect(count * 262_144);
+        RecordingListener l = new RecordingListener() {
+            @Override
+            public ByteBuffer placementFor(ByteBuffer header) {
+                return region.duplicate().position(Pdus.tag(header) * 262_144);
+            }
+        };
+        TransportConnection c = connect(l);
+        c.configure(new LinkSettings(true, true, 1 << 20));
+        byte[][] pdus = new byte[count + 1][];
+        for (int tag = 0; tag < count; tag++) {
+            pdus[tag] = WireFrames.nopIn(tag, len, true, true);
+        }
+        pdus[count] = WireFrames.nopIn(count, 0, true, true);
+        peer.write(WireFrames.concat(pdus));
+        for (int tag = 0; tag <= count; tag++) {
+            PduBuffer p = l.next(WAIT_MS);
+            assertNotNull(p, "PDU " + tag);
+            assertTrue(p.dataDigestOk(), "PDU " + tag + ": the data digest covers the bytes read into place");
+            if (tag < count) {
+                assertTrue(p.data().isDirect(), "data must live in the listener's (direct) buffer");
+                byte[] expected = WireFrames.data(tag, len);
+                for (int i = 0; i < len; i++) {
+                    if (region.get(tag * 262_144 + i) != expected[i]) {
+                        throw new AssertionError("byte " + i + " of PDU " + tag + " not placed");
+                    }
+                }
+                assertEquals(len, p.data().limit());
+            }
+            p.release();
+        }
+    }
+
     @Test
     void settingsConfiguredFromReceivedApplyFromTheNextPdu() throws Exception {
         LinkSettings digests = new LinkSettings(true, true, 65536);

@@ -29,12 +29,6 @@ final class Inbound {
 
     /** Data segments at least this long are read from the socket straight into their destination. */
     static final int DIRECT_READ_MIN = 32 * 1024;
-    /**
-     * A direct read that completed a data segment with at least this many bytes found the socket
-     * well ahead of the reader: the next header is most likely there too ({@link #readNextHeader}).
-     * A shorter one means the reader keeps pace with the sender, and the header is mostly not there yet.
-     */
-    static final int AHEAD_BYTES = 128 * 1024;
 
     /** What the receive side needs from its connection. */
     interface Owner {
@@ -44,6 +38,19 @@ final class Inbound {
          */
         default int readDirect(ByteBuffer dst) throws java.io.IOException {
             return 0;
+        }
+
+        /**
+         * Reads from the socket into {@code dst} and, once it is full, on into {@code then}, in one
+         * system call where the socket allows (a scattering read); counts as {@link #readDirect(ByteBuffer)}.
+         */
+        default int readDirect(ByteBuffer dst, ByteBuffer then) throws java.io.IOException {
+            int n = readDirect(dst);
+            if (n <= 0 || dst.hasRemaining()) {
+                return n;
+            }
+            int m = readDirect(then);
+            return m > 0 ? n + m : n;
         }
 
         /** Reading from the socket should stop (true) or go on (false). */
@@ -87,8 +94,6 @@ final class Inbound {
     private boolean directThisPdu;
     /** Part of the last delivered PDU's data segment was read directly (draining thread only). */
     private boolean streaming;
-    /** Bytes of the last direct read of a data segment (draining thread only). */
-    private int lastDirectBytes;
     /** PDUs delivered since the last {@link #takeDelivered} (a count for moderation: a rare lost update only blurs it). */
     private int delivered;
 
@@ -190,7 +195,7 @@ final class Inbound {
             if (in == null) {
                 if (inputEnded) {
                     finish(endCause());
-                } else if (!suspended && !readPaused() && Thread.currentThread() == ioThread && (readDirect() || readNextHeader())) {
+                } else if (!suspended && !readPaused() && Thread.currentThread() == ioThread && readDirect()) {
                     continue;
                 }
                 straight = !done && !suspended && !directReadFailed && decoder.directTarget(DIRECT_READ_MIN) != null;
@@ -227,9 +232,14 @@ final class Inbound {
     /**
      * With the bytes read all framed and a large data segment still to come, reads the socket straight
      * into the segment's destination (the caller's buffer): a read into a read buffer would cost a
-     * second copy of every large Data-In. True when the socket may hold more (look
-     * again); false when nothing was read or the read came back short, which means the socket is
-     * empty: looking again would only cost an empty read.
+     * second copy of every large Data-In. The same system call reads on past the segment's end up to
+     * the end of the next PDU's header (its padding and digest first), into a small read buffer
+     * queued as reads are: large reads come as runs of large Data-In PDUs, and when the socket is
+     * ahead of the reader, the next header is already there; read on its own it would cost a system
+     * call per PDU, and when the socket holds nothing more, asking for it costs nothing. True when
+     * there is more to do: bytes past the segment to frame, or a segment the read filled exactly
+     * (the socket may hold more); false when nothing was read or the read came back short within
+     * the segment, which means the socket is empty: looking again would only cost an empty read.
      */
     private boolean readDirect() {
         ByteBuffer dst = decoder.directTarget(DIRECT_READ_MIN);
@@ -237,72 +247,41 @@ final class Inbound {
             return false;
         }
         int wanted = dst.remaining();
+        int after = decoder.bytesAfterSegment(settings.get());
+        ByteBuffer then = readBuffers.take(after);
         int n;
         try {
-            n = owner.readDirect(dst);
+            n = owner.readDirect(dst, then);
         } catch (java.io.IOException e) {
-            inputError = e;
-            directReadFailed = true;
-            return false; // the next read sees the same error and ends the connection
-        }
-        if (n < 0) {
-            directReadFailed = true; // end of stream: the next read notices
-            return false;
-        }
-        lastDirectBytes = Math.max(n, 0);
-        if (n == 0) {
-            return false;
-        }
-        directThisPdu = true;
-        InboundPdu pdu = decoder.readDirectly(n);
-        if (pdu != null) {
-            deliver(pdu);
-        }
-        return n == wanted;
-    }
-
-    /**
-     * Right after a data segment was read straight to its place by a read that found the socket
-     * well ahead ({@link #AHEAD_BYTES}): reads what is left of that PDU (padding, digest) and the
-     * next header from the socket here, in the same pass, and queues it as reads are queued.
-     * Large reads come as runs of large Data-In PDUs; when the reader falls behind the sender (a
-     * busy machine), the next one is already in the socket, and without this each cost a selector
-     * pass of its own (an {@code epoll_wait} and a read) just for its 48-byte header.
-     * True when it read all it asked for (look again: the segment after the header may be there
-     * too); false when it had nothing to do or the socket is empty.
-     */
-    private boolean readNextHeader() {
-        if (!directThisPdu && !streaming || directReadFailed || lastDirectBytes < AHEAD_BYTES) {
-            return false;
-        }
-        int wanted = decoder.bytesThroughNextHeader(settings.get());
-        if (wanted == 0) {
-            return false;
-        }
-        lastDirectBytes = 0; // once: a header read that finds nothing is not repeated before the next data
-        ByteBuffer b = readBuffers.take(wanted);
-        int n;
-        try {
-            n = owner.readDirect(b);
-        } catch (java.io.IOException e) {
-            readBuffers.give(b);
+            readBuffers.give(then);
             inputError = e;
             directReadFailed = true;
             return false; // the next read sees the same error and ends the connection
         }
         if (n <= 0) {
-            readBuffers.give(b);
+            readBuffers.give(then);
             if (n < 0) {
                 directReadFailed = true; // end of stream: the next read notices
             }
             return false;
         }
-        b.flip();
-        synchronized (input) {
-            input.add(b);
-            inputBytes += n;
+        directThisPdu = true;
+        InboundPdu pdu = decoder.readDirectly(wanted - dst.remaining());
+        boolean queued = then.position() > 0;
+        if (queued) {
+            then.flip();
+            synchronized (input) {
+                input.add(then); // framed after the delivery below, in stream order
+                inputBytes += then.remaining();
+            }
+        } else {
+            readBuffers.give(then);
         }
-        return n == wanted;
+        if (pdu != null) {
+            deliver(pdu);
+        }
+        // what was queued is framed next; only a header it completes can ask for another read
+        return queued || n == wanted;
     }
 
     /**

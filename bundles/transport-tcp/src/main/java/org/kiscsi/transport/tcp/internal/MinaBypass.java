@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ScatteringByteChannel;
 import java.util.function.Consumer;
 
 import org.apache.mina.core.buffer.IoBuffer;
@@ -24,8 +25,9 @@ import org.apache.mina.transport.socket.nio.NioSession;
  * JVM (Karaf's SSH server among them). The processor therefore reads a kiscsi session here, into a
  * direct buffer of the transport's own pool ({@link ReadBuffers}), sized as MINA sizes its reads,
  * and tells MINA it read nothing (or the end of the stream).</li>
- * <li><b>Direct reads</b> ({@link #read(ByteBuffer)}): a large data segment under way is read
- * straight into its destination ({@link Inbound}), not into a read buffer and then copied.</li>
+ * <li><b>Direct reads</b> ({@link #read(ByteBuffer, ByteBuffer)}): a large data segment under way is
+ * read straight into its destination ({@link Inbound}), not into a read buffer and then copied, and
+ * in the same scattering read the next PDU's header, if it is there.</li>
  * <li><b>Direct writes</b> ({@link #write}): on the I/O thread, with nothing in MINA's queue, PDUs go
  * out in one gathering write, not one write request, future and system call per buffer.</li>
  * <li><b>Wrapping</b> ({@link #wrap}): MINA frees each buffer it wrote; buffers are wrapped by an
@@ -50,6 +52,8 @@ final class MinaBypass {
     /** Bytes read and written on the I/O thread since the last {@link #recentBytes} (I/O thread only). */
     private long passBytes;
     private long recentBytes;
+    /** The two parts of a scattering read (I/O thread only; emptied after each read). */
+    private final ByteBuffer[] scatter = new ByteBuffer[2];
 
     MinaBypass(IoSession session, ReadBuffers readBuffers) {
         this.session = session;
@@ -111,6 +115,28 @@ final class MinaBypass {
         int n = channel.read(dst);
         passBytes += Math.max(n, 0);
         return n;
+    }
+
+    /**
+     * Reads the socket into {@code dst} and, once that is full, on into {@code then}: one scattering
+     * read (one system call), without waiting; bytes read, 0 when none are there, -1 at its end.
+     */
+    int read(ByteBuffer dst, ByteBuffer then) throws IOException {
+        if (!(channel instanceof ScatteringByteChannel s)) {
+            return read(dst);
+        }
+        ByteBuffer[] parts = scatter;
+        parts[0] = dst;
+        parts[1] = then;
+        long n;
+        try {
+            n = s.read(parts);
+        } finally {
+            parts[0] = null;
+            parts[1] = null;
+        }
+        passBytes += Math.max(n, 0);
+        return (int) n;
     }
 
     /**

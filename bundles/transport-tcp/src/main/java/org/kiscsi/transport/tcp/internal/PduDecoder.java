@@ -121,15 +121,32 @@ final class PduDecoder {
      * Between data segments: the bytes still to come up to the end of the next PDU's basic header
      * segment (and its digest under {@code next}), the current PDU's padding and digest included.
      * A reader that expects another large data segment reads no further until it knows where that
-     * segment goes. 0 while a header or data segment is being read.
+     * segment goes; part way through that header, what is left of it. 0 while a data segment is
+     * being read.
      */
     int bytesThroughNextHeader(LinkSettings next) {
         int h = Framing.BHS_LENGTH + (next.headerDigest() ? Framing.DIGEST_LENGTH : 0);
         return switch (stage) {
-            case BHS -> header == null ? h : 0;
+            case BHS -> header == null ? h : header.remaining() + (settings.headerDigest() ? Framing.DIGEST_LENGTH : 0);
+            case AHS -> header.remaining() + (settings.headerDigest() ? Framing.DIGEST_LENGTH : 0);
+            case HEADER_DIGEST -> scratch.remaining();
             case TRAILER -> scratch.remaining() + h;
             default -> 0;
         };
+    }
+
+    /**
+     * While a data segment is being read: the bytes from its end up to the end of the next PDU's
+     * basic header segment (and its digest under {@code next}), this PDU's padding and data digest
+     * included. What a read that completes the segment may take beyond it without going past a
+     * header whose data segment may go straight to its destination too. 0 in any other stage.
+     */
+    int bytesAfterSegment(LinkSettings next) {
+        if (stage != Stage.DATA) {
+            return 0;
+        }
+        int trailer = Framing.padding(dataLength) + (settings.dataDigest() ? Framing.DIGEST_LENGTH : 0);
+        return trailer + Framing.BHS_LENGTH + (next.headerDigest() ? Framing.DIGEST_LENGTH : 0);
     }
 
     /**

@@ -287,6 +287,13 @@ final class TcpConnection implements TransportConnection, Inbound.Owner, Outboun
         return bypass.read(dst);
     }
 
+    /** As {@link #readDirect(ByteBuffer)}, on into {@code then}: one scattering read. */
+    @Override
+    public int readDirect(ByteBuffer dst, ByteBuffer then) throws IOException {
+        outbound.flushHeld();
+        return bypass.read(dst, then);
+    }
+
     @Override
     public void readPaused(boolean paused) {
         if (paused) {

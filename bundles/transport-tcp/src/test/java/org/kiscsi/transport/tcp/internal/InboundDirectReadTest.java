@@ -38,6 +38,24 @@ class InboundDirectReadTest {
         return out.array();
     }
 
+    /**
+     * A scattering read of the "socket" {@code socket} as the kernel does it: into {@code dst}, then
+     * on into {@code then}, as far as {@code ready} (bytes of the stream that have arrived).
+     */
+    static int scatter(ByteBuffer socket, int ready, ByteBuffer dst, ByteBuffer then) {
+        int total = 0;
+        for (ByteBuffer b : new ByteBuffer[] {dst, then}) {
+            int n = Math.min(b.remaining(), Math.min(ready, socket.limit()) - socket.position());
+            if (n <= 0) {
+                break;
+            }
+            b.put(socket.slice(socket.position(), n));
+            socket.position(socket.position() + n);
+            total += n;
+        }
+        return total;
+    }
+
     @Test
     void largeSegmentsAreReadStraightIntoTheDestination() {
         byte[] one = pdu(1, 300_001, true);
@@ -63,13 +81,10 @@ class InboundDirectReadTest {
         };
         Inbound.Owner owner = new Inbound.Owner() {
             @Override
-            public int readDirect(ByteBuffer dst) {
+            public int readDirect(ByteBuffer dst, ByteBuffer then) {
                 directCalls[0]++;
                 // the socket has at most 64 KiB ready at a time, as loopback TCP hands out segments
-                int n = Math.min(Math.min(dst.remaining(), socket.remaining()), 65536);
-                dst.put(socket.slice(socket.position(), n));
-                socket.position(socket.position() + n);
-                return n;
+                return scatter(socket, socket.position() + 65536, dst, then);
             }
 
             @Override
@@ -102,11 +117,11 @@ class InboundDirectReadTest {
         assertEquals(3, wakeUps, "299 001 bytes in reads of at most 64 KiB: one in bytes(), three empty the socket, the last completes");
         assertEquals(5, directCalls[0]);
         assertFalse(in.straightPending());
-        assertEquals(3 + 4 + 48, in.readCap(), "the socket was not ahead (reads of 64 KiB): the next read takes the padding, the digest and the next header, no further");
-        // the data segment's rest came straight from the socket; its padding and digest are still there
-        assertEquals(0, got.size(), "the PDU is complete only with its data digest");
-        assertEquals(48 + 300_001, socket.position(), "exactly the data segment was read directly");
-        // the next read brings the padding, the digest and the next PDU
+        // the read that completed the segment went on through its padding and digest and the next header, no further
+        assertEquals(48 + 300_001 + 3 + 4 + 48, socket.position());
+        assertEquals(1, got.size(), "complete with its data digest, read in the same call");
+        assertEquals(0, in.readCap(), "the next PDU's data segment is under way: no cap");
+        // the next read brings the rest of the next PDU
         byte[] rest = new byte[socket.remaining()];
         socket.get(rest);
         in.bytes(ByteBuffer.wrap(rest));
@@ -125,9 +140,9 @@ class InboundDirectReadTest {
     }
 
     /**
-     * Runs of large segments, as large reads bring them: the next header is read in the same pass
-     * as the segment before it, and its segment straight after it, so one wake-up reads as many
-     * PDUs as the socket holds.
+     * Runs of large segments, as large reads bring them: the next header is read in the same system
+     * call as the segment before it, and its segment straight after it, so one wake-up reads as many
+     * PDUs as the socket holds, one call each.
      */
     @Test
     void aRunOfLargeSegmentsIsReadInOnePassAsFarAsTheSocketHoldsIt() {
@@ -159,12 +174,9 @@ class InboundDirectReadTest {
         };
         Inbound.Owner owner = new Inbound.Owner() {
             @Override
-            public int readDirect(ByteBuffer dst) {
+            public int readDirect(ByteBuffer dst, ByteBuffer then) {
                 reads[0]++;
-                int n = Math.min(dst.remaining(), ready[0] - socket.position());
-                dst.put(socket.slice(socket.position(), n));
-                socket.position(socket.position() + n);
-                return n;
+                return scatter(socket, ready[0], dst, then);
             }
 
             @Override
@@ -188,14 +200,103 @@ class InboundDirectReadTest {
         in.bytes(ByteBuffer.wrap(first)); // the read of the first header: the rest follows in this same pass
         assertEquals(3, got.size(), "three PDUs complete in one pass");
         assertTrue(in.straightPending(), "the fourth is under way");
-        assertEquals(3 * 2 + 1, reads[0], "a read per data segment and per header, and the short one of the fourth");
+        assertEquals(3 + 1, reads[0], "one read per data segment with the next header, and the short one of the fourth");
         ready[0] = socket.limit();
         assertFalse(in.readStraight(), "the rest completes it; the socket is then empty");
         assertEquals(4, got.size());
-        assertEquals(3 * 2 + 1 + 1, reads[0], "its rest only: 40 000 bytes, the socket was not ahead, so no read for a next header");
+        assertEquals(3 + 1 + 1, reads[0], "its rest, and no read of its own for a next header that is not there");
         for (int i = 0; i < count; i++) {
             assertEquals(len, got.get(i).data().remaining());
             assertEquals((byte) (i * 7 + 5 * 13), region.get(i * len + 5));
+        }
+    }
+
+    /** As {@link #pdu}, with a header digest after the basic header segment. */
+    private static byte[] pduWithHeaderDigest(int tag, int dataLength) {
+        byte[] plain = pdu(tag, dataLength, true);
+        ByteBuffer out = ByteBuffer.allocate(plain.length + 4);
+        out.put(plain, 0, 48);
+        Framing.putDigest(out, Framing.crc32c(ByteBuffer.wrap(plain, 0, 48)));
+        return out.put(plain, 48, plain.length - 48).array();
+    }
+
+    /**
+     * Data-In across read boundaries: the scattering read that completes one segment gets only part
+     * of the next header; the next read is capped at that header's end (its digest included), so the
+     * segment after it still goes straight to its place, and every byte lands where it belongs.
+     */
+    @Test
+    void aNextHeaderSplitAcrossReadsIsFramedWholeAndItsSegmentStillGoesStraightToItsPlace() {
+        int len = 100_001; // 3 bytes of padding
+        ByteBuffer socket = ByteBuffer.allocate(2 * (52 + len + 3 + 4));
+        socket.put(pduWithHeaderDigest(0, len)).put(pduWithHeaderDigest(1, len)).flip();
+        ByteBuffer region = ByteBuffer.allocateDirect(2 * len);
+        List<PduBuffer> got = new ArrayList<>();
+        int[] reads = {0};
+        int firstEnd = 52 + len + 3 + 4;
+        int[] ready = {firstEnd + 20}; // the next header's first 20 bytes have arrived
+        TransportListener listener = new TransportListener() {
+            @Override
+            public void received(PduBuffer pdu) {
+                got.add(pdu);
+            }
+
+            @Override
+            public void closed(Throwable cause) {
+            }
+
+            @Override
+            public ByteBuffer placementFor(ByteBuffer header) {
+                return region.duplicate().position(header.getInt(16) * len);
+            }
+        };
+        Inbound.Owner owner = new Inbound.Owner() {
+            @Override
+            public int readDirect(ByteBuffer dst, ByteBuffer then) {
+                reads[0]++;
+                return scatter(socket, ready[0], dst, then);
+            }
+
+            @Override
+            public void readPaused(boolean paused) {
+            }
+
+            @Override
+            public void fatal() {
+                throw new AssertionError("fatal");
+            }
+
+            @Override
+            public void closedDelivered() {
+            }
+        };
+        ReadBuffers pool = new ReadBuffers(true);
+        Inbound in = new Inbound(listener, new PduDecoder("test", true), () -> new LinkSettings(true, true, 1 << 20),
+                new BufferCount(), owner, "test", pool);
+        in.start();
+        byte[] first = new byte[52];
+        socket.get(first);
+        in.bytes(ByteBuffer.wrap(first));
+        assertEquals(1, reads[0], "the segment, its padding and digest, and the 20 bytes there are of the next header: one read");
+        assertEquals(1, got.size(), "the first PDU is complete, its data digest checked");
+        assertTrue(got.get(0).dataDigestOk());
+        assertFalse(in.straightPending(), "the next header is incomplete: no destination yet");
+        assertEquals(28 + 4, in.readCap(), "the next read stops at the end of that header and its digest");
+        // what the next (capped) read of the socket brings
+        ready[0] = socket.limit();
+        byte[] rest = new byte[in.readCap()];
+        socket.get(rest);
+        in.bytes(ByteBuffer.wrap(rest));
+        assertEquals(2, got.size());
+        assertEquals(2, reads[0], "the second segment went straight to its place in one read");
+        assertTrue(got.get(1).dataDigestOk(), "the digest covers the bytes read straight into place");
+        assertEquals(socket.limit(), socket.position());
+        for (int t = 0; t < 2; t++) {
+            for (int i = 0; i < len; i++) {
+                if (region.get(t * len + i) != (byte) (t * 7 + i * 13)) {
+                    throw new AssertionError("PDU " + t + " byte " + i + " differs");
+                }
+            }
         }
     }
 

@@ -226,7 +226,21 @@ class PduDecoderTest {
         assertEquals(3 + 4 + 52, decoder.bytesThroughNextHeader(DIGESTS), "padding, data digest, next header and its digest");
         ByteBuffer part = ByteBuffer.wrap(new byte[20]);
         PduDecoder other = new PduDecoder(PEER, true);
-        assertNull(other.next(part, () -> PLAIN, ANYWHERE));
-        assertEquals(0, other.bytesThroughNextHeader(PLAIN), "inside a header: no limit");
+        assertNull(other.next(part, () -> DIGESTS, ANYWHERE));
+        assertEquals(28 + 4, other.bytesThroughNextHeader(PLAIN), "inside a header: its rest and its digest, as the PDU's own settings say");
+        assertNull(other.next(ByteBuffer.wrap(new byte[28]), () -> DIGESTS, ANYWHERE));
+        assertEquals(4, other.bytesThroughNextHeader(PLAIN), "inside the header digest: its rest");
+    }
+
+    @Test
+    void bytesAfterSegmentCountThePaddingTheDigestAndTheNextHeader() throws Exception {
+        assertEquals(0, decoder.bytesAfterSegment(PLAIN), "no data segment under way");
+        byte[] a = wire(0x25, 1, new byte[0], 5, DIGESTS);
+        assertNull(decoder.next(ByteBuffer.wrap(a, 0, 48 + 4 + 2), () -> DIGESTS, ANYWHERE));
+        assertEquals(3 + 4 + 48, decoder.bytesAfterSegment(PLAIN), "padding, data digest, the next header (no digest asked for)");
+        assertEquals(3 + 4 + 52, decoder.bytesAfterSegment(DIGESTS));
+        PduDecoder plain = new PduDecoder(PEER, true);
+        assertNull(plain.next(ByteBuffer.wrap(wire(0x25, 1, new byte[0], 8, PLAIN), 0, 50), () -> PLAIN, ANYWHERE));
+        assertEquals(48, plain.bytesAfterSegment(PLAIN), "no padding, no digest: the next header only");
     }
 }
