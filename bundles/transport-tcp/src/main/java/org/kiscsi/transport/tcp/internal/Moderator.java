@@ -21,8 +21,9 @@ import org.kiscsi.transport.tcp.TcpOptions;
  * {@link #CHANGED_WINDOWS} windows in a row (one noisy window is not a new workload), then measures
  * again from no pause.
  *
- * <p>Adaptive poll: only as long as replies have lately taken to come (half as long again), and
- * not at all when they take longer than a poll could wait ({@link #pollNanos}).
+ * <p>Adaptive poll: only where it makes replies come faster than without it ({@link PollTrial}: a
+ * spinning core may be the one the target needed), and only as long as replies have lately taken
+ * to come (half as long again), at most the configured poll ({@link #pollNanos}).
  */
 final class Moderator {
     /** The pause of each level, in quarters of the configured longest pause. */
@@ -82,6 +83,8 @@ final class Moderator {
     private double measuredCost;
     /** Whether the cost is CPU nanoseconds per reply (else wake-ups per reply). */
     private boolean costIsCpu;
+    /** Whether the busy poll pays on this connection. */
+    private final PollTrial pollTrial = new PollTrial();
     private long lastReplyAt = -1;
     /** Eight times the moving average of the interval between replies (exact in steady state), 0 until one was measured. */
     private long gapEights;
@@ -89,8 +92,8 @@ final class Moderator {
     /**
      * One wake-up's observation of the connection, after its pass: at {@code now}, {@code replies}
      * PDUs were delivered since the last observation and {@code due} replies are awaited; {@code cpu}
-     * is read only where a window starts or ends. True when the pause level settled with this
-     * observation (for a diagnostic line).
+     * is read only where a window starts or ends. True when the pause level or the poll's decision
+     * settled with this observation (for a diagnostic line).
      */
     boolean observe(long now, int replies, int due, int minDue, CpuClock cpu) {
         if (replies > 0) {
@@ -100,10 +103,13 @@ final class Moderator {
             }
             lastReplyAt = now;
         }
+        boolean pollSettledBefore = pollTrial.settled();
+        pollTrial.observe(now, replies, due > 0 && due <= POLL_MAX_DUE && due < minDue);
+        boolean pollSettled = pollTrial.settled() && !pollSettledBefore;
         if (due < minDue) {
             windowStart = -1; // no pause now: a window must not mix passes with and without one
             measuredWindows = 0;
-            return false;
+            return pollSettled;
         }
         if (windowStart < 0) {
             startWindow(now, cpu.threadCpuNanos());
@@ -212,8 +218,8 @@ final class Moderator {
      * a round trip away and the wake-up of a sleeping thread is much of it. Not when idle, not
      * while more are due (replies come often enough that the thread seldom sleeps), not while
      * large data moves (its own time dwarfs a wake-up; the CPU is better left to the peer).
-     * Adaptive: as long as replies lately took, half as long again, and not at all when that is
-     * beyond what a poll of {@code busyPollNanos} could catch.
+     * Adaptive: only where the {@link PollTrial} found that replies come faster with the poll, and
+     * as long as replies lately took, half as long again (at most {@code busyPollNanos}).
      */
     long pollNanos(TcpOptions o, int due, long recentBytes) {
         long max = o.busyPollNanos();
@@ -226,11 +232,16 @@ final class Moderator {
             case OFF -> 0;
             case FIXED -> max;
             case ADAPTIVE -> {
+                if (!pollTrial.pollNow()) {
+                    yield 0; // measured: replies come no faster with the poll than without it here
+                }
                 if (gapNanos == 0) {
                     yield max; // nothing measured yet
                 }
+                // as long as replies lately took, half as long again; where they take longer than the poll may
+                // last, the whole of it (whether that pays, the trial measures)
                 long want = gapNanos + gapNanos / 2;
-                yield want > max + max / 2 ? 0 : Math.min(max, Math.max(POLL_MIN_NANOS, want));
+                yield Math.min(max, Math.max(POLL_MIN_NANOS, want));
             }
         };
     }
@@ -254,6 +265,11 @@ final class Moderator {
         return costIsCpu
                 ? String.format(java.util.Locale.ROOT, "%.0f ns of I/O-thread CPU per reply (%.0f without a pause)", keptCost, baseCost)
                 : String.format(java.util.Locale.ROOT, "%.2f wake-ups per reply (%.2f without a pause)", keptCost, baseCost);
+    }
+
+    /** What the poll trial found (for the diagnostic line). */
+    String pollDecision() {
+        return pollTrial.describe();
     }
 
     /** The moving average of the interval between replies (0: none measured yet). */

@@ -85,9 +85,10 @@ public final class ReadLoopProcessor extends NioProcessor {
             TcpOptions o = options.get();
             int due = c.repliesAwaited();
             Moderator m = c.moderator();
-            if (m.observe(System.nanoTime(), c.takeDelivered(), due, o.readCoalesceMinReplies(), Moderator.THREAD_CPU) && LOG.isDebugEnabled()) {
-                LOG.debug("moderation of the connection to {}: pause {} us at {} replies due, {} replies/s, {}", c.remoteAddress(),
-                        m.pauseNanos(o, due) / 1000, due, Math.round(m.keptRate()), m.costs());
+            if (m.observe(System.nanoTime(), c.takeDelivered(), due, o.readCoalesceMinReplies(), Moderator.THREAD_CPU)
+                    && LOG.isDebugEnabled()) {
+                LOG.debug("moderation of the connection to {}: pause {} us at {} replies due, {} replies/s, {}; {}", c.remoteAddress(),
+                        m.pauseNanos(o, due) / 1000, due, Math.round(m.keptRate()), m.costs(), m.pollDecision());
             }
             pauseNanos = m.pauseNanos(o, due);
             pollNanos = m.pollNanos(o, due, c.recentBytes());

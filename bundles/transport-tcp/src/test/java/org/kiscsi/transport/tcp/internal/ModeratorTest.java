@@ -291,11 +291,8 @@ class ModeratorTest {
         assertEquals(50_000, m.pollNanos(FIXED, 1, 0));
         assertEquals(50_000, m.pollNanos(FIXED, 2, 8192));
         assertEquals(0, m.pollNanos(OFF, 1, 0));
-        // replies take long: the adaptive poll gives up, the fixed one does not
-        for (int i = 0; i < 50; i++) {
-            now += 500_000;
-            m.observe(now, 1, 1, 16, cpuClock);
-        }
+        // replies come faster without the poll: the adaptive poll stops, the fixed one does not
+        queueDepthOne(m, 18_000, 25_000, 200);
         assertEquals(0, m.pollNanos(ADAPTIVE, 1, 0));
         assertEquals(50_000, m.pollNanos(FIXED, 1, 0));
     }
@@ -323,7 +320,7 @@ class ModeratorTest {
         replyEvery(m, 2_000);
         assertEquals(Moderator.POLL_MIN_NANOS, m.pollNanos(ADAPTIVE, 1, 0));
         replyEvery(m, 120_000);
-        assertEquals(0, m.pollNanos(ADAPTIVE, 1, 0), "replies come later than a poll could wait: sleep");
+        assertEquals(50_000, m.pollNanos(ADAPTIVE, 1, 0), "replies come later than the poll may last: all of it (the trial judges)");
         assertEquals(0, m.pollNanos(ADAPTIVE.withBusyPollNanos(0), 1, 0));
         assertEquals(180_000, m.pollNanos(ADAPTIVE.withBusyPollNanos(200_000), 1, 0), "a longer setting reaches them");
     }
@@ -339,8 +336,50 @@ class ModeratorTest {
         assertEquals(30_000, m.pollNanos(ADAPTIVE, 1, 0), "back in a few replies");
     }
 
-    /** Enough replies, one per wake-up, {@code gap} apart for the moving average to settle there. */
+    /** Queue depth 1 for {@code millis}: one reply per wake-up, at {@code withPoll} replies a second while the poll runs, else {@code without}. */
+    private void queueDepthOne(Moderator m, double withPoll, double without, long millis) {
+        long end = now + millis * 1_000_000L;
+        while (now < end) {
+            boolean polls = m.pollNanos(ADAPTIVE, 1, 4096) > 0;
+            now += (long) (1e9 / (polls ? withPoll : without));
+            m.observe(now, 1, 1, ADAPTIVE.readCoalesceMinReplies(), cpuClock);
+        }
+    }
+
+    @Test
+    void theBusyPollIsKeptWhereRepliesComeFasterWithIt() {
+        Moderator m = new Moderator();
+        queueDepthOne(m, 30_000, 20_000, 200);
+        assertTrue(m.pollNanos(ADAPTIVE, 1, 4096) > 0);
+        assertTrue(m.pollDecision().startsWith("busy poll kept"), m.pollDecision());
+    }
+
+    @Test
+    void theBusyPollIsDroppedWhereItSlowsTheRepliesAndTriedAgainLater() {
+        // a spinning core the target needed: replies come slower with the poll
+        Moderator m = new Moderator();
+        queueDepthOne(m, 18_000, 25_000, 200);
+        assertEquals(0, m.pollNanos(ADAPTIVE, 1, 4096));
+        assertTrue(m.pollDecision().startsWith("busy poll dropped"), m.pollDecision());
+        assertEquals(50_000, m.pollNanos(FIXED, 1, 4096), "fixed polls regardless");
+        // held for its windows, then measured again with the poll: the machine is quiet now
+        queueDepthOne(m, 30_000, 20_000, (PollTrial.HOLD_WINDOWS + 4) * PollTrial.WINDOW_NANOS / 1_000_000);
+        assertTrue(m.pollNanos(ADAPTIVE, 1, 4096) > 0, m.pollDecision());
+    }
+
+    @Test
+    void aPollThatGainsLessThanItsCostIsDropped() {
+        Moderator m = new Moderator();
+        queueDepthOne(m, 20_500, 20_000, 200); // 2.5 % faster: not worth a spinning core
+        assertEquals(0, m.pollNanos(ADAPTIVE, 1, 4096));
+    }
+
+    /**
+     * Enough replies, one per wake-up, {@code gap} apart for the moving average to settle there; after
+     * an idle pass, so that no poll trial's window spans two calls (these tests are about the poll's length).
+     */
     private void replyEvery(Moderator m, long gap) {
+        m.observe(now, 0, 0, 16, cpuClock);
         for (int i = 0; i < 200; i++) {
             now += gap;
             m.observe(now, 1, 1, 16);
