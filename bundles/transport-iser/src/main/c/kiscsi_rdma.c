@@ -200,6 +200,30 @@ JNIEXPORT void JNICALL Java_org_kiscsi_transport_iser_ibverbs_NativeRdma_deregMr
     }
 }
 
+/*
+ * A type 2 memory window; its rkey (unbound, it grants nothing) is read with mwRkey. A device or
+ * provider without windows fails with EOPNOTSUPP or ENOSYS, which the Java side reports as such.
+ */
+JNIEXPORT jlong JNICALL Java_org_kiscsi_transport_iser_ibverbs_NativeRdma_allocMw(JNIEnv *env, jclass k, jlong pd) {
+    errno = 0;
+    struct ibv_mw *mw = ibv_alloc_mw(PTR(pd), IBV_MW_TYPE_2);
+    if (mw == NULL) {
+        fail(env, "ibv_alloc_mw(IBV_MW_TYPE_2)", errno != 0 ? errno : EOPNOTSUPP);
+    }
+    return JPTR(mw);
+}
+
+JNIEXPORT jint JNICALL Java_org_kiscsi_transport_iser_ibverbs_NativeRdma_mwRkey(JNIEnv *env, jclass k, jlong mw) {
+    return (jint) ((struct ibv_mw *) PTR(mw))->rkey;
+}
+
+JNIEXPORT void JNICALL Java_org_kiscsi_transport_iser_ibverbs_NativeRdma_deallocMw(JNIEnv *env, jclass k, jlong mw) {
+    int err = ibv_dealloc_mw(PTR(mw));
+    if (err != 0) {
+        fail(env, "ibv_dealloc_mw", err);
+    }
+}
+
 JNIEXPORT jlong JNICALL Java_org_kiscsi_transport_iser_ibverbs_NativeRdma_createCq(JNIEnv *env, jclass k, jlong dev, jint entries) {
     struct kdev *d = PTR(dev);
     struct ibv_cq *cq = ibv_create_cq(d->ctx, entries, NULL, d->comp, 0);
@@ -220,7 +244,7 @@ JNIEXPORT jint JNICALL Java_org_kiscsi_transport_iser_ibverbs_NativeRdma_reqNoti
     return ibv_req_notify_cq(PTR(cq), 0);
 }
 
-/* The completion statuses NativeRdma names; anything else is 7. */
+/* The completion statuses NativeRdma names (WorkCompletion.Status's order); anything else is 8. */
 static jint status_code(enum ibv_wc_status s) {
     switch (s) {
     case IBV_WC_SUCCESS: return 0;
@@ -230,7 +254,8 @@ static jint status_code(enum ibv_wc_status s) {
     case IBV_WC_REM_INV_REQ_ERR: return 4;
     case IBV_WC_RNR_RETRY_EXC_ERR: return 5;
     case IBV_WC_WR_FLUSH_ERR: return 6;
-    default: return 7;
+    case IBV_WC_MW_BIND_ERR: return 7;
+    default: return 8;
     }
 }
 
@@ -239,6 +264,8 @@ static jint opcode_code(enum ibv_wc_opcode o) {
     case IBV_WC_RDMA_WRITE: return 1;
     case IBV_WC_RDMA_READ: return 2;
     case IBV_WC_RECV: return 3;
+    case IBV_WC_BIND_MW: return 4;
+    case IBV_WC_LOCAL_INV: return 5;
     default: return 0;
     }
 }
@@ -522,5 +549,48 @@ JNIEXPORT jint JNICALL Java_org_kiscsi_transport_iser_ibverbs_NativeRdma_postSen
     default:
         return EINVAL;
     }
+    return ibv_post_send(cid->qp, &wr, &bad);
+}
+
+/*
+ * Binds type 2 window mw over [addr, addr+length) of mr with access (IBV_ACCESS_REMOTE_*), under the
+ * rkey the caller computed (rkey, the key byte of the window's last one incremented, as ibv_inc_rkey
+ * does; the provider takes it for the bind and, once it executed, mw->rkey says it too). Returns 0 or
+ * the errno of ibv_post_send.
+ */
+JNIEXPORT jint JNICALL Java_org_kiscsi_transport_iser_ibverbs_NativeRdma_postBind(JNIEnv *env, jclass k, jlong id, jlong wrId, jlong mw,
+        jint rkey, jlong mr, jlong addr, jlong length, jint access, jboolean signaled) {
+    struct rdma_cm_id *cid = PTR(id);
+    struct ibv_send_wr wr;
+    struct ibv_send_wr *bad;
+    memset(&wr, 0, sizeof wr);
+    wr.wr_id = (uint64_t) wrId;
+    wr.opcode = IBV_WR_BIND_MW;
+    wr.send_flags = signaled ? IBV_SEND_SIGNALED : 0;
+    wr.bind_mw.mw = PTR(mw);
+    wr.bind_mw.rkey = (uint32_t) rkey;
+    wr.bind_mw.bind_info.mr = PTR(mr);
+    wr.bind_mw.bind_info.addr = (uint64_t) addr;
+    wr.bind_mw.bind_info.length = (uint64_t) length;
+    wr.bind_mw.bind_info.mw_access_flags = (unsigned int) access;
+    return ibv_post_send(cid->qp, &wr, &bad);
+}
+
+/* The rkey of a window's next bind: its key byte incremented (ibv_inc_rkey). */
+JNIEXPORT jint JNICALL Java_org_kiscsi_transport_iser_ibverbs_NativeRdma_incRkey(JNIEnv *env, jclass k, jint rkey) {
+    return (jint) ibv_inc_rkey((uint32_t) rkey);
+}
+
+/* Posts a signaled local invalidation of rkey (IBV_WR_LOCAL_INV). Returns 0 or the errno of ibv_post_send. */
+JNIEXPORT jint JNICALL Java_org_kiscsi_transport_iser_ibverbs_NativeRdma_postLocalInvalidate(JNIEnv *env, jclass k, jlong id, jlong wrId,
+        jint rkey) {
+    struct rdma_cm_id *cid = PTR(id);
+    struct ibv_send_wr wr;
+    struct ibv_send_wr *bad;
+    memset(&wr, 0, sizeof wr);
+    wr.wr_id = (uint64_t) wrId;
+    wr.opcode = IBV_WR_LOCAL_INV;
+    wr.send_flags = IBV_SEND_SIGNALED;
+    wr.invalidate_rkey = (uint32_t) rkey;
     return ibv_post_send(cid->qp, &wr, &bad);
 }

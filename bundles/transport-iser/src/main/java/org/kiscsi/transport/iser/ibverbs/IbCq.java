@@ -12,18 +12,20 @@ import org.kiscsi.transport.iser.verbs.WorkCompletion;
 final class IbCq implements CompletionQueue {
     private static final int BATCH = 64;
     private static final WorkCompletion.Status[] STATUS = WorkCompletion.Status.values();
-    private static final WorkCompletion.Opcode[] OPCODE = {WorkCompletion.Opcode.SEND, WorkCompletion.Opcode.RDMA_WRITE,
-        WorkCompletion.Opcode.RDMA_READ, WorkCompletion.Opcode.RECV};
+    /** The shim's opcode codes are the enum's order: SEND, RDMA_WRITE, RDMA_READ, RECV, BIND_MW, LOCAL_INV. */
+    private static final WorkCompletion.Opcode[] OPCODE = WorkCompletion.Opcode.values();
     final long cq;
     private final Runnable notify;
     private final Map<Integer, IbMr> regions;
+    private final Map<Integer, IbMw> windows;
     private final ByteBuffer out = ByteBuffer.allocateDirect(BATCH * 32).order(ByteOrder.nativeOrder());
     private boolean closed;
 
-    IbCq(long cq, Runnable notify, Map<Integer, IbMr> regions) {
+    IbCq(long cq, Runnable notify, Map<Integer, IbMr> regions, Map<Integer, IbMw> windows) {
         this.cq = cq;
         this.notify = notify;
         this.regions = regions;
+        this.windows = windows;
     }
 
     void fired() {
@@ -47,6 +49,10 @@ final class IbCq implements CompletionQueue {
                     IbMr mr = regions.get(wc.invalidatedRkey());
                     if (mr != null) {
                         mr.invalidated();
+                    }
+                    IbMw mw = windows.get(wc.invalidatedRkey());
+                    if (mw != null) {
+                        mw.invalidated(wc.invalidatedRkey());
                     }
                 }
                 into.add(wc);

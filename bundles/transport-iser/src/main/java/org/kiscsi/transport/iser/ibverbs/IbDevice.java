@@ -31,6 +31,8 @@ final class IbDevice implements RdmaDevice {
     private final Map<Long, IbCq> cqs = new ConcurrentHashMap<>();
     private final Map<Long, CmHandler> ids = new ConcurrentHashMap<>();
     final Map<Integer, IbMr> regions = new ConcurrentHashMap<>();
+    /** Bound memory windows by rkey, so a Send with Invalidate naming one marks it invalid. */
+    final Map<Integer, IbMw> windows = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     IbDevice(long dev) {
@@ -56,7 +58,7 @@ final class IbDevice implements RdmaDevice {
     public ProtectionDomain allocatePd() throws VerbsException {
         open();
         try {
-            return new IbPd(NativeRdma.allocPd(dev), regions);
+            return new IbPd(NativeRdma.allocPd(dev), regions, windows, name);
         } catch (NativeError e) {
             throw new VerbsException(VerbsException.Reason.RESOURCE, name + ": " + e.getMessage(), e);
         }
@@ -67,7 +69,7 @@ final class IbDevice implements RdmaDevice {
         open();
         try {
             long cq = NativeRdma.createCq(dev, entries);
-            IbCq c = new IbCq(cq, notify, regions);
+            IbCq c = new IbCq(cq, notify, regions, windows);
             cqs.put(cq, c);
             return c;
         } catch (NativeError e) {

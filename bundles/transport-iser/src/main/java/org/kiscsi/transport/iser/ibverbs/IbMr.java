@@ -30,6 +30,11 @@ final class IbMr implements MemoryRegion {
         byRkey.put(rkey, this);
     }
 
+    /** The ibv_mr, for binding windows over it. */
+    long pointer() {
+        return mr;
+    }
+
     @Override
     public ByteBuffer buffer() {
         return buffer.duplicate().clear();

@@ -5,6 +5,7 @@ import java.util.Set;
 
 import org.kiscsi.transport.iser.verbs.Access;
 import org.kiscsi.transport.iser.verbs.MemoryRegion;
+import org.kiscsi.transport.iser.verbs.MemoryWindow;
 import org.kiscsi.transport.iser.verbs.ProtectionDomain;
 import org.kiscsi.transport.iser.verbs.VerbsException;
 
@@ -14,16 +15,17 @@ final class IbPd implements ProtectionDomain {
     private static final int IBV_ACCESS_REMOTE_WRITE = 2;
     private static final int IBV_ACCESS_REMOTE_READ = 4;
     private static final int IBV_ACCESS_MW_BIND = 16;
-    /** What the native part lacks for memory windows (named in the error). */
-    static final String NO_WINDOWS = "the libibverbs binding has no memory windows: its native part (libkiscsi_rdma) does not wrap"
-            + " ibv_alloc_mw, IBV_WR_BIND_MW or IBV_WR_LOCAL_INV";
     final long pd;
     private final java.util.Map<Integer, IbMr> regions;
+    private final java.util.Map<Integer, IbMw> windows;
+    private final String device;
     private boolean closed;
 
-    IbPd(long pd, java.util.Map<Integer, IbMr> regions) {
+    IbPd(long pd, java.util.Map<Integer, IbMr> regions, java.util.Map<Integer, IbMw> windows, String device) {
         this.pd = pd;
         this.regions = regions;
+        this.windows = windows;
+        this.device = device;
     }
 
     @Override
@@ -52,8 +54,16 @@ final class IbPd implements ProtectionDomain {
     }
 
     @Override
-    public org.kiscsi.transport.iser.verbs.MemoryWindow allocateWindow() throws VerbsException {
-        throw new VerbsException(VerbsException.Reason.UNSUPPORTED, NO_WINDOWS);
+    public synchronized MemoryWindow allocateWindow() throws VerbsException {
+        if (closed) {
+            throw new VerbsException(VerbsException.Reason.INVALID, "the protection domain is closed");
+        }
+        try {
+            return new IbMw(NativeRdma.allocMw(pd), this, windows);
+        } catch (NativeError e) {
+            throw new VerbsException(e.unsupported() ? VerbsException.Reason.UNSUPPORTED : VerbsException.Reason.RESOURCE,
+                    device + " has no type 2 memory window for this protection domain: " + e.getMessage(), e);
+        }
     }
 
     @Override

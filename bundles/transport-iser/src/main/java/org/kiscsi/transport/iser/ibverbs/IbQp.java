@@ -1,9 +1,13 @@
 package org.kiscsi.transport.iser.ibverbs;
 
 import java.net.InetSocketAddress;
+import java.util.Set;
 
 import org.kiscsi.transport.iser.verbs.AcceptHandler;
+import org.kiscsi.transport.iser.verbs.Access;
 import org.kiscsi.transport.iser.verbs.ConnectionEvents;
+import org.kiscsi.transport.iser.verbs.MemoryRegion;
+import org.kiscsi.transport.iser.verbs.MemoryWindow;
 import org.kiscsi.transport.iser.verbs.QueuePair;
 import org.kiscsi.transport.iser.verbs.SendRequest;
 import org.kiscsi.transport.iser.verbs.Sge;
@@ -12,6 +16,8 @@ import org.kiscsi.transport.iser.verbs.VerbsException;
 /** A connected RC queue pair on its cm_id; destroyed with the id once the CM reports it disconnected. */
 final class IbQp implements QueuePair, CmHandler {
     private static final int ENOMEM = 12;
+    private static final int IBV_ACCESS_REMOTE_WRITE = 2;
+    private static final int IBV_ACCESS_REMOTE_READ = 4;
     private final IbDevice device;
     private final long id;
     private final int qpNumber;
@@ -80,15 +86,37 @@ final class IbQp implements QueuePair, CmHandler {
     }
 
     @Override
-    public int postBind(long wrId, org.kiscsi.transport.iser.verbs.MemoryWindow window,
-            org.kiscsi.transport.iser.verbs.MemoryRegion region, long address, int length,
-            java.util.Set<org.kiscsi.transport.iser.verbs.Access> access, boolean signaled) throws VerbsException {
-        throw new VerbsException(VerbsException.Reason.UNSUPPORTED, IbPd.NO_WINDOWS);
+    public synchronized int postBind(long wrId, MemoryWindow window, MemoryRegion region, long address, int length,
+            Set<Access> access, boolean signaled) throws VerbsException {
+        live();
+        if (!(window instanceof IbMw mw) || !(region instanceof IbMr mr)) {
+            throw new VerbsException(VerbsException.Reason.INVALID, "binding on QP " + qpNumber + ": a window or region of another"
+                    + " provider");
+        }
+        if (mw.closed() || !mr.valid()) {
+            throw new VerbsException(VerbsException.Reason.INVALID, "binding on QP " + qpNumber + ": the window is deallocated or"
+                    + " the region deregistered");
+        }
+        if (address < mr.address() || length < 0 || address + length > mr.address() + mr.length()) {
+            throw new VerbsException(VerbsException.Reason.INVALID, "binding on QP " + qpNumber + ": [0x" + Long.toHexString(address)
+                    + ", +" + length + ") is outside the region");
+        }
+        int flags = (access.contains(Access.REMOTE_WRITE) ? IBV_ACCESS_REMOTE_WRITE : 0)
+                | (access.contains(Access.REMOTE_READ) ? IBV_ACCESS_REMOTE_READ : 0);
+        int rkey = mw.nextRkey();
+        check(NativeRdma.postBind(id, wrId, mw.mw, rkey, mr.pointer(), address, length, flags, signaled), "memory window bind");
+        mw.bound(rkey);
+        return rkey;
     }
 
     @Override
-    public void postLocalInvalidate(long wrId, int rkey) throws VerbsException {
-        throw new VerbsException(VerbsException.Reason.UNSUPPORTED, IbPd.NO_WINDOWS);
+    public synchronized void postLocalInvalidate(long wrId, int rkey) throws VerbsException {
+        live();
+        check(NativeRdma.postLocalInvalidate(id, wrId, rkey), "local invalidation");
+        IbMw mw = device.windows.get(rkey);
+        if (mw != null) {
+            mw.invalidated(rkey);
+        }
     }
 
     @Override

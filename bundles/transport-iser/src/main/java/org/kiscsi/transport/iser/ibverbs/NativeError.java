@@ -7,6 +7,7 @@ final class NativeError extends Exception {
     static final int ENXIO = 6;
     static final int ENODEV = 19;
     static final int ENOSYS = 38;
+    static final int EOPNOTSUPP = 95;
 
     final String call;
     final int errno;
@@ -15,6 +16,11 @@ final class NativeError extends Exception {
         super(call + ": " + strerror + " (errno " + errno + ")");
         this.call = call;
         this.errno = errno;
+    }
+
+    /** Whether the call is one the device or its provider does not offer (EOPNOTSUPP, ENOSYS). */
+    boolean unsupported() {
+        return errno == EOPNOTSUPP || errno == ENOSYS;
     }
 
     /** Whether the failure means no RDMA device is there (no uverbs device, no rdma_cm node). */

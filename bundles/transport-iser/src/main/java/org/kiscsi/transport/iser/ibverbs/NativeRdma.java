@@ -99,6 +99,15 @@ final class NativeRdma {
 
     static native void deregMr(long mr) throws NativeError;
 
+    // memory windows (type 2)
+    static native long allocMw(long pd) throws NativeError;
+
+    static native int mwRkey(long mw);
+
+    static native void deallocMw(long mw) throws NativeError;
+
+    static native int incRkey(int rkey);
+
     // completion queues
     static native long createCq(long dev, int entries) throws NativeError;
 
@@ -139,4 +148,11 @@ final class NativeRdma {
 
     static native int postSend(long id, long wrId, int opcode, long address, int length, int lkey, long remoteAddress, int rkey,
             int invalidateRkey, boolean signaled);
+
+    /** Returns 0 or the errno of ibv_post_send. */
+    static native int postBind(long id, long wrId, long mw, int rkey, long mr, long address, long length, int access,
+            boolean signaled);
+
+    /** Returns 0 or the errno of ibv_post_send. */
+    static native int postLocalInvalidate(long id, long wrId, int rkey);
 }

@@ -26,6 +26,8 @@ import org.kiscsi.transport.iser.verbs.ProtectionDomain;
 import org.kiscsi.transport.iser.verbs.QueuePair;
 import org.kiscsi.transport.iser.verbs.VerbsException;
 import org.kiscsi.transport.iser.verbs.WorkCompletion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One iSER connection. Login and every other control-type PDU go in RDMA Sends behind an iSER
@@ -39,6 +41,7 @@ public final class IserConnection implements TransportConnection {
     /** Receive buffers posted during login (one answer per request; one spare). */
     static final int LOGIN_RX = 2;
     private static final int POLL_BATCH = 32;
+    private static final Logger LOG = LoggerFactory.getLogger(IserConnection.class);
 
     private final IserOptions options;
     private final ProtectionDomain pd;
@@ -74,8 +77,13 @@ public final class IserConnection implements TransportConnection {
         this.executor = executor;
         this.listener = listener;
         this.where = where;
-        this.pool = new RegisteredPool(pd, options.poolChunkSize(), options.poolChunks());
+        // decided once per connection: a device or binding without memory windows gets a registration per task
         this.windows = new TaskWindows(pd, () -> qp);
+        if (!windows.available()) {
+            LOG.warn("{}: the target reaches each task's data through {}", where, windows.describe());
+        }
+        this.pool = new RegisteredPool(pd, options.poolChunkSize(), options.poolChunks(),
+                windows.available() ? RegisteredPool.WINDOWED : RegisteredPool.LOCAL_ONLY);
         this.tasks = new IserTasks(pool, windows, pd, options.taggedBufferForSolicitedDataOnly(), closed::get, where);
         this.sends = new SendQueue(options.sendQueueDepth(), where, this::close);
         this.rx = new RxRing(pd, LOGIN_RX + options.maxOutstandingUnexpectedPdus() + MISC_RX,
@@ -285,6 +293,28 @@ public final class IserConnection implements TransportConnection {
     @Override
     public boolean isOpen() {
         return !closed.get();
+    }
+
+    /**
+     * The iSER CM private data (IBTA Annex A12) this connection sends: ISER_ZBVA_NOT_SUP (0x80, Base
+     * Offsets are absolute addresses) always; ISER_SEND_W_INV_NOT_SUP (0x40) without memory windows,
+     * where a task's STag is a registration, which the target may not invalidate remotely (only a
+     * window's or a fast-registered one's rkey can be); with windows it is clear, so the target may end
+     * a task's window by Send with Invalidate, which spares the local invalidation.
+     */
+    byte[] cmPrivateData() {
+        return new byte[] {(byte) (windows.available() ? 0x80 : 0xC0), 0, 0, 0};
+    }
+
+    /** How the target reaches a task's data on this connection: memory windows, or a registration per task and why. */
+    public String dataMemory() {
+        return windows.describe();
+    }
+
+    @Override
+    public String toString() {
+        return where + " (" + (qp == null ? "not connected" : localAddress() + " -> " + remoteAddress()) + "; task data through "
+                + windows.describe() + ")";
     }
 
     @Override

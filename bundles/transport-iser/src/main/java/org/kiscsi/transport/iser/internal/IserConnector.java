@@ -23,13 +23,6 @@ import org.kiscsi.transport.iser.verbs.VerbsException;
 
 /** Sets up one iSER connection: protection domain, completion queue, receive ring, RC queue pair via the CM. */
 public final class IserConnector {
-    /**
-     * The iSER CM private data (IBTA Annex A12): flags 0x80, ISER_ZBVA_NOT_SUP (Base Offsets are
-     * absolute addresses); ISER_SEND_W_INV_NOT_SUP clear: every STag a task advertises is a memory
-     * window's rkey of that task alone (or a registration of its own), so the target may end it with
-     * Send with Invalidate, which spares the local invalidation.
-     */
-    static final byte[] CM_PRIVATE_DATA = {(byte) 0x80, 0, 0, 0};
     /** RDMA Reads the target may have outstanding against our buffers (libiscsi's 4). */
     static final int RESPONDER_RESOURCES = 4;
     /** Send queue entries for memory window binds and local invalidations, beyond the Sends' depth. */
@@ -60,7 +53,7 @@ public final class IserConnector {
             // binds and local invalidations share the send queue with the Sends
             QpAttributes attrs = new QpAttributes(options.sendQueueDepth() + WINDOW_WRS, rxSlots, RESPONDER_RESOURCES, 0, 7, 6);
             ProtectionDomain owned = pd;
-            return device.connect(new ConnectParams(remote, pd, cq, attrs, CM_PRIVATE_DATA, timeout, c::disconnected))
+            return device.connect(new ConnectParams(remote, pd, cq, attrs, c.cmPrivateData(), timeout, c::disconnected))
                     .toCompletableFuture()
                     .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                     .handle((qp, e) -> {

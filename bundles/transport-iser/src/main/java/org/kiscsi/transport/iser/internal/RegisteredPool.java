@@ -22,7 +22,9 @@ import org.kiscsi.transport.iser.verbs.VerbsException;
  *
  * <p>Chunks are registered for local write and window binding only (IBV_ACCESS_MW_BIND): a chunk's
  * own rkey grants the target nothing; a task's data block is exposed through a memory window bound
- * for that task alone ({@link TaskWindows}), whose rkey is invalidated when the task ends.
+ * for that task alone ({@link TaskWindows}), whose rkey is invalidated when the task ends. On a
+ * device without windows chunks are registered for local write only ({@link #LOCAL_ONLY}) and each
+ * task registers its block again, with remote access, for its own time.
  */
 final class RegisteredPool {
     /** The smallest block. */
@@ -52,7 +54,10 @@ final class RegisteredPool {
     }
 
     /** No remote access of its own: the target reaches a block only through a memory window bound over it for one task. */
-    private static final Set<Access> ACCESS = EnumSet.of(Access.LOCAL_WRITE, Access.MW_BIND);
+    static final Set<Access> WINDOWED = EnumSet.of(Access.LOCAL_WRITE, Access.MW_BIND);
+    /** Without memory windows: a task's block is registered again for that task alone, with remote access. */
+    static final Set<Access> LOCAL_ONLY = EnumSet.of(Access.LOCAL_WRITE);
+    private final Set<Access> access;
     private final ProtectionDomain pd;
     private final int chunkSize;
     private final int maxOrder;
@@ -64,7 +69,8 @@ final class RegisteredPool {
     private boolean closed;
 
     @SuppressWarnings("unchecked")
-    RegisteredPool(ProtectionDomain pd, int chunkSize, int chunks) {
+    RegisteredPool(ProtectionDomain pd, int chunkSize, int chunks, Set<Access> access) {
+        this.access = Set.copyOf(access);
         if (Integer.bitCount(chunkSize) != 1 || chunkSize < UNIT) {
             throw new IllegalArgumentException("chunk size " + chunkSize + " is not a power of two of at least " + UNIT);
         }
@@ -126,7 +132,7 @@ final class RegisteredPool {
     private boolean registerChunk() throws VerbsException {
         for (int i = 0; i < regions.length; i++) {
             if (regions[i] == null) {
-                regions[i] = pd.register(ByteBuffer.allocateDirect(chunkSize), ACCESS);
+                regions[i] = pd.register(ByteBuffer.allocateDirect(chunkSize), access);
                 registrations++;
                 free[maxOrder].add((long) i << 32);
                 return true;

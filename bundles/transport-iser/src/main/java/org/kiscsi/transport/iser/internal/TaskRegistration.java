@@ -17,7 +17,9 @@ import org.kiscsi.transport.iser.verbs.VerbsException;
  * it RDMA-reads (Write STag). One up to the pool's largest block is a bounce block of the
  * connection's {@link RegisteredPool} (data copied in before, out after), reachable by the target
  * only through a memory window bound over it for this task ({@link TaskWindows}): the window's rkey
- * is the STag, and it is invalidated before the task completes to its caller. A larger one is
+ * is the STag, and it is invalidated before the task completes to its caller. On a connection
+ * without memory windows the block itself is registered for this task alone instead, with remote
+ * access, its rkey the STag, and deregistered at the task's end. A larger one is
  * registered for this task alone (a direct caller buffer in place) and deregistered at its end.
  *
  * <p>The write window holds what the target fetches: with TaggedBufferForSolicitedDataOnly=Yes only
@@ -50,11 +52,11 @@ final class TaskRegistration {
         ByteBuffer ownBounce;
 
         long address() {
-            return block != null ? block.address() : own.address();
+            return own != null ? own.address() : block.address();
         }
 
         int rkey() {
-            return block != null ? stag : own.rkey();
+            return own != null ? own.rkey() : stag;
         }
 
         ByteBuffer bytes() {
@@ -127,6 +129,10 @@ final class TaskRegistration {
             if (!peerWrites) {
                 w.block.buffer().put(0, window, 0, length);
             }
+            if (!windows.available()) { // the block registered for this task alone, deregistered at its end
+                w.own = pd.register(w.block.buffer().slice(0, length), remoteAccess(peerWrites));
+                return;
+            }
             int[] stag = new int[1];
             w.mw = windows.bind(w.block.mr(), w.block.address(), length, peerWrites, stag);
             w.stag = stag[0];
@@ -139,7 +145,11 @@ final class TaskRegistration {
             }
             window = w.ownBounce;
         }
-        w.own = pd.register(window, peerWrites ? EnumSet.of(Access.LOCAL_WRITE, Access.REMOTE_WRITE) : EnumSet.of(Access.REMOTE_READ));
+        w.own = pd.register(window, remoteAccess(peerWrites));
+    }
+
+    private static EnumSet<Access> remoteAccess(boolean peerWrites) {
+        return peerWrites ? EnumSet.of(Access.LOCAL_WRITE, Access.REMOTE_WRITE) : EnumSet.of(Access.REMOTE_READ);
     }
 
     /** The task's iSER header: WSV and RSV with the STags and Base Offsets of its windows. */
@@ -236,13 +246,13 @@ final class TaskRegistration {
             }
             w.mw = null;
         }
+        if (w.own != null) { // before its block goes back, so the STag reaches nothing reused
+            w.own.deregister();
+            w.own = null;
+        }
         if (w.block != null) {
             pool.release(w.block);
             w.block = null;
-        }
-        if (w.own != null) {
-            w.own.deregister();
-            w.own = null;
         }
         w.ownBounce = null;
     }

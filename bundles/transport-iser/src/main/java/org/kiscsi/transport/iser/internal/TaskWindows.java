@@ -18,6 +18,10 @@ import org.kiscsi.transport.iser.verbs.VerbsException;
  * invalidation that completed) are kept and bound again, so a task costs no system call; one still
  * bound when its task ends otherwise (abort, reset, lost connection) is deallocated there and then,
  * which invalidates it at once.
+ *
+ * <p>Whether windows are there at all is asked once, when the connection is set up, by allocating
+ * the first: a device or binding without them ({@code UNSUPPORTED}) leaves the connection to
+ * register each task's block for that task alone ({@link #available()} false), as before windows.
  */
 final class TaskWindows {
     /** Set in the work request id of binds and local invalidations (Sends carry {@link SendQueue#TX}). */
@@ -27,10 +31,38 @@ final class TaskWindows {
     private final Supplier<QueuePair> qp;
     private final ArrayDeque<MemoryWindow> free = new ArrayDeque<>();
     private boolean closed;
+    /** Why there are no windows (the provider's word), or null when there are. */
+    private final String unavailable;
 
-    TaskWindows(ProtectionDomain pd, Supplier<QueuePair> qp) {
+    /**
+     * Allocates the first window, kept for the first bind.
+     *
+     * @throws VerbsException other than {@code UNSUPPORTED}: the device cannot give one now
+     */
+    TaskWindows(ProtectionDomain pd, Supplier<QueuePair> qp) throws VerbsException {
         this.pd = pd;
         this.qp = qp;
+        String why = null;
+        try {
+            free.add(pd.allocateWindow());
+        } catch (VerbsException e) {
+            if (e.reason() != VerbsException.Reason.UNSUPPORTED) {
+                throw e;
+            }
+            why = e.getMessage();
+        }
+        this.unavailable = why;
+    }
+
+    /** Whether the connection's tasks are reached through memory windows (else through registrations of their own). */
+    boolean available() {
+        return unavailable == null;
+    }
+
+    /** How the target reaches a task's pool block on this connection, for its description and log. */
+    String describe() {
+        return unavailable == null ? "memory windows (type 2), one bound per task"
+                : "a registration per task (no memory windows: " + unavailable + ")";
     }
 
     static boolean isWindowOp(long wrId) {

@@ -35,6 +35,7 @@ public final class SoftFabric implements AutoCloseable {
     /** Window indexes: the rkey's top bit set, so a window's rkey never equals a region's key. */
     private final AtomicInteger windowIndexes = new AtomicInteger(0x8000_0000 | 0x100);
     private final Map<String, AtomicLong> windowsAllocated = new ConcurrentHashMap<>();
+    private final java.util.Set<String> noWindows = ConcurrentHashMap.newKeySet();
     private final AtomicInteger ports = new AtomicInteger(40000);
     private final AtomicLong addresses = new AtomicLong(0x7F00_0000_0000L);
 
@@ -114,6 +115,19 @@ public final class SoftFabric implements AutoCloseable {
         }
         SoftMw w = windows.get(stag);
         return w != null && w.valid() && w.rkey() == stag;
+    }
+
+    /**
+     * Makes the devices named {@code deviceName} a device without memory windows: from now on their
+     * protection domains refuse {@code allocateWindow} as {@code UNSUPPORTED}, as ibv_alloc_mw does
+     * with EOPNOTSUPP on such hardware.
+     */
+    public void withoutMemoryWindows(String deviceName) {
+        noWindows.add(deviceName);
+    }
+
+    boolean hasMemoryWindows(String deviceName) {
+        return !noWindows.contains(deviceName);
     }
 
     /** Memory windows allocated so far on the devices named {@code deviceName} (ibv_alloc_mw, a system call on hardware). */

@@ -50,6 +50,10 @@ final class SoftPd implements ProtectionDomain {
         if (closed) {
             throw new VerbsException(VerbsException.Reason.INVALID, "allocating a memory window on a closed protection domain");
         }
+        if (!fabric.hasMemoryWindows(device)) {
+            throw new VerbsException(VerbsException.Reason.UNSUPPORTED, "soft device " + device + " has no memory windows"
+                    + " (ibv_alloc_mw: Operation not supported)");
+        }
         SoftMw w = new SoftMw(this, fabric.nextWindowIndex());
         windows.put(w.index(), w);
         fabric.countWindow(device);

@@ -36,6 +36,30 @@ class IbVerbsTest {
     }
 
     @Test
+    void everyNativeMethodHasItsFunctionInTheShim() throws Exception {
+        java.nio.file.Path so = java.nio.file.Path.of(NativeRdma.class.getResource(NativeRdma.RESOURCE).toURI());
+        Process nm = new ProcessBuilder("nm", "-D", "--defined-only", so.toString()).redirectErrorStream(true).start();
+        String symbols = new String(nm.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(nm.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && nm.exitValue() == 0, symbols);
+        List<String> missing = new ArrayList<>();
+        for (java.lang.reflect.Method m : NativeRdma.class.getDeclaredMethods()) {
+            if (java.lang.reflect.Modifier.isNative(m.getModifiers())
+                    && !symbols.contains(" Java_org_kiscsi_transport_iser_ibverbs_NativeRdma_" + m.getName() + "\n")) {
+                missing.add(m.getName());
+            }
+        }
+        assertEquals(List.of(), missing, "native methods without a function in " + so.getFileName());
+        assertTrue(symbols.contains("allocMw") && symbols.contains("postBind") && symbols.contains("postLocalInvalidate"));
+    }
+
+    @Test
+    void aWindowsNextRkeyIncrementsItsKeyByteOnly() throws Exception {
+        NativeRdma.load();
+        assertEquals(0x12345602, NativeRdma.incRkey(0x12345601));
+        assertEquals(0x12345600, NativeRdma.incRkey(0x123456FF), "the key byte wraps without touching the index");
+    }
+
+    @Test
     void withoutAnRdmaDeviceOpenSaysNoDeviceNamingWhatIsMissing() throws Exception {
         IbVerbs verbs = new IbVerbs(null);
         assertEquals("libibverbs", verbs.name());

@@ -429,6 +429,11 @@ public final class IserTargetConnection {
         store.run();
     }
 
+    /** The flags byte of the initiator's CM private data (0x80 ZBVA not supported, 0x40 Send with Invalidate not supported). */
+    public int initiatorFlags() {
+        return initiatorPrivateData.length == 0 ? 0 : initiatorPrivateData[0] & 0xFF;
+    }
+
     /** Send with Invalidate when the test asks for it and the initiator's CM private data allows it (0x40 clear). */
     private boolean mayInvalidate() {
         return target.sendWithInvalidate && (initiatorPrivateData.length == 0 || (initiatorPrivateData[0] & 0x40) == 0);
