@@ -32,6 +32,17 @@ class ModeratorTest {
         }
     }
 
+    /** A slow target: its own rate whatever the pause, and a longer pause reads more replies per wake-up. */
+    private static final Target SLOW = new Target() {
+        public double rate(int level) {
+            return 40_000;
+        }
+
+        public int perWakeup(int level) {
+            return 1 << level;
+        }
+    };
+
     private long now = 1_000_000_000L;
     /** The simulated I/O thread's CPU time. */
     private long cpu = 0;
@@ -75,18 +86,9 @@ class ModeratorTest {
     @Test
     void aSlowTargetWithManyRepliesDueIsPausedForTheLongest() {
         // the rate is the target's own, whatever the pause; a longer pause reads more replies per wake-up
-        Target slow = new Target() {
-            public double rate(int level) {
-                return 40_000;
-            }
-
-            public int perWakeup(int level) {
-                return 1 << level;
-            }
-        };
         Moderator m = new Moderator();
         assertEquals(0, m.pauseNanos(ADAPTIVE, DUE), "no pause before anything was measured");
-        assertEquals(1, drive(m, slow, DUE, 480), "settled once, and said so once");
+        assertEquals(1, drive(m, SLOW, DUE, 480), "settled once, and said so once");
         assertTrue(m.settled());
         assertEquals(40_000, m.keptRate(), 1, "the rate at the level kept");
         assertEquals(Moderator.LEVELS - 1, m.level());
@@ -184,17 +186,8 @@ class ModeratorTest {
 
     @Test
     void oneWindowOfAnotherRateDoesNotStartAMeasurementAgain() {
-        Target slow = new Target() {
-            public double rate(int level) {
-                return 40_000;
-            }
-
-            public int perWakeup(int level) {
-                return 1 << level;
-            }
-        };
         Moderator m = new Moderator();
-        drive(m, slow, DUE, 480);
+        drive(m, SLOW, DUE, 480);
         assertEquals(Moderator.LEVELS - 1, m.level());
         Target burst = new Target() {
             public double rate(int level) {
@@ -206,7 +199,7 @@ class ModeratorTest {
             }
         };
         drive(m, burst, DUE, 14); // about one window (1024 replies) at twice the rate
-        drive(m, slow, DUE, 100);
+        drive(m, SLOW, DUE, 100);
         assertTrue(m.settled(), "one window of a doubled rate is noise, not a new workload");
         assertEquals(Moderator.LEVELS - 1, m.level());
         drive(m, burst, DUE, 14 * (Moderator.CHANGED_WINDOWS + 1));
@@ -215,17 +208,8 @@ class ModeratorTest {
 
     @Test
     void aSettledPauseIsMeasuredAgainWhenTheTargetChanges() {
-        Target slow = new Target() {
-            public double rate(int level) {
-                return 40_000;
-            }
-
-            public int perWakeup(int level) {
-                return 1 << level;
-            }
-        };
         Moderator m = new Moderator();
-        drive(m, slow, DUE, 480);
+        drive(m, SLOW, DUE, 480);
         assertEquals(Moderator.LEVELS - 1, m.level());
         // the target became fast: pausing now costs replies
         Target fast = new Target() {
@@ -243,22 +227,13 @@ class ModeratorTest {
 
     @Test
     void aSettledPauseIsMeasuredAgainAfterItsHold() {
-        Target slow = new Target() {
-            public double rate(int level) {
-                return 40_000;
-            }
-
-            public int perWakeup(int level) {
-                return 1 << level;
-            }
-        };
         Moderator m = new Moderator();
-        drive(m, slow, DUE, 480);
+        drive(m, SLOW, DUE, 480);
         assertTrue(m.settled());
         boolean measuredAgain = false;
         long end = now + (Moderator.HOLD_WINDOWS + 5) * 50_000_000L; // windows of 1024 replies at 40 000 a second
         while (now < end && !measuredAgain) {
-            drive(m, slow, DUE, 8);
+            drive(m, SLOW, DUE, 8);
             measuredAgain = !m.settled();
         }
         assertTrue(measuredAgain, "held for its windows, then measured again");
@@ -267,17 +242,8 @@ class ModeratorTest {
 
     @Test
     void passesWithFewRepliesDueDoNotCountTowardsTheMeasurement() {
-        Target slow = new Target() {
-            public double rate(int level) {
-                return 40_000;
-            }
-
-            public int perWakeup(int level) {
-                return 1 << level;
-            }
-        };
         Moderator m = new Moderator();
-        drive(m, slow, 4, 800);
+        drive(m, SLOW, 4, 800);
         assertEquals(0, m.level(), "4 due: below the threshold, nothing measured");
         assertFalse(m.settled());
     }
